@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# Train the candidate recipes on the shared data, one after another, into runs/<name>/.
+# Usage: bash bench/train_candidates.sh [NAME ...]   (default: all). Reads ../shared.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+PY=${PYTHON:-.venv/bin/python}
+declare -A ARGS=(
+  [seed-strong]="--recipe seed --augment strong"
+  [seed-none]="--recipe seed --augment none"
+  [seed-light]="--recipe seed --augment light"
+  [two-phase-strong]="--recipe two-phase --augment strong --fine-tune-layers 40 --label-smoothing 0.1"
+  [seed-strong-repeat]="--recipe seed --augment strong"
+)
+names=("$@")
+[ ${#names[@]} -eq 0 ] && names=(seed-strong seed-none two-phase-strong seed-strong-repeat)
+for name in "${names[@]}"; do
+  mkdir -p "runs/$name"
+  echo "== $name: ${ARGS[$name]}"
+  /usr/bin/time -v "$PY" -m training ${ARGS[$name]} --seed 42 --out "runs/$name/asl_digits.h5" \
+    >"runs/$name/log.txt" 2>&1 || { echo "failed: see runs/$name/log.txt"; continue; }
+  grep -E "Elapsed|saved" "runs/$name/log.txt"
+done

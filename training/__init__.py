@@ -1,0 +1,1 @@
+"""Train, evaluate and export the ASL-digits MobileNet classifier."""

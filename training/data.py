@@ -1,0 +1,144 @@
+"""Find labelled images, split them reproducibly and load them as model inputs."""
+
+from __future__ import annotations
+
+import json
+import logging
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+from PIL import Image, UnidentifiedImageError
+from sklearn.model_selection import train_test_split
+
+from training.preprocessing import CLASS_NAMES, IMAGE_SIZE, to_model_input
+
+log = logging.getLogger(__name__)
+
+IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".bmp", ".gif", ".webp", ".tif", ".tiff"}
+SPLITS = ("train", "valid", "test")
+MANIFEST_VERSION = 1
+
+
+class DataError(Exception):
+    """The data folder or manifest cannot be used; the message says why."""
+
+
+@dataclass
+class LoadedImages:
+    """Images as model inputs with their labels, plus the files that could not be read."""
+
+    images: np.ndarray  # (N, 224, 224, 3) uint8
+    labels: np.ndarray  # (N,) int32
+    paths: list[str]
+    skipped: list[str] = field(default_factory=list)
+
+
+def discover(root: Path) -> list[tuple[str, int]]:
+    """List ``(relative path, label)`` for every candidate image under ``root/<digit>/``."""
+    root = Path(root)
+    if not root.is_dir():
+        raise DataError(f"data folder not found: {root}")
+    present = sorted(p.name for p in root.iterdir() if p.is_dir() and p.name in CLASS_NAMES)
+    if len(present) < len(CLASS_NAMES):
+        missing = [name for name in CLASS_NAMES if name not in present]
+        raise DataError(
+            f"{root} has {len(present)} of the {len(CLASS_NAMES)} class folders 0-9; "
+            f"missing: {', '.join(missing)}"
+        )
+    items: list[tuple[str, int]] = []
+    for label, name in enumerate(CLASS_NAMES):
+        files = sorted(
+            p for p in (root / name).iterdir() if p.is_file() and p.suffix.lower() in IMAGE_SUFFIXES
+        )
+        if not files:
+            raise DataError(f"class folder {root / name} has no images")
+        items.extend((p.relative_to(root).as_posix(), label) for p in files)
+    return items
+
+
+def split(
+    items: list[tuple[str, int]],
+    seed: int = 42,
+    valid_fraction: float = 0.15,
+    test_fraction: float = 0.15,
+) -> dict[str, list[str]]:
+    """Split ``items`` into stratified, disjoint train/valid/test lists of relative paths."""
+    if not 0 < valid_fraction < 1 or not 0 < test_fraction < 1 or valid_fraction + test_fraction >= 1:
+        raise DataError("valid and test fractions must be in (0, 1) and sum to less than 1")
+    paths = [path for path, _ in items]
+    labels = [label for _, label in items]
+    try:
+        rest, test, rest_labels, _ = train_test_split(
+            paths, labels, test_size=test_fraction, random_state=seed, stratify=labels
+        )
+        train, valid = train_test_split(
+            rest,
+            test_size=valid_fraction / (1 - test_fraction),
+            random_state=seed,
+            stratify=rest_labels,
+        )
+    except ValueError as error:
+        raise DataError(f"too few images to make a stratified split: {error}") from error
+    return {"train": sorted(train), "valid": sorted(valid), "test": sorted(test)}
+
+
+def label_of(relative_path: str) -> int:
+    """Return the class index named by the first folder of ``relative_path``."""
+    folder = relative_path.split("/", 1)[0]
+    if folder not in CLASS_NAMES:
+        raise DataError(f"{relative_path!r} is not inside a class folder 0-9")
+    return CLASS_NAMES.index(folder)
+
+
+def write_manifest(path: Path, splits: dict[str, list[str]], seed: int, data_root: Path) -> None:
+    """Save ``splits`` as a JSON manifest of relative paths."""
+    document = {
+        "version": MANIFEST_VERSION,
+        "seed": seed,
+        "data_root": str(data_root),
+        "class_names": list(CLASS_NAMES),
+        "counts": {name: len(splits[name]) for name in SPLITS},
+        "splits": {name: splits[name] for name in SPLITS},
+    }
+    Path(path).parent.mkdir(parents=True, exist_ok=True)
+    Path(path).write_text(json.dumps(document, indent=1) + "\n")
+
+
+def read_manifest(path: Path) -> dict[str, list[str]]:
+    """Load the train/valid/test lists saved by :func:`write_manifest`."""
+    try:
+        document = json.loads(Path(path).read_text())
+        splits = {name: list(document["splits"][name]) for name in SPLITS}
+    except FileNotFoundError as error:
+        raise DataError(f"manifest not found: {path}") from error
+    except (json.JSONDecodeError, KeyError, TypeError) as error:
+        raise DataError(f"manifest {path} is not a train/valid/test manifest: {error}") from error
+    train = set(splits["train"])
+    if train & set(splits["test"]) or train & set(splits["valid"]):
+        raise DataError(f"manifest {path} puts the same file in train and in valid or test")
+    return splits
+
+
+def load_images(root: Path, relative_paths: list[str], size: int = IMAGE_SIZE) -> LoadedImages:
+    """Read ``relative_paths`` under ``root`` as model inputs, skipping unreadable files."""
+    images: list[np.ndarray] = []
+    labels: list[int] = []
+    kept: list[str] = []
+    skipped: list[str] = []
+    for relative in relative_paths:
+        path = Path(root) / relative
+        try:
+            with Image.open(path) as image:
+                array = to_model_input(image, size)
+        except (OSError, UnidentifiedImageError, ValueError, Image.DecompressionBombError) as error:
+            log.warning("skipped unreadable image %s: %s", relative, error)
+            skipped.append(relative)
+            continue
+        images.append(array)
+        labels.append(label_of(relative))
+        kept.append(relative)
+    if skipped:
+        log.warning("skipped %d unreadable file(s) of %d", len(skipped), len(relative_paths))
+    stacked = np.stack(images) if images else np.zeros((0, size, size, 3), np.uint8)
+    return LoadedImages(stacked, np.asarray(labels, np.int32), kept, skipped)

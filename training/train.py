@@ -1,0 +1,163 @@
+"""Fit the classifier with the seed recipe or the two-phase schedule."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import asdict, dataclass, field
+
+import keras
+import numpy as np
+import tensorflow as tf
+
+from training.augment import AugmentConfig, BackgroundReplacer, jpeg_and_colour_cast, keras_augmenter
+from training.data import LoadedImages
+from training.model import SEED_TRAINABLE_LAYERS, backbone_of, set_trainable_top
+from training.preprocessing import CLASS_NAMES
+from training.segmentation import hand_mask
+
+log = logging.getLogger(__name__)
+RECIPES = ("seed", "two-phase")
+
+
+@dataclass
+class Recipe:
+    """Hyper-parameters of one training run (recorded in the model card)."""
+
+    name: str = "seed"
+    epochs: int = 10
+    batch_size: int = 10
+    learning_rate: float = 1e-4
+    head_epochs: int = 2  # two-phase only: epochs with the whole backbone frozen
+    head_learning_rate: float = 1e-3  # two-phase only
+    fine_tune_layers: int = SEED_TRAINABLE_LAYERS - 1  # backbone layers trained (head apart)
+    label_smoothing: float = 0.0
+    augment: AugmentConfig = field(default_factory=AugmentConfig)
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+def training_dataset(data: LoadedImages, recipe: Recipe, seed: int) -> tf.data.Dataset:
+    """Return shuffled, augmented batches of (uint8-valued float images, one-hot labels)."""
+    count = len(data.labels)
+    augment = recipe.augment
+    replacer = None
+    if augment.replaces_background:
+        masks = np.stack([hand_mask(image) for image in data.images])
+        replacer = BackgroundReplacer(masks, augment.background_probability, seed)
+    images = data.images
+    labels = tf.one_hot(data.labels, len(CLASS_NAMES))
+
+    def fetch(index: np.ndarray) -> np.ndarray:
+        image = images[int(index)]
+        return replacer(image, index) if replacer else image
+
+    def load(index: tf.Tensor) -> tuple[tf.Tensor, tf.Tensor]:
+        image = tf.numpy_function(fetch, [index], tf.uint8, stateful=True)
+        image = tf.ensure_shape(image, images.shape[1:])
+        if augment.level == "strong":
+            image = jpeg_and_colour_cast(image)
+        return image, tf.gather(labels, index)
+
+    dataset = (
+        tf.data.Dataset.range(count)
+        .shuffle(count, seed=seed, reshuffle_each_iteration=True)
+        .map(load, num_parallel_calls=1, deterministic=True)
+        .batch(recipe.batch_size)
+    )
+    augmenter = keras_augmenter(augment.level, seed)
+    if augmenter is not None:
+        dataset = dataset.map(
+            lambda x, y: (augmenter(tf.cast(x, tf.float32), training=True), y),
+            num_parallel_calls=1,
+        )
+    else:
+        dataset = dataset.map(lambda x, y: (tf.cast(x, tf.float32), y))
+    return dataset.prefetch(tf.data.AUTOTUNE)
+
+
+def evaluation_dataset(data: LoadedImages, batch_size: int = 32) -> tf.data.Dataset:
+    """Return un-augmented batches of (images, one-hot labels), cached."""
+    labels = tf.one_hot(data.labels, len(CLASS_NAMES))
+    return (
+        tf.data.Dataset.from_tensor_slices((data.images, labels))
+        .batch(batch_size)
+        .map(lambda x, y: (tf.cast(x, tf.float32), y))
+        .cache()
+        .prefetch(tf.data.AUTOTUNE)
+    )
+
+
+class RestoreBestWeights(keras.callbacks.Callback):
+    """Keep the weights of the epoch with the lowest validation loss and restore them at the end."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.best_loss = np.inf
+        self.best_weights: list[np.ndarray] | None = None
+        self.best_epoch = -1
+
+    def on_epoch_end(self, epoch: int, logs: dict | None = None) -> None:
+        loss = (logs or {}).get("val_loss")
+        if loss is not None and loss < self.best_loss:
+            self.best_loss, self.best_epoch = loss, epoch
+            self.best_weights = self.model.get_weights()
+
+    def restore(self) -> None:
+        if self.best_weights is not None:
+            self.model.set_weights(self.best_weights)
+
+
+def _compile(model: keras.Model, learning_rate: float, label_smoothing: float) -> None:
+    model.compile(
+        optimizer=keras.optimizers.Adam(learning_rate),
+        loss=keras.losses.CategoricalCrossentropy(label_smoothing=label_smoothing),
+        metrics=["accuracy"],
+    )
+
+
+def fit(
+    model: keras.Model,
+    train: LoadedImages,
+    valid: LoadedImages,
+    recipe: Recipe,
+    seed: int,
+    verbose: int | str = "auto",
+) -> dict[str, list[float]]:
+    """Train ``model`` in place following ``recipe``; return the merged per-epoch history."""
+    if recipe.name not in RECIPES:
+        raise ValueError(f"unknown recipe {recipe.name!r}; choose from {', '.join(RECIPES)}")
+    train_batches = training_dataset(train, recipe, seed)
+    valid_batches = evaluation_dataset(valid)
+    best = RestoreBestWeights()
+    history: dict[str, list[float]] = {}
+
+    def run(epochs: int, initial_epoch: int) -> None:
+        result = model.fit(
+            train_batches,
+            validation_data=valid_batches,
+            epochs=initial_epoch + epochs,
+            initial_epoch=initial_epoch,
+            callbacks=[best],
+            verbose=verbose,
+        )
+        for key, values in result.history.items():
+            history.setdefault(key, []).extend(float(v) for v in values)
+
+    if recipe.name == "seed":
+        set_trainable_top(model, recipe.fine_tune_layers)
+        _compile(model, recipe.learning_rate, recipe.label_smoothing)
+        run(recipe.epochs, 0)
+    else:
+        head_epochs = min(recipe.head_epochs, recipe.epochs)
+        backbone_of(model).trainable = False
+        _compile(model, recipe.head_learning_rate, recipe.label_smoothing)
+        run(head_epochs, 0)
+        if recipe.epochs > head_epochs:
+            set_trainable_top(model, recipe.fine_tune_layers)
+            _compile(model, recipe.learning_rate, recipe.label_smoothing)  # recompile after trainable
+            run(recipe.epochs - head_epochs, head_epochs)
+    best.restore()
+    history["best_epoch"] = [float(best.best_epoch + 1)]
+    log.info("restored the weights of epoch %d (lowest validation loss)", best.best_epoch + 1)
+    return history
