@@ -139,6 +139,7 @@ def fit(
             epochs=initial_epoch + epochs,
             initial_epoch=initial_epoch,
             callbacks=[best],
+            shuffle=False,  # the dataset shuffles itself
             verbose=verbose,
         )
         for key, values in result.history.items():

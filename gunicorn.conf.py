@@ -1,0 +1,28 @@
+"""Gunicorn settings for a CPU-bound model on a small machine; override with GUNICORN_* env."""
+
+import multiprocessing
+import os
+
+bind = os.environ.get("GUNICORN_BIND", f"0.0.0.0:{os.environ.get('PORT', '8000')}")
+# One worker per core: inference is CPU-bound and each worker runs one LiteRT thread.
+workers = int(os.environ.get("GUNICORN_WORKERS", multiprocessing.cpu_count()))
+# A second thread per worker decodes the next upload while the first one runs the model.
+worker_class = "gthread"
+threads = int(os.environ.get("GUNICORN_THREADS", 2))
+# The model is loaded in each worker after the fork: TensorFlow/LiteRT state is not fork-safe.
+preload_app = False
+# Requests that wait in the kernel backlog beyond this are refused rather than queued forever.
+backlog = int(os.environ.get("GUNICORN_BACKLOG", 256))
+timeout = int(os.environ.get("GUNICORN_TIMEOUT", 30))
+graceful_timeout = 20
+keepalive = 5
+# Recycle workers now and then so that slow memory growth can never accumulate.
+max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", 5000))
+max_requests_jitter = 500
+limit_request_line = 4094
+limit_request_fields = 100
+accesslog = os.environ.get("GUNICORN_ACCESSLOG", "-")
+errorlog = "-"
+loglevel = os.environ.get("GUNICORN_LOGLEVEL", "info")
+# Never serve the production app with the debugger.
+raw_env = ["FLASK_DEBUG=0"]

@@ -1,0 +1,93 @@
+"""The training and evaluation commands, end to end on synthetic data."""
+
+from __future__ import annotations
+
+import json
+
+import keras
+import numpy as np
+import pytest
+
+from training import evaluate
+from training.cli import main
+
+
+def test_training_writes_a_loadable_h5_and_a_complete_card(trained_model):
+    model = keras.models.load_model(trained_model)  # plain load, no custom objects
+    assert model.output.shape[-1] == 10
+    card = json.loads(trained_model.with_suffix(".json").read_text())
+    for key in ("class_names", "input", "data", "weights_source", "recipe", "epochs", "training_seconds", "versions", "metrics", "files"):
+        assert key in card, key
+    assert card["class_names"] == [str(d) for d in range(10)]
+    assert card["weights_source"] == "none" and card["epochs"] == 1
+    for split in ("train", "valid", "test"):
+        metrics = card["metrics"][split]
+        assert 0.0 <= metrics["accuracy"] <= 1.0
+        assert len(metrics["confusion_matrix"]) == 10 and set(metrics["per_class"]) == set(card["class_names"])
+    assert sum(map(sum, card["metrics"]["test"]["confusion_matrix"])) == card["data"]["counts"]["test"]
+    for suffix in (".manifest.json", ".history.png", ".confusion.png", ".tflite"):
+        assert trained_model.with_name(trained_model.stem + suffix).is_file() or trained_model.with_suffix(suffix).is_file()
+
+
+def test_manifest_reproduces_the_split(trained_model, dataset_dir, tmp_path):
+    manifest = trained_model.with_name(trained_model.stem + ".manifest.json")
+    out = tmp_path / "again.h5"
+    status = main(["--data", str(dataset_dir), "--weights", "none", "--epochs", "1", "--out", str(out),
+                   "--manifest", str(manifest), "--augment", "none", "--no-shift", "--no-tflite", "--batch-size", "16"])
+    assert status == 0
+    first = json.loads(manifest.read_text())["splits"]
+    second = json.loads(out.with_name("again.manifest.json").read_text())["splits"]
+    assert first == second
+    assert not set(first["train"]) & set(first["test"])
+
+
+def test_evaluate_command_writes_metrics_and_plot(trained_model, dataset_dir, tmp_path, capsys):
+    manifest = trained_model.with_name(trained_model.stem + ".manifest.json")
+    status = evaluate.main(["--model", str(trained_model), "--data", str(dataset_dir), "--manifest", str(manifest),
+                            "--split", "test", "--out-dir", str(tmp_path)])
+    assert status == 0
+    report = json.loads((tmp_path / "tiny-eval-test.json").read_text())
+    assert report["metrics"]["count"] == 12
+    assert (tmp_path / "tiny-eval-test-confusion.png").stat().st_size > 1000
+    assert "accuracy" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(
+    ("arguments", "message"),
+    [
+        (["--data", "/nonexistent/folder"], "data folder not found"),
+        (["--weights", "/nonexistent/w.h5"], "weights file not found"),
+        (["--out", "model.keras"], "must name a .h5"),
+        (["--epochs", "0"], "at least 1"),
+    ],
+)
+def test_cli_errors_are_clear_and_non_zero(arguments, message, dataset_dir, capsys):
+    base = ["--data", str(dataset_dir), "--weights", "none"]
+    assert main(base + arguments) == 2
+    assert message in capsys.readouterr().err
+
+
+def test_help_explains_every_flag(capsys):
+    with pytest.raises(SystemExit) as exit_info:
+        main(["--help"])
+    assert exit_info.value.code == 0
+    text = capsys.readouterr().out
+    for flag in ("--data", "--weights", "--epochs", "--out", "--manifest", "--seed", "--recipe", "--augment"):
+        assert flag in text
+
+
+def test_evaluate_reports_missing_model(tmp_path, dataset_dir, capsys):
+    assert evaluate.main(["--model", str(tmp_path / "nope.h5"), "--data", str(dataset_dir)]) == 2
+    assert "not found" in capsys.readouterr().err
+
+
+def test_augmented_batches_keep_shape_and_labels(dataset_dir):
+    from training.augment import AugmentConfig
+    from training.data import discover, load_images
+    from training.train import Recipe, training_dataset
+
+    data = load_images(dataset_dir, [path for path, _ in discover(dataset_dir)][:20])
+    recipe = Recipe(batch_size=5, augment=AugmentConfig("strong", background_probability=1.0))
+    images, labels = next(iter(training_dataset(data, recipe, seed=0)))
+    assert images.shape == (5, 224, 224, 3) and labels.shape == (5, 10)
+    assert float(np.min(images)) >= 0.0 and float(np.max(images)) <= 255.0

@@ -1,0 +1,56 @@
+"""Flask web app that recognises American Sign Language digits in photos of a hand."""
+
+from __future__ import annotations
+
+import io
+import logging
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from flask import Flask, Request
+
+from webapp.config import DEFAULTS, PROJECT_ROOT
+from webapp.predictor import PredictorHolder
+
+
+class InMemoryRequest(Request):
+    """Request whose uploaded files stay in memory (the size limit bounds them); nothing hits disk."""
+
+    def _get_file_stream(self, total_content_length, content_type, filename=None, content_length=None):
+        return io.BytesIO()
+
+
+def create_app(config: Mapping[str, Any] | None = None) -> Flask:
+    """Build the app: defaults, then ``ASL_*`` environment variables, then ``config``."""
+    app = Flask(
+        __name__,
+        template_folder=str(PROJECT_ROOT / "templates"),
+        static_folder=str(PROJECT_ROOT / "static"),
+    )
+    app.request_class = InMemoryRequest
+    app.config.from_mapping(DEFAULTS)
+    app.config.from_prefixed_env("ASL")
+    if config:
+        app.config.from_mapping(config)
+    app.config["MAX_CONTENT_LENGTH"] = int(float(app.config["MAX_UPLOAD_MB"]) * 1024 * 1024)
+    app.config["MAX_FORM_MEMORY_SIZE"] = app.config["MAX_CONTENT_LENGTH"]
+    if not logging.getLogger().handlers:
+        logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+
+    holder = PredictorHolder(
+        Path(app.config["MODEL_PATH"]),
+        backend=str(app.config["BACKEND"]),
+        threads=int(app.config["INFERENCE_THREADS"]),
+    )
+    app.extensions["predictor"] = holder
+    if app.config["LOAD_MODEL_AT_START"]:
+        holder.start_background_load()
+
+    from webapp import api, errors, pages, security
+
+    app.register_blueprint(api.blueprint)
+    app.register_blueprint(pages.blueprint)
+    errors.register(app)
+    security.register(app)
+    return app
