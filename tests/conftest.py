@@ -9,7 +9,7 @@ import pytest
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
-from tests.helpers import make_dataset  # noqa: E402
+from tests.helpers import make_dataset
 
 
 @pytest.fixture(scope="session")
@@ -26,8 +26,22 @@ def trained_model(tmp_path_factory, dataset_dir) -> Path:
     out = tmp_path_factory.mktemp("model") / "tiny.h5"
     status = main(
         [
-            "--data", str(dataset_dir), "--weights", "none", "--epochs", "1", "--out", str(out),
-            "--seed", "7", "--batch-size", "8", "--valid-fraction", "0.2", "--test-fraction", "0.2",
+            "--data",
+            str(dataset_dir),
+            "--weights",
+            "none",
+            "--epochs",
+            "1",
+            "--out",
+            str(out),
+            "--seed",
+            "7",
+            "--batch-size",
+            "8",
+            "--valid-fraction",
+            "0.2",
+            "--test-fraction",
+            "0.2",
             "--no-shift",
         ]
     )

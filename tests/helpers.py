@@ -17,7 +17,7 @@ def synthetic_hand(digit: int, size: int = 100, seed: int = 0) -> Image.Image:
     rng = np.random.default_rng(seed * 10 + digit)
     image = np.zeros((size, size, 3), np.float32) + np.array(WALL) + rng.normal(0, 3, (size, size, 3))
     palm_top = int(size * 0.55)
-    image[palm_top : size, int(size * 0.3) : int(size * 0.7)] = SKIN
+    image[palm_top:size, int(size * 0.3) : int(size * 0.7)] = SKIN
     for finger in range(digit % 5 + 1):
         left = int(size * (0.3 + finger * 0.08))
         top = int(size * (0.15 + 0.05 * (digit // 5)))

@@ -16,7 +16,18 @@ def test_training_writes_a_loadable_h5_and_a_complete_card(trained_model):
     model = keras.models.load_model(trained_model)  # plain load, no custom objects
     assert model.output.shape[-1] == 10
     card = json.loads(trained_model.with_suffix(".json").read_text())
-    for key in ("class_names", "input", "data", "weights_source", "recipe", "epochs", "training_seconds", "versions", "metrics", "files"):
+    for key in (
+        "class_names",
+        "input",
+        "data",
+        "weights_source",
+        "recipe",
+        "epochs",
+        "training_seconds",
+        "versions",
+        "metrics",
+        "files",
+    ):
         assert key in card, key
     assert card["class_names"] == [str(d) for d in range(10)]
     assert card["weights_source"] == "none" and card["epochs"] == 1
@@ -32,8 +43,26 @@ def test_training_writes_a_loadable_h5_and_a_complete_card(trained_model):
 def test_manifest_reproduces_the_split(trained_model, dataset_dir, tmp_path):
     manifest = trained_model.with_name(trained_model.stem + ".manifest.json")
     out = tmp_path / "again.h5"
-    status = main(["--data", str(dataset_dir), "--weights", "none", "--epochs", "1", "--out", str(out),
-                   "--manifest", str(manifest), "--augment", "none", "--no-shift", "--no-tflite", "--batch-size", "16"])
+    status = main(
+        [
+            "--data",
+            str(dataset_dir),
+            "--weights",
+            "none",
+            "--epochs",
+            "1",
+            "--out",
+            str(out),
+            "--manifest",
+            str(manifest),
+            "--augment",
+            "none",
+            "--no-shift",
+            "--no-tflite",
+            "--batch-size",
+            "16",
+        ]
+    )
     assert status == 0
     first = json.loads(manifest.read_text())["splits"]
     second = json.loads(out.with_name("again.manifest.json").read_text())["splits"]
@@ -43,8 +72,20 @@ def test_manifest_reproduces_the_split(trained_model, dataset_dir, tmp_path):
 
 def test_evaluate_command_writes_metrics_and_plot(trained_model, dataset_dir, tmp_path, capsys):
     manifest = trained_model.with_name(trained_model.stem + ".manifest.json")
-    status = evaluate.main(["--model", str(trained_model), "--data", str(dataset_dir), "--manifest", str(manifest),
-                            "--split", "test", "--out-dir", str(tmp_path)])
+    status = evaluate.main(
+        [
+            "--model",
+            str(trained_model),
+            "--data",
+            str(dataset_dir),
+            "--manifest",
+            str(manifest),
+            "--split",
+            "test",
+            "--out-dir",
+            str(tmp_path),
+        ]
+    )
     assert status == 0
     report = json.loads((tmp_path / "tiny-eval-test.json").read_text())
     assert report["metrics"]["count"] == 12

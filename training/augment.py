@@ -71,7 +71,5 @@ class BackgroundReplacer:
 def jpeg_and_colour_cast(image: tf.Tensor) -> tf.Tensor:
     """Randomly re-compress one uint8 image as JPEG and tint it warmer or cooler."""
     image = tf.image.random_jpeg_quality(image, 25, 100)
-    gains = tf.stack(
-        [1.0 + tf.random.uniform([], -0.15, 0.15), tf.constant(1.0), 1.0 + tf.random.uniform([], -0.15, 0.15)]
-    )
+    gains = tf.stack([1.0 + tf.random.uniform([], -0.15, 0.15), tf.constant(1.0), 1.0 + tf.random.uniform([], -0.15, 0.15)])
     return tf.cast(tf.clip_by_value(tf.cast(image, tf.float32) * gains, 0, 255), tf.uint8)

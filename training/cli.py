@@ -51,17 +51,42 @@ def build_parser() -> argparse.ArgumentParser:
         help="MobileNet start: 'imagenet' (Keras downloads them), a path to a no-top .weights.h5 file, or 'none' (random)",
     )
     parser.add_argument("--epochs", type=int, default=10, help="total epochs (both phases together for two-phase)")
-    parser.add_argument("--out", type=Path, default=PROJECT_ROOT / "models" / "asl_digits.h5", help="the .h5 file to write; card, manifest and plots go beside it")
+    parser.add_argument(
+        "--out",
+        type=Path,
+        default=PROJECT_ROOT / "models" / "asl_digits.h5",
+        help="the .h5 file to write; card, manifest and plots go beside it",
+    )
     parser.add_argument("--manifest", type=Path, help="reuse the splits of this manifest instead of making new ones")
     parser.add_argument("--seed", type=int, default=42, help="seed of the split, the initialisation and the augmentation")
-    parser.add_argument("--recipe", choices=("seed", "two-phase"), default="seed", help="seed: train the last 23 layers at one rate; two-phase: head first, then the top layers at --learning-rate")
-    parser.add_argument("--augment", choices=("none", "light", "strong"), default="strong", help="light: flips, rotation, zoom, shifts; strong: also light, colour, blur, JPEG and background replacement")
-    parser.add_argument("--background-probability", type=float, default=0.6, help="share of training images put on a new background (strong augmentation)")
+    parser.add_argument(
+        "--recipe",
+        choices=("seed", "two-phase"),
+        default="seed",
+        help="seed: train the last 23 layers at one rate; two-phase: head first, then the top layers at --learning-rate",
+    )
+    parser.add_argument(
+        "--augment",
+        choices=("none", "light", "strong"),
+        default="strong",
+        help="light: flips, rotation, zoom, shifts; strong: also light, colour, blur, JPEG and background replacement",
+    )
+    parser.add_argument(
+        "--background-probability",
+        type=float,
+        default=0.6,
+        help="share of training images put on a new background (strong augmentation)",
+    )
     parser.add_argument("--batch-size", type=int, default=10, help="images per training step")
     parser.add_argument("--learning-rate", type=float, default=1e-4, help="Adam rate of the fine-tuning (phase 2 in two-phase)")
     parser.add_argument("--head-epochs", type=int, default=2, help="two-phase: epochs training the head alone")
     parser.add_argument("--head-learning-rate", type=float, default=1e-3, help="two-phase: Adam rate of the head phase")
-    parser.add_argument("--fine-tune-layers", type=int, default=22, help="MobileNet layers trained (from the top) besides the head; 22 is the seed's 23 with the head")
+    parser.add_argument(
+        "--fine-tune-layers",
+        type=int,
+        default=22,
+        help="MobileNet layers trained (from the top) besides the head; 22 is the seed's 23 with the head",
+    )
     parser.add_argument("--label-smoothing", type=float, default=0.0, help="label smoothing of the cross-entropy")
     parser.add_argument("--valid-fraction", type=float, default=0.15, help="share of each class held out for validation")
     parser.add_argument("--test-fraction", type=float, default=0.15, help="share of each class held out for the test")
@@ -119,7 +144,13 @@ def run_training(args: argparse.Namespace, weights: str | None) -> int:
     import tensorflow as tf
 
     from training.augment import AugmentConfig
-    from training.evaluate import classification_metrics, plot_confusion_matrix, plot_history, predict_probabilities, shift_metrics
+    from training.evaluate import (
+        classification_metrics,
+        plot_confusion_matrix,
+        plot_history,
+        predict_probabilities,
+        shift_metrics,
+    )
     from training.export import export_tflite, save_h5, write_card
     from training.model import build_model
     from training.preprocessing import CLASS_NAMES, IMAGE_SIZE, PREPROCESSING_NOTE
@@ -148,8 +179,12 @@ def run_training(args: argparse.Namespace, weights: str | None) -> int:
         log.info("%s accuracy %.4f", name, metrics[name]["accuracy"])
     if not args.no_shift:
         metrics["domain_shift"] = shift_metrics(model, loaded["test"].images, loaded["test"].labels)
-        log.info("domain-shift accuracy %.4f (worst %s %.4f)", metrics["domain_shift"]["overall"],
-                 metrics["domain_shift"]["worst_kind"], metrics["domain_shift"]["worst_accuracy"])
+        log.info(
+            "domain-shift accuracy %.4f (worst %s %.4f)",
+            metrics["domain_shift"]["overall"],
+            metrics["domain_shift"]["worst_kind"],
+            metrics["domain_shift"]["worst_accuracy"],
+        )
 
     out: Path = args.out
     out.parent.mkdir(parents=True, exist_ok=True)
@@ -159,9 +194,16 @@ def run_training(args: argparse.Namespace, weights: str | None) -> int:
     tflite = None
     if not args.no_tflite:
         tflite_path = out.with_suffix(".tflite")
-        tflite = {"file": tflite_path.name, "sha256": export_tflite(model, tflite_path), "h5_sha256": h5_sha256, "precision": "fp32"}
+        tflite = {
+            "file": tflite_path.name,
+            "sha256": export_tflite(model, tflite_path),
+            "h5_sha256": h5_sha256,
+            "precision": "fp32",
+        }
     plot_history(history, out.with_name(out.stem + ".history.png"))
-    plot_confusion_matrix(metrics["test"]["confusion_matrix"], out.with_name(out.stem + ".confusion.png"), f"{out.stem}: test split")
+    plot_confusion_matrix(
+        metrics["test"]["confusion_matrix"], out.with_name(out.stem + ".confusion.png"), f"{out.stem}: test split"
+    )
 
     card = {
         "name": out.stem,
@@ -195,6 +237,8 @@ def run_training(args: argparse.Namespace, weights: str | None) -> int:
         "created": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
     }
     card_file = write_card(out, card)
-    print(f"saved {out} (test accuracy {metrics['test']['accuracy']:.4f}), card {card_file}, "
-          f"manifest {manifest_path}; trained in {training_seconds:.0f} s")
+    print(
+        f"saved {out} (test accuracy {metrics['test']['accuracy']:.4f}), card {card_file}, "
+        f"manifest {manifest_path}; trained in {training_seconds:.0f} s"
+    )
     return 0

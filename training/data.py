@@ -42,15 +42,10 @@ def discover(root: Path) -> list[tuple[str, int]]:
     present = sorted(p.name for p in root.iterdir() if p.is_dir() and p.name in CLASS_NAMES)
     if len(present) < len(CLASS_NAMES):
         missing = [name for name in CLASS_NAMES if name not in present]
-        raise DataError(
-            f"{root} has {len(present)} of the {len(CLASS_NAMES)} class folders 0-9; "
-            f"missing: {', '.join(missing)}"
-        )
+        raise DataError(f"{root} has {len(present)} of the {len(CLASS_NAMES)} class folders 0-9; missing: {', '.join(missing)}")
     items: list[tuple[str, int]] = []
     for label, name in enumerate(CLASS_NAMES):
-        files = sorted(
-            p for p in (root / name).iterdir() if p.is_file() and p.suffix.lower() in IMAGE_SUFFIXES
-        )
+        files = sorted(p for p in (root / name).iterdir() if p.is_file() and p.suffix.lower() in IMAGE_SUFFIXES)
         if not files:
             raise DataError(f"class folder {root / name} has no images")
         items.extend((p.relative_to(root).as_posix(), label) for p in files)
@@ -69,9 +64,7 @@ def split(
     paths = [path for path, _ in items]
     labels = [label for _, label in items]
     try:
-        rest, test, rest_labels, _ = train_test_split(
-            paths, labels, test_size=test_fraction, random_state=seed, stratify=labels
-        )
+        rest, test, rest_labels, _ = train_test_split(paths, labels, test_size=test_fraction, random_state=seed, stratify=labels)
         train, valid = train_test_split(
             rest,
             test_size=valid_fraction / (1 - test_fraction),

@@ -32,11 +32,9 @@ def classification_metrics(labels: np.ndarray, probabilities: np.ndarray) -> dic
     """Return accuracy, per-class precision/recall/F1/support and the confusion matrix."""
     predicted = probabilities.argmax(axis=1)
     classes = list(range(len(CLASS_NAMES)))
-    precision, recall, f1, support = precision_recall_fscore_support(
-        labels, predicted, labels=classes, zero_division=0
-    )
+    precision, recall, f1, support = precision_recall_fscore_support(labels, predicted, labels=classes, zero_division=0)
     return {
-        "count": int(len(labels)),
+        "count": len(labels),
         "accuracy": float((predicted == labels).mean()) if len(labels) else 0.0,
         "per_class": {
             name: {
@@ -61,7 +59,7 @@ def shift_metrics(model, images: np.ndarray, labels: np.ndarray, tta: bool = Fal
         per_kind[kind] = float((predicted == labels).mean())
     worst = min(per_kind, key=per_kind.get)
     return {
-        "count_per_kind": int(len(labels)),
+        "count_per_kind": len(labels),
         "overall": float(np.mean(list(per_kind.values()))),
         "worst_kind": worst,
         "worst_accuracy": per_kind[worst],
@@ -122,9 +120,16 @@ def build_parser() -> argparse.ArgumentParser:
         description="Evaluate a saved .h5 model on a labelled folder <DIR>/<digit>/<image> and write metrics and plots.",
     )
     parser.add_argument("--model", type=Path, required=True, help="the .h5 model to evaluate")
-    parser.add_argument("--data", type=Path, default=default_data_dir(), help="folder of class sub-folders 0-9 (default: %(default)s)")
+    parser.add_argument(
+        "--data", type=Path, default=default_data_dir(), help="folder of class sub-folders 0-9 (default: %(default)s)"
+    )
     parser.add_argument("--manifest", type=Path, help="split manifest; evaluate only the files of --split")
-    parser.add_argument("--split", choices=("train", "valid", "test"), default="test", help="split of --manifest to evaluate (default: %(default)s)")
+    parser.add_argument(
+        "--split",
+        choices=("train", "valid", "test"),
+        default="test",
+        help="split of --manifest to evaluate (default: %(default)s)",
+    )
     parser.add_argument("--shift", action="store_true", help="also measure accuracy on the domain-shift test set")
     parser.add_argument("--tta", action="store_true", help="average the prediction with that of the mirrored image")
     parser.add_argument("--out-dir", type=Path, help="where to write NAME-eval-SPLIT.json and plots (default: beside the model)")
@@ -180,8 +185,10 @@ def main(argv: list[str] | None = None) -> int:
     stem = f"{args.model.stem}-eval-{label}"
     (out_dir / f"{stem}.json").write_text(json.dumps(report, indent=1) + "\n")
     plot_confusion_matrix(report["metrics"]["confusion_matrix"], out_dir / f"{stem}-confusion.png", f"{args.model.stem}: {label}")
-    print(f"{label}: accuracy {report['metrics']['accuracy']:.4f} on {report['metrics']['count']} images"
-          f" ({len(data.skipped)} skipped); report {out_dir / (stem + '.json')}")
+    print(
+        f"{label}: accuracy {report['metrics']['accuracy']:.4f} on {report['metrics']['count']} images"
+        f" ({len(data.skipped)} skipped); report {out_dir / (stem + '.json')}"
+    )
     if args.shift:
         shift = report["domain_shift"]
         print(f"domain shift: overall {shift['overall']:.4f}, worst {shift['worst_kind']} {shift['worst_accuracy']:.4f}")

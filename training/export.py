@@ -20,14 +20,14 @@ def sha256_of(path: Path) -> str:
     return digest.hexdigest()
 
 
-def save_h5(model: "keras.Model", path: Path) -> str:
+def save_h5(model: keras.Model, path: Path) -> str:
     """Save ``model`` (architecture and weights, no optimizer) as HDF5; return its SHA-256."""
     path.parent.mkdir(parents=True, exist_ok=True)
     model.save(path, include_optimizer=False)
     return sha256_of(path)
 
 
-def export_tflite(model: "keras.Model", path: Path) -> str:
+def export_tflite(model: keras.Model, path: Path) -> str:
     """Convert ``model`` to an fp32 LiteRT flatbuffer at ``path``; return its SHA-256."""
     import tensorflow as tf
 

@@ -5,6 +5,8 @@ This module must not import TensorFlow: the web app uses it with the LiteRT back
 
 from __future__ import annotations
 
+import contextlib
+
 import numpy as np
 from PIL import Image, ImageOps
 
@@ -20,10 +22,8 @@ PREPROCESSING_NOTE = (
 
 def to_rgb(image: Image.Image) -> Image.Image:
     """Return the first frame of ``image``, upright and in RGB, transparency on white."""
-    try:
+    with contextlib.suppress(EOFError):
         image.seek(0)
-    except EOFError:
-        pass
     image = ImageOps.exif_transpose(image)
     if image.mode in ("RGBA", "LA", "PA") or (image.mode == "P" and "transparency" in image.info):
         rgba = image.convert("RGBA")

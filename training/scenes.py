@@ -32,9 +32,7 @@ def place_hand(
     hand = Image.fromarray(image).convert("RGBA")
     hand.putalpha(alpha)
     if scale != 1.0:
-        scaled = hand.resize(
-            (max(1, round(size[0] * scale)), max(1, round(size[1] * scale))), Image.Resampling.BILINEAR
-        )
+        scaled = hand.resize((max(1, round(size[0] * scale)), max(1, round(size[1] * scale))), Image.Resampling.BILINEAR)
         canvas = Image.new("RGBA", size, (0, 0, 0, 0))
         offset = ((size[0] - scaled.size[0]) // 2, (size[1] - scaled.size[1]) // 2)
         canvas.paste(scaled, offset)

@@ -19,7 +19,7 @@ def hand_mask(rgb: np.ndarray) -> np.ndarray:
     are filled, so the gap in a "0" or a "9" still shows the background.
     """
     pixels = rgb.astype(np.float32) / 255.0
-    height, width, _ = pixels.shape
+    height, _width, _ = pixels.shape
     border = max(2, height // 20)
     ring = np.concatenate(
         [

@@ -17,7 +17,15 @@ from training.scenes import place_hand
 from training.segmentation import hand_mask
 
 # Files shipped inside the scikit-image wheel (skimage/data/), read without any download.
-PHOTO_BACKGROUNDS = ("astronaut.png", "coffee.png", "chelsea.png", "rocket.jpg", "motorcycle_left.png", "hubble_deep_field.jpg", "ihc.png")
+PHOTO_BACKGROUNDS = (
+    "astronaut.png",
+    "coffee.png",
+    "chelsea.png",
+    "rocket.jpg",
+    "motorcycle_left.png",
+    "hubble_deep_field.jpg",
+    "ihc.png",
+)
 TEXTURE_BACKGROUNDS = ("brick.png", "grass.png", "gravel.png", "camera.png", "text.png")
 SHIFT_KINDS = (
     "background_black",
@@ -143,6 +151,5 @@ def build_shift_set(images: np.ndarray, seed: int = 2024) -> dict[str, np.ndarra
     masks = [hand_mask(image) for image in images]
     renderers = shift_renderers(seed)
     return {
-        kind: np.stack([renderers[kind](image, mask) for image, mask in zip(images, masks, strict=True)])
-        for kind in SHIFT_KINDS
+        kind: np.stack([renderers[kind](image, mask) for image, mask in zip(images, masks, strict=True)]) for kind in SHIFT_KINDS
     }

@@ -32,7 +32,7 @@ def error_response(message: str, status: int):
     """Answer ``status`` with ``message`` as JSON or as the error page."""
     if wants_json():
         return jsonify({"error": message}), status
-    if request.endpoint == "pages.index" and request.method == "POST":
+    if request.endpoint == "pages.upload":
         from webapp.pages import render_index
 
         return render_index(error=message), status

@@ -46,20 +46,18 @@ def decode_upload(data: bytes, max_megapixels: float = 40) -> np.ndarray:
             warnings.simplefilter("error", Image.DecompressionBombWarning)
             with Image.open(io.BytesIO(data)) as image:
                 if image.format not in ACCEPTED_FORMATS:
-                    raise ImageRejected(
-                        f"{image.format} images are not accepted; please send {ACCEPTED_NAMES}.", 415
-                    )
+                    raise ImageRejected(f"{image.format} images are not accepted; please send {ACCEPTED_NAMES}.", 415)
                 width, height = image.size
                 if width * height > max_pixels:
-                    raise ImageRejected(
-                        f"The image is {width}x{height} pixels; the limit is {max_megapixels:g} megapixels.", 413
-                    )
+                    raise ImageRejected(f"The image is {width}x{height} pixels; the limit is {max_megapixels:g} megapixels.", 413)
                 image.load()
                 return to_model_input(image)
     except ImageRejected:
         raise
     except (Image.DecompressionBombError, Image.DecompressionBombWarning) as error:
-        raise ImageRejected(f"The image's dimensions are too large to decode safely ({error}).", 413) from error
+        raise ImageRejected(
+            f"The image's dimensions are far too large to decode safely; the limit is {max_megapixels:g} megapixels.", 413
+        ) from error
     except UnidentifiedImageError as error:
         raise ImageRejected(f"This file is not an image that can be read; please send {ACCEPTED_NAMES}.") from error
     except (OSError, ValueError, SyntaxError, EOFError, IndexError, TypeError, MemoryError) as error:

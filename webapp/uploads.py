@@ -31,7 +31,11 @@ def display_name(raw: str | None) -> str:
     name = secure_filename((raw or "").replace("\\", "/").rsplit("/", 1)[-1]) or "upload"
     if len(name) > MAX_NAME_LENGTH:
         stem, dot, suffix = name.rpartition(".")
-        name = (stem[: MAX_NAME_LENGTH - len(suffix) - 2] + "…" + dot + suffix) if dot and len(suffix) < 10 else name[:MAX_NAME_LENGTH]
+        name = (
+            (stem[: MAX_NAME_LENGTH - len(suffix) - 2] + "…" + dot + suffix)
+            if dot and len(suffix) < 10
+            else name[:MAX_NAME_LENGTH]
+        )
     return name
 
 

@@ -1,0 +1,156 @@
+"""The JSON API contract, the pages and the health check."""
+
+from __future__ import annotations
+
+import io
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from tests.helpers import encode, synthetic_hand
+
+
+def jpeg(seed: int = 0) -> bytes:
+    return encode(synthetic_hand(seed % 10, 100, seed))
+
+
+def test_predict_multipart_contract(client):
+    response = client.post("/api/predict", data={"image": (io.BytesIO(jpeg()), "hand.jpg")})
+    assert response.status_code == 200
+    body = response.get_json()
+    assert isinstance(body["digit"], int) and 0 <= body["digit"] <= 9
+    assert len(body["probabilities"]) == 10
+    assert sum(body["probabilities"]) == pytest.approx(1.0, abs=1e-4)
+    assert body["confidence"] == pytest.approx(max(body["probabilities"]))
+    assert body["digit"] == int(np.argmax(body["probabilities"]))
+
+
+def test_predict_raw_body(client):
+    response = client.post("/api/predict", data=jpeg(), content_type="image/jpeg")
+    assert response.status_code == 200
+    assert len(response.get_json()["probabilities"]) == 10
+
+
+def test_same_image_gives_same_answer_by_both_routes(client):
+    data = jpeg(3)
+    multipart = client.post("/api/predict", data={"image": (io.BytesIO(data), "a.jpg")}).get_json()
+    raw = client.post("/api/predict", data=data, content_type="image/jpeg").get_json()
+    assert multipart["probabilities"] == raw["probabilities"]
+
+
+def test_batch_keeps_the_order_sent(client):
+    files = [(io.BytesIO(jpeg(seed)), f"photo_{seed}.jpg") for seed in range(4)]
+    response = client.post("/api/predict/batch", data={"image": files})
+    assert response.status_code == 200
+    predictions = response.get_json()["predictions"]
+    assert [p["filename"] for p in predictions] == [f"photo_{seed}.jpg" for seed in range(4)]
+    single = client.post("/api/predict", data={"image": (io.BytesIO(jpeg(2)), "x.jpg")}).get_json()
+    assert predictions[2]["probabilities"] == single["probabilities"]
+
+
+def test_batch_names_the_bad_file(client):
+    files = [(io.BytesIO(jpeg()), "good.jpg"), (io.BytesIO(b"nope"), "bad.jpg")]
+    response = client.post("/api/predict/batch", data={"image": files})
+    assert response.status_code == 400
+    assert "bad.jpg" in response.get_json()["error"]
+
+
+def test_batch_over_the_file_limit_is_refused(app, client):
+    app.config["MAX_BATCH_FILES"] = 3
+    files = [(io.BytesIO(jpeg(seed)), f"{seed}.jpg") for seed in range(4)]
+    response = client.post("/api/predict/batch", data={"image": files})
+    assert response.status_code == 413
+    assert "at most 3" in response.get_json()["error"]
+
+
+def test_model_endpoint_describes_the_model(client):
+    body = client.get("/api/model").get_json()
+    assert body["backend"] == "litert"
+    assert body["class_names"] == [str(d) for d in range(10)]
+    assert body["input_size"] == [224, 224, 3]
+    assert "test_accuracy" in body["metrics"]
+
+
+def test_healthz_ok_once_loaded(client):
+    response = client.get("/healthz")
+    assert response.status_code == 200 and response.get_json()["status"] == "ok"
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "status"), [("get", "/api/nothing", 404), ("get", "/api/predict", 405), ("delete", "/api/model", 405)]
+)
+def test_api_http_errors_are_json(client, method, path, status):
+    response = getattr(client, method)(path)
+    assert response.status_code == status
+    assert response.is_json and response.get_json()["error"]
+
+
+def test_html_404_is_a_page(client):
+    response = client.get("/nothing-here")
+    assert response.status_code == 404 and b"nothing at this address" in response.data
+
+
+def test_index_page_has_form_that_works_without_javascript(client):
+    page = client.get("/").get_data(as_text=True)
+    assert 'enctype="multipart/form-data"' in page and 'name="image"' in page and 'method="post"' in page
+
+
+def test_form_post_shows_digit_confidence_and_ten_bars(client):
+    response = client.post("/", data={"image": (io.BytesIO(jpeg(4)), "hand.jpg")})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert 'id="digit"' in page and "% confident" in page
+    assert page.count("<meter") == 10
+    assert "data:image/jpeg;base64," in page  # the photo is shown back without being stored
+
+
+def test_unsure_results_say_so(app, client):
+    app.config["UNSURE_BELOW"] = 1.01  # every answer counts as unsure
+    body = client.post("/api/predict", data=jpeg(), content_type="image/jpeg").get_json()
+    assert body["unsure"] is True
+    page = client.post("/", data={"image": (io.BytesIO(jpeg()), "a.jpg")}).get_data(as_text=True)
+    assert "unsure" in page
+
+
+def test_kiosk_page_has_camera_capture_and_fallback(client):
+    page = client.get("/kiosk").get_data(as_text=True)
+    for marker in ('id="camera"', 'id="capture"', 'id="fallback-input"', "data-idle-seconds="):
+        assert marker in page
+
+
+def test_pages_reference_only_local_assets(client):
+    for path in ("/", "/kiosk"):
+        page = client.get(path).get_data(as_text=True)
+        assert "http://" not in page and "https://" not in page and "//cdn" not in page
+
+
+@pytest.mark.parametrize("path", ["/", "/kiosk", "/api/model", "/healthz", "/api/missing"])
+def test_security_headers_on_every_response(client, path):
+    headers = client.get(path).headers
+    csp = headers["Content-Security-Policy"]
+    assert "default-src 'self'" in csp and "frame-ancestors 'none'" in csp
+    assert "media-src 'self' blob: mediastream:" in csp  # the kiosk camera keeps working
+    assert headers["X-Content-Type-Options"] == "nosniff"
+    assert headers["X-Frame-Options"] == "DENY"
+    assert headers["Referrer-Policy"] == "no-referrer"
+
+
+def test_settings_come_from_the_environment(monkeypatch, trained_model):
+    from webapp import create_app
+
+    monkeypatch.setenv("ASL_MAX_UPLOAD_MB", "1")
+    monkeypatch.setenv("ASL_KIOSK_IDLE_SECONDS", "3")
+    app = create_app({"MODEL_PATH": str(trained_model), "LOAD_MODEL_AT_START": False})
+    assert app.config["MAX_CONTENT_LENGTH"] == 1024 * 1024
+    assert 'data-idle-seconds="3"' in app.test_client().get("/kiosk").get_data(as_text=True)
+
+
+def test_exif_rotated_photo_is_classified_upright(client):
+    upright = synthetic_hand(2, 120, 1)
+    rotated = upright.transpose(Image.Transpose.ROTATE_90)  # stored on its side...
+    exif = Image.Exif()
+    exif[0x0112] = 8  # ...with the orientation tag that turns it back upright
+    with_tag = client.post("/api/predict", data=encode(rotated, exif=exif), content_type="image/jpeg").get_json()
+    plain = client.post("/api/predict", data=encode(upright), content_type="image/jpeg").get_json()
+    np.testing.assert_allclose(with_tag["probabilities"], plain["probabilities"], atol=0.02)
