@@ -74,8 +74,11 @@
     try {
       const stream = await navigator.mediaDevices.getUserMedia({ video: { width: { ideal: 1280 }, height: { ideal: 720 }, facingMode: "user" }, audio: false });
       video.srcObject = stream;
+      if (!video.videoWidth) {
+        await new Promise((resolve) => video.addEventListener("loadedmetadata", resolve, { once: true }));
+      }
       await video.play().catch(() => {});
-      captureButton.disabled = false;
+      captureButton.disabled = false; // only once frames have a size, so capture() can draw them
       live();
     } catch (error) {
       const denied = error && (error.name === "NotAllowedError" || error.name === "SecurityError");

@@ -1,0 +1,47 @@
+"""Tabulate the candidate trainings in runs/*/asl_digits.json (made by bench/train_candidates.sh).
+
+    python bench/report_candidates.py   ->  a Markdown table, also written to bench/results/candidates.md
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def main() -> int:
+    rows = []
+    for card_path in sorted((ROOT / "runs").glob("*/asl_digits.json")):
+        card = json.loads(card_path.read_text())
+        metrics = card["metrics"]
+        shift = metrics.get("domain_shift") or {}
+        rows.append(
+            "| {name} | {recipe} | {augment} | {test:.2%} | {shift} | {worst} | {seconds:.0f} |".format(
+                name=card_path.parent.name,
+                recipe=card["recipe"]["name"],
+                augment=card["recipe"]["augment"]["level"],
+                test=metrics["test"]["accuracy"],
+                shift=f"{shift['overall']:.2%}" if shift else "n/a",
+                worst=f"{shift['worst_kind']} {shift['worst_accuracy']:.2%}" if shift else "n/a",
+                seconds=card["training_seconds"],
+            )
+        )
+    table = "\n".join(
+        [
+            "| run | recipe | augmentation | in-domain test | domain-shift overall | worst kind | training s |",
+            "|---|---|---|---|---|---|---|",
+            *rows,
+        ]
+    )
+    out = ROOT / "bench" / "results" / "candidates.md"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(table + "\n")
+    print(table)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
