@@ -18,8 +18,8 @@ from PIL import Image
 from training.cli import PROJECT_ROOT, default_data_dir
 from training.data import label_of, read_manifest
 from training.preprocessing import to_model_input
-from training.shift import shift_renderers
 from training.segmentation import hand_mask
+from training.shift import shift_renderers
 
 KINDS = ("background_cluttered", "background_dark", "background_textured", "background_colored")
 
