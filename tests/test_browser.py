@@ -85,7 +85,7 @@ def test_upload_page_shows_the_digit(browser, live_server, tmp_path):
     problems = watch_console(page)
     page.goto(live_server + "/")
     page.set_input_files("#image", str(photo))
-    assert page.locator("#preview").is_visible()
+    page.wait_for_selector("#preview", state="visible", timeout=10_000)
     page.click("#submit")
     page.wait_for_selector("#digit", timeout=20_000)
     digit = page.inner_text("#digit")
