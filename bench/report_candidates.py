@@ -1,6 +1,6 @@
 """Tabulate the candidate trainings in runs/*/asl_digits.json (made by bench/train_candidates.sh).
 
-    python bench/report_candidates.py   ->  a Markdown table, also written to bench/results/candidates.md
+python bench/report_candidates.py   ->  a Markdown table, also written to bench/results/candidates.md
 """
 
 from __future__ import annotations

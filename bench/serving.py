@@ -164,14 +164,21 @@ def main() -> int:
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "results" / "serving.json")
     args = parser.parse_args()
     body = sample_jpeg()
-    report: dict = {"model": str(args.model.relative_to(ROOT) if args.model.is_relative_to(ROOT) else args.model), "cpus": os.cpu_count()}
+    report: dict = {
+        "model": str(args.model.relative_to(ROOT) if args.model.is_relative_to(ROOT) else args.model),
+        "cpus": os.cpu_count(),
+    }
 
     report["bare_litert"] = bare_litert(args.model)
     env = dict(os.environ, ASL_MODEL_PATH=str(args.model), GUNICORN_BIND=f"{HOST}:{args.port}", GUNICORN_ACCESSLOG="/dev/null")
     started = time.perf_counter()
     server = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "-c", str(ROOT / "gunicorn.conf.py"), "wsgi:app"],
-        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True,
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        start_new_session=True,
     )
     try:
         ready = wait_healthy(args.port)
@@ -194,9 +201,12 @@ def main() -> int:
         soak_latencies = {
             "requests": first["requests"] + middle["requests"] + last["requests"],
             "errors": first["errors"] + middle["errors"] + last["errors"],
-            "p50_ms_first_500": first["p50_ms"], "p99_ms_first_500": first["p99_ms"],
-            "p50_ms_last_500": last["p50_ms"], "p99_ms_last_500": last["p99_ms"],
-            "p50_ms_middle": middle["p50_ms"], "p99_ms_middle": middle["p99_ms"],
+            "p50_ms_first_500": first["p50_ms"],
+            "p99_ms_first_500": first["p99_ms"],
+            "p50_ms_last_500": last["p50_ms"],
+            "p99_ms_last_500": last["p99_ms"],
+            "p50_ms_middle": middle["p50_ms"],
+            "p99_ms_middle": middle["p99_ms"],
             "rss_mib_after_first_500": {str(k): round(v, 1) for k, v in rss_first.items()},
             "rss_mib_after_last_500": {str(k): round(v, 1) for k, v in rss_last.items()},
             "rss_growth_pct_max": round(max((rss_last[p] - rss_first[p]) / rss_first[p] * 100 for p in pids), 2),
@@ -215,8 +225,11 @@ def main() -> int:
         time.sleep(3)
         after = worker_pids(server.pid)
         report["worker_killed"] = {
-            "requests": during["requests"], "errors": during["errors"], "statuses": during["statuses"],
-            "workers_before": len(before), "workers_after": len(after),
+            "requests": during["requests"],
+            "errors": during["errors"],
+            "statuses": during["statuses"],
+            "workers_before": len(before),
+            "workers_after": len(after),
             "replaced": before[0] not in after and len(after) == len(before),
             "healthy_after": wait_healthy(args.port, 30) is not None,
             "post_kill_errors": run_load(args.port, body, total=100, concurrency=4)["errors"],

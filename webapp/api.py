@@ -6,7 +6,7 @@ from flask import Blueprint, current_app, jsonify, request
 
 from webapp.imaging import ImageRejected
 from webapp.predictor import PredictorHolder
-from webapp.uploads import classify, decode, uploads_from
+from webapp.uploads import classify, classify_single, decode, uploads_from
 
 blueprint = Blueprint("api", __name__)
 
@@ -14,12 +14,11 @@ blueprint = Blueprint("api", __name__)
 @blueprint.post("/api/predict")
 def predict():
     """Classify one image sent as multipart field ``image`` or as a raw ``image/*`` body."""
-    uploads = uploads_from(request)
-    if len(uploads) > 1:
-        raise ImageRejected(f"Send one image to /api/predict ({len(uploads)} received); use /api/predict/batch for several.")
-    upload = uploads[0]
-    result = classify([decode(upload)])[0]
-    result["filename"] = upload.filename
+    result, _image = classify_single(
+        request,
+        allow_raw=True,
+        too_many="Send one image to /api/predict ({count} received); use /api/predict/batch for several.",
+    )
     return jsonify(result)
 
 

@@ -52,8 +52,6 @@ def decode_upload(data: bytes, max_megapixels: float = 40) -> np.ndarray:
                     raise ImageRejected(f"The image is {width}x{height} pixels; the limit is {max_megapixels:g} megapixels.", 413)
                 image.load()
                 return to_model_input(image)
-    except ImageRejected:
-        raise
     except (Image.DecompressionBombError, Image.DecompressionBombWarning) as error:
         raise ImageRejected(
             f"The image's dimensions are far too large to decode safely; the limit is {max_megapixels:g} megapixels.", 413

@@ -7,8 +7,7 @@ from pathlib import Path
 from flask import Blueprint, current_app, render_template, request
 
 from training.preprocessing import CLASS_NAMES
-from webapp.imaging import ImageRejected
-from webapp.uploads import classify, decode, thumbnail_data_url, uploads_from
+from webapp.uploads import classify_single, thumbnail_data_url
 
 blueprint = Blueprint("pages", __name__)
 
@@ -41,12 +40,7 @@ def index():
 @blueprint.post("/")
 def upload():
     """Classify a photo posted by the plain HTML form and show the result."""
-    uploads = uploads_from(request, allow_raw=False)
-    if len(uploads) > 1:
-        raise ImageRejected("Please choose one photo at a time.")
-    image = decode(uploads[0])
-    result = classify([image])[0]
-    result["filename"] = uploads[0].filename
+    result, image = classify_single(request, allow_raw=False, too_many="Please choose one photo at a time.")
     return render_index(result=result, preview=thumbnail_data_url(image))
 
 

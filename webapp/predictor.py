@@ -98,14 +98,17 @@ def matching_tflite(model_path: Path, card: dict) -> Path | None:
     return tflite
 
 
-def load_predictor(model_path: Path, backend: str = "auto", threads: int = 1) -> Predictor:
-    """Load the model at ``model_path`` with the requested backend (auto prefers LiteRT)."""
+def load_predictor(model_path: Path, backend: str = "auto", threads: int = 1, card: dict | None = None) -> Predictor:
+    """Load the model at ``model_path`` with the requested backend (auto prefers LiteRT).
+
+    ``card`` is the model card when the caller has already read it.
+    """
     if not model_path.is_file():
         raise FileNotFoundError(f"model file not found: {model_path}")
     if backend not in ("auto", "litert", "keras"):
         raise ValueError(f"unknown backend {backend!r}; use auto, litert or keras")
     if backend in ("auto", "litert"):
-        tflite = matching_tflite(model_path, read_card(model_path))
+        tflite = matching_tflite(model_path, read_card(model_path) if card is None else card)
         if tflite is not None:
             return LiteRTPredictor(tflite, threads)
         if backend == "litert":
@@ -159,7 +162,7 @@ class PredictorHolder:
         started = time.perf_counter()
         try:
             self.card = read_card(self.model_path)
-            self.predictor = load_predictor(self.model_path, self.backend, self.threads)
+            self.predictor = load_predictor(self.model_path, self.backend, self.threads, self.card)
             self.load_seconds = time.perf_counter() - started
             log.info("model %s loaded with %s in %.2f s", self.model_path, self.predictor.backend, self.load_seconds)
         except Exception as error:  # any failure must become a 503 with its reason, not a crash
@@ -182,10 +185,6 @@ class Prediction:
     @property
     def digit(self) -> int:
         return int(np.argmax(self.probabilities))
-
-    @property
-    def confidence(self) -> float:
-        return float(self.probabilities[self.digit])
 
     def as_dict(self, unsure_below: float) -> dict:
         probabilities = self.probabilities.astype(np.float64)

@@ -41,7 +41,7 @@ def display_name(raw: str | None) -> str:
 
 def uploads_from(request: Request, allow_raw: bool = True) -> list[Upload]:
     """Return the files of field ``image``, or the raw body if it is ``image/*``; raise if none."""
-    files = [f for f in request.files.getlist(FIELD)]
+    files = request.files.getlist(FIELD)
     if files:
         return [Upload(display_name(f.filename), f.read()) for f in files]
     mimetype = request.mimetype or ""
@@ -59,6 +59,20 @@ def uploads_from(request: Request, allow_raw: bool = True) -> list[Upload]:
             415,
         )
     raise ImageRejected(f"No image was sent. Attach a photo in the field '{FIELD}'.")
+
+
+def classify_single(request: Request, allow_raw: bool, too_many: str) -> tuple[dict, np.ndarray]:
+    """Decode and classify the one image of ``request``; return the result and the model input.
+
+    ``too_many`` is the message for a request that carries several files.
+    """
+    uploads = uploads_from(request, allow_raw=allow_raw)
+    if len(uploads) > 1:
+        raise ImageRejected(too_many.format(count=len(uploads)))
+    image = decode(uploads[0])
+    result = classify([image])[0]
+    result["filename"] = uploads[0].filename
+    return result, image
 
 
 def classify(images: list[np.ndarray]) -> list[dict]:
