@@ -10,6 +10,8 @@ declare -A ARGS=(
   [seed-light]="--recipe seed --augment light"
   [two-phase-strong]="--recipe two-phase --augment strong --fine-tune-layers 40 --label-smoothing 0.1"
   [seed-strong-repeat]="--recipe seed --augment strong"
+  [seed-strong-small]="--recipe seed --augment strong --min-hand-scale 0.35 --background-probability 0.7"
+  [two-phase-strong-small]="--recipe two-phase --augment strong --fine-tune-layers 40 --label-smoothing 0.1 --min-hand-scale 0.35 --background-probability 0.7"
 )
 names=("$@")
 [ ${#names[@]} -eq 0 ] && names=(seed-strong seed-none two-phase-strong seed-strong-repeat)

@@ -17,6 +17,7 @@ class AugmentConfig:
 
     level: str = "strong"  # none | light | strong
     background_probability: float = 0.6  # share of images put on a new background
+    min_hand_scale: float = 0.55  # smallest size of a re-placed hand, relative to the photo
 
     @property
     def replaces_background(self) -> bool:
@@ -47,9 +48,10 @@ def keras_augmenter(level: str, seed: int) -> keras.Sequential | None:
 class BackgroundReplacer:
     """Put a share of training images' hands on procedural backgrounds, rescaled and moved."""
 
-    def __init__(self, masks: np.ndarray, probability: float, seed: int) -> None:
+    def __init__(self, masks: np.ndarray, probability: float, seed: int, min_scale: float = 0.55) -> None:
         self.masks = masks
         self.probability = probability
+        self.min_scale = min_scale
         self.rng = np.random.default_rng(seed)
 
     def __call__(self, image: np.ndarray, index: np.ndarray) -> np.ndarray:
@@ -61,7 +63,7 @@ class BackgroundReplacer:
             image,
             mask,
             background,
-            scale=float(np.exp(self.rng.uniform(np.log(0.55), np.log(1.5)))),
+            scale=float(np.exp(self.rng.uniform(np.log(self.min_scale), np.log(1.5)))),
             angle=float(self.rng.uniform(-25, 25)),
             shift=tuple(float(v) for v in self.rng.uniform(-0.15, 0.15, 2)),
             feather=float(self.rng.uniform(0.5, 1.5)),
