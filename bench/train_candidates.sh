@@ -11,6 +11,7 @@ declare -A ARGS=(
   [two-phase-strong]="--recipe two-phase --augment strong --fine-tune-layers 40 --label-smoothing 0.1"
   [seed-strong-repeat]="--recipe seed --augment strong"
   [seed-strong-small]="--recipe seed --augment strong --min-hand-scale 0.35 --background-probability 0.7"
+  [two-phase-strong-photos]="--recipe two-phase --augment strong --fine-tune-layers 40 --label-smoothing 0.1 --photo-backgrounds 0.5"
   [two-phase-strong-small]="--recipe two-phase --augment strong --fine-tune-layers 40 --label-smoothing 0.1 --min-hand-scale 0.35 --background-probability 0.7"
 )
 names=("$@")

@@ -18,6 +18,7 @@ class AugmentConfig:
     level: str = "strong"  # none | light | strong
     background_probability: float = 0.6  # share of images put on a new background
     min_hand_scale: float = 0.55  # smallest size of a re-placed hand, relative to the photo
+    photo_share: float = 0.0  # share of new backgrounds cropped from training photographs
 
     @property
     def replaces_background(self) -> bool:
@@ -48,17 +49,18 @@ def keras_augmenter(level: str, seed: int) -> keras.Sequential | None:
 class BackgroundReplacer:
     """Put a share of training images' hands on procedural backgrounds, rescaled and moved."""
 
-    def __init__(self, masks: np.ndarray, probability: float, seed: int, min_scale: float = 0.55) -> None:
+    def __init__(self, masks: np.ndarray, config: AugmentConfig, seed: int) -> None:
         self.masks = masks
-        self.probability = probability
-        self.min_scale = min_scale
+        self.probability = config.background_probability
+        self.min_scale = config.min_hand_scale
+        self.photo_share = config.photo_share
         self.rng = np.random.default_rng(seed)
 
     def __call__(self, image: np.ndarray, index: np.ndarray) -> np.ndarray:
         mask = self.masks[int(index)]
         if self.rng.random() >= self.probability or mask.mean() < 0.01:
             return image
-        background = training_background(self.rng, image.shape[0])
+        background = training_background(self.rng, image.shape[0], self.photo_share)
         return place_hand(
             image,
             mask,

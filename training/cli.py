@@ -83,6 +83,13 @@ def build_parser() -> argparse.ArgumentParser:
         default=0.55,
         help="smallest size of a hand put on a new background, relative to the photo (strong augmentation)",
     )
+    parser.add_argument(
+        "--photo-backgrounds",
+        type=float,
+        default=0.0,
+        help="share of new backgrounds cropped from photographs shipped in scikit-learn, matplotlib and "
+        "scikit-image (never those of the domain-shift test)",
+    )
     parser.add_argument("--batch-size", type=int, default=10, help="images per training step")
     parser.add_argument("--learning-rate", type=float, default=1e-4, help="Adam rate of the fine-tuning (phase 2 in two-phase)")
     parser.add_argument("--head-epochs", type=int, default=2, help="two-phase: epochs training the head alone")
@@ -172,7 +179,7 @@ def run_training(args: argparse.Namespace, weights: str | None) -> int:
         head_learning_rate=args.head_learning_rate,
         fine_tune_layers=args.fine_tune_layers,
         label_smoothing=args.label_smoothing,
-        augment=AugmentConfig(args.augment, args.background_probability, args.min_hand_scale),
+        augment=AugmentConfig(args.augment, args.background_probability, args.min_hand_scale, args.photo_backgrounds),
     )
     model = build_model(weights)
     fit_started = time.perf_counter()

@@ -1,14 +1,70 @@
 """Re-render a segmented hand on new backgrounds, at new scales, angles and positions.
 
-Training draws its backgrounds from :func:`training_background` (procedural only). The
-domain-shift test set draws from :mod:`training.shift`, whose photographic backgrounds never
-appear in training.
+Training draws its backgrounds from :func:`training_background`: procedural patterns and, when
+asked, crops of :data:`TRAINING_PHOTOS`. The domain-shift test set (:mod:`training.shift`) uses
+other photographs, so none of its backgrounds appears in training.
 """
 
 from __future__ import annotations
 
+from functools import lru_cache
+from pathlib import Path
+
 import numpy as np
 from PIL import Image, ImageDraw, ImageFilter
+
+# Photographs shipped inside installed packages, read without any download. Disjoint from
+# training.shift's PHOTO_BACKGROUNDS and TEXTURE_BACKGROUNDS (a test checks it).
+TRAINING_PHOTOS = (
+    "sklearn:china.jpg",
+    "sklearn:flower.jpg",
+    "matplotlib:grace_hopper.jpg",
+    "skimage:coins.png",
+    "skimage:moon.png",
+    "skimage:retina.jpg",
+    "skimage:cell.png",
+    "skimage:color.png",
+    "skimage:page.png",
+    "skimage:clock_motion.png",
+    "skimage:logo.png",
+)
+
+
+def package_picture(name: str) -> np.ndarray:
+    """Return a picture shipped in a package, named ``package:file``, as RGB uint8."""
+    package, _, file = name.partition(":")
+    if package == "skimage":
+        from skimage.data import data_dir
+
+        path = Path(data_dir) / file
+    elif package == "sklearn":
+        import sklearn.datasets
+
+        path = Path(sklearn.datasets.__file__).parent / "images" / file
+    elif package == "matplotlib":
+        import matplotlib
+
+        path = Path(matplotlib.get_data_path()) / "sample_data" / file
+    else:
+        raise ValueError(f"unknown picture source {name!r}")
+    with Image.open(path) as picture:
+        return np.asarray(picture.convert("RGB"))
+
+
+@lru_cache(maxsize=1)
+def training_photos() -> tuple[np.ndarray, ...]:
+    """Load :data:`TRAINING_PHOTOS` once per process."""
+    return tuple(package_picture(name) for name in TRAINING_PHOTOS)
+
+
+def random_crop(picture: np.ndarray, size: int, rng: np.random.Generator) -> np.ndarray:
+    """Return a random square crop of ``picture`` (a third of it or more), resized to ``size``."""
+    height, width, _ = picture.shape
+    side = int(rng.integers(min(height, width) // 3, min(height, width) + 1))
+    top = int(rng.integers(0, height - side + 1))
+    left = int(rng.integers(0, width - side + 1))
+    crop = Image.fromarray(picture[top : top + side, left : left + side])
+    return np.asarray(crop.resize((size, size), Image.Resampling.BILINEAR))
 
 
 def place_hand(
@@ -55,8 +111,12 @@ def _random_colour(rng: np.random.Generator) -> tuple[int, int, int]:
     return tuple(int(v) for v in rng.integers(0, 256, 3))
 
 
-def training_background(rng: np.random.Generator, size: int) -> np.ndarray:
-    """Draw one procedural background: solid, gradient, smooth noise, stripes or clutter."""
+def training_background(rng: np.random.Generator, size: int, photo_share: float = 0.0) -> np.ndarray:
+    """Draw one background: a training photo crop (``photo_share`` of the time), else procedural."""
+    if photo_share and rng.random() < photo_share:
+        photos = training_photos()
+        crop = random_crop(photos[int(rng.integers(len(photos)))], size, rng)
+        return np.ascontiguousarray(crop[:, ::-1]) if rng.random() < 0.5 else crop
     kind = rng.integers(0, 5)
     if kind == 0:  # solid colour, often dark
         colour = np.array(_random_colour(rng)) * (rng.random() if rng.random() < 0.5 else 1.0)

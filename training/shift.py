@@ -8,12 +8,11 @@ from __future__ import annotations
 
 import io
 from collections.abc import Callable
-from pathlib import Path
 
 import numpy as np
 from PIL import Image, ImageEnhance, ImageFilter
 
-from training.scenes import place_hand
+from training.scenes import package_picture, place_hand, random_crop
 from training.segmentation import hand_mask
 
 # Files shipped inside the scikit-image wheel (skimage/data/), read without any download.
@@ -45,22 +44,6 @@ SHIFT_KINDS = (
     "jpeg_compressed",
     "mirrored",
 )
-
-
-def _skimage_picture(name: str) -> np.ndarray:
-    from skimage.data import data_dir  # imported late: only evaluation needs it
-
-    with Image.open(Path(data_dir) / name) as picture:
-        return np.asarray(picture.convert("RGB"))
-
-
-def _random_crop(picture: np.ndarray, size: int, rng: np.random.Generator) -> np.ndarray:
-    height, width, _ = picture.shape
-    side = int(rng.integers(min(height, width) // 3, min(height, width) + 1))
-    top = int(rng.integers(0, height - side + 1))
-    left = int(rng.integers(0, width - side + 1))
-    crop = Image.fromarray(picture[top : top + side, left : left + side])
-    return np.asarray(crop.resize((size, size), Image.Resampling.BILINEAR))
 
 
 def _solid(colour: np.ndarray, size: int) -> np.ndarray:
@@ -102,8 +85,8 @@ def _fill_frame(image: np.ndarray, mask: np.ndarray) -> np.ndarray:
 def shift_renderers(seed: int) -> dict[str, Callable[[np.ndarray, np.ndarray], np.ndarray]]:
     """Return one function per kind of shift, mapping (image, hand mask) to a new image."""
     rng = np.random.default_rng(seed)
-    photos = [_skimage_picture(name) for name in PHOTO_BACKGROUNDS]
-    textures = [_skimage_picture(name) for name in TEXTURE_BACKGROUNDS]
+    photos = [package_picture("skimage:" + name) for name in PHOTO_BACKGROUNDS]
+    textures = [package_picture("skimage:" + name) for name in TEXTURE_BACKGROUNDS]
 
     def on(background: Callable[[int], np.ndarray], scale: tuple[float, float] = (0.9, 1.1)):
         def render(image: np.ndarray, mask: np.ndarray) -> np.ndarray:
@@ -130,10 +113,10 @@ def shift_renderers(seed: int) -> dict[str, Callable[[np.ndarray, np.ndarray], n
         "background_black": on(lambda s: _solid(rng.integers(0, 16, 3), s)),
         "background_dark": on(lambda s: _solid(rng.integers(20, 80, 3), s)),
         "background_colored": on(lambda s: _solid(hsv_colour(120, 255), s)),
-        "background_cluttered": on(lambda s: _random_crop(photos[int(rng.integers(len(photos)))], s, rng)),
-        "background_textured": on(lambda s: _random_crop(textures[int(rng.integers(len(textures)))], s, rng)),
+        "background_cluttered": on(lambda s: random_crop(photos[int(rng.integers(len(photos)))], s, rng)),
+        "background_textured": on(lambda s: random_crop(textures[int(rng.integers(len(textures)))], s, rng)),
         "hand_fills_frame": lambda image, mask: _fill_frame(image, mask),
-        "hand_small": on(lambda s: _random_crop(photos[int(rng.integers(len(photos)))], s, rng), scale=(0.5, 0.65)),
+        "hand_small": on(lambda s: random_crop(photos[int(rng.integers(len(photos)))], s, rng), scale=(0.5, 0.65)),
         "rotated": rotate,
         "brighter": lambda image, _m: _photometric(image, ImageEnhance.Brightness, 1.5),
         "darker": lambda image, _m: _photometric(image, ImageEnhance.Brightness, 0.45),

@@ -44,7 +44,7 @@ def training_dataset(data: LoadedImages, recipe: Recipe, seed: int) -> tf.data.D
     replacer = None
     if augment.replaces_background:
         masks = np.stack([hand_mask(image) for image in data.images])
-        replacer = BackgroundReplacer(masks, augment.background_probability, seed, augment.min_hand_scale)
+        replacer = BackgroundReplacer(masks, augment, seed)
     images = data.images
     labels = tf.one_hot(data.labels, len(CLASS_NAMES))
 

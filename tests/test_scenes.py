@@ -1,0 +1,55 @@
+"""Hand segmentation, background replacement and the domain-shift set."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from tests.helpers import SKIN, WALL, synthetic_hand
+from training.preprocessing import to_model_input
+from training.scenes import TRAINING_PHOTOS, place_hand, training_background
+from training.segmentation import hand_mask
+from training.shift import PHOTO_BACKGROUNDS, SHIFT_KINDS, TEXTURE_BACKGROUNDS, build_shift_set
+
+
+def test_hand_mask_separates_skin_from_the_wall():
+    image = to_model_input(synthetic_hand(4, 100))
+    mask = hand_mask(image)
+    skin = np.all(np.abs(image.astype(int) - SKIN) < 20, axis=-1)
+    wall = np.all(np.abs(image.astype(int) - WALL) < 20, axis=-1)
+    assert mask[skin].mean() > 0.95
+    assert mask[wall].mean() < 0.02
+
+
+def test_place_hand_keeps_the_hand_and_replaces_the_wall():
+    image = to_model_input(synthetic_hand(2, 100))
+    mask = hand_mask(image)
+    black = np.zeros_like(image)
+    scene = place_hand(image, mask, black, feather=0)
+    assert scene.shape == image.shape
+    np.testing.assert_array_equal(scene[mask], image[mask])
+    assert scene[~mask].max() == 0
+
+
+def test_training_backgrounds_never_use_the_test_photographs():
+    test_files = {f"skimage:{name}" for name in PHOTO_BACKGROUNDS + TEXTURE_BACKGROUNDS}
+    assert not test_files & set(TRAINING_PHOTOS)
+    assert "skimage:motorcycle_right.png" not in TRAINING_PHOTOS  # twin of a test photo
+
+
+def test_training_backgrounds_have_the_right_shape_and_vary():
+    rng = np.random.default_rng(0)
+    procedural = [training_background(rng, 64) for _ in range(5)]
+    photos = [training_background(rng, 64, photo_share=1.0) for _ in range(5)]
+    for background in procedural + photos:
+        assert background.shape == (64, 64, 3) and background.dtype == np.uint8
+    assert len({background.tobytes() for background in photos}) == 5
+
+
+def test_shift_set_renders_every_kind_for_every_image():
+    images = np.stack([to_model_input(synthetic_hand(d, 100, d)) for d in range(3)])
+    shifted = build_shift_set(images, seed=1)
+    assert list(shifted) == list(SHIFT_KINDS)
+    for kind, rendered in shifted.items():
+        assert rendered.shape == images.shape, kind
+    np.testing.assert_array_equal(shifted["mirrored"], images[:, :, ::-1])
+    assert not np.array_equal(shifted["background_black"], images)
