@@ -31,6 +31,9 @@ def test_training_writes_a_loadable_h5_and_a_complete_card(trained_model):
         assert key in card, key
     assert card["class_names"] == [str(d) for d in range(10)]
     assert card["weights_source"] == "none" and card["epochs"] == 1
+    # The default recipe is two-phase with its own settings unless they are given explicitly.
+    assert card["recipe"]["name"] == "two-phase"
+    assert (card["recipe"]["fine_tune_layers"], card["recipe"]["label_smoothing"]) == (40, 0.1)
     for split in ("train", "valid", "test"):
         metrics = card["metrics"][split]
         assert 0.0 <= metrics["accuracy"] <= 1.0
@@ -44,30 +47,17 @@ def test_manifest_reproduces_the_split(trained_model, dataset_dir, tmp_path):
     manifest = trained_model.with_name(trained_model.stem + ".manifest.json")
     out = tmp_path / "again.h5"
     status = main(
-        [
-            "--data",
-            str(dataset_dir),
-            "--weights",
-            "none",
-            "--epochs",
-            "1",
-            "--out",
-            str(out),
-            "--manifest",
-            str(manifest),
-            "--augment",
-            "none",
-            "--no-shift",
-            "--no-tflite",
-            "--batch-size",
-            "16",
-        ]
-    )
+        ["--data", str(dataset_dir), "--weights", "none", "--out", str(out), "--manifest", str(manifest),
+         "--recipe", "two-phase", "--epochs", "2", "--head-epochs", "1", "--augment", "none",
+         "--no-shift", "--no-tflite", "--batch-size", "16"]
+    )  # fmt: skip
     assert status == 0
     first = json.loads(manifest.read_text())["splits"]
     second = json.loads(out.with_name("again.manifest.json").read_text())["splits"]
     assert first == second
     assert not set(first["train"]) & set(first["test"])
+    history = json.loads(out.with_suffix(".json").read_text())["history"]
+    assert len(history["loss"]) == 2  # the head phase, then the fine-tuning phase
 
 
 def test_evaluate_command_writes_metrics_and_plot(trained_model, dataset_dir, tmp_path, capsys):
@@ -132,3 +122,15 @@ def test_augmented_batches_keep_shape_and_labels(dataset_dir):
     images, labels = next(iter(training_dataset(data, recipe, seed=0)))
     assert images.shape == (5, 224, 224, 3) and labels.shape == (5, 10)
     assert float(np.min(images)) >= 0.0 and float(np.max(images)) <= 255.0
+
+
+def test_seed_recipe_keeps_the_original_settings(dataset_dir, tmp_path):
+    out = tmp_path / "seed.h5"
+    status = main(
+        ["--data", str(dataset_dir), "--weights", "none", "--out", str(out), "--recipe", "seed", "--epochs", "1",
+         "--augment", "none", "--no-shift", "--no-tflite", "--batch-size", "16",
+         "--valid-fraction", "0.2", "--test-fraction", "0.2"]
+    )  # fmt: skip
+    assert status == 0
+    recipe = json.loads(out.with_suffix(".json").read_text())["recipe"]
+    assert (recipe["name"], recipe["fine_tune_layers"], recipe["label_smoothing"]) == ("seed", 22, 0.0)

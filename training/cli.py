@@ -62,8 +62,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--recipe",
         choices=("seed", "two-phase"),
-        default="seed",
-        help="seed: train the last 23 layers at one rate; two-phase: head first, then the top layers at --learning-rate",
+        default="two-phase",
+        help="two-phase (measured best): head first at --head-learning-rate, then the top --fine-tune-layers at "
+        "--learning-rate; seed: the original recipe, the last 23 layers at --learning-rate",
     )
     parser.add_argument(
         "--augment",
@@ -97,10 +98,12 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--fine-tune-layers",
         type=int,
-        default=22,
-        help="MobileNet layers trained (from the top) besides the head; 22 is the seed's 23 with the head",
+        help="MobileNet layers trained (from the top) besides the head (default: 22 for seed, the seed's 23 with "
+        "the head; 40 for two-phase)",
     )
-    parser.add_argument("--label-smoothing", type=float, default=0.0, help="label smoothing of the cross-entropy")
+    parser.add_argument(
+        "--label-smoothing", type=float, help="label smoothing of the cross-entropy (default: 0 for seed, 0.1 for two-phase)"
+    )
     parser.add_argument("--valid-fraction", type=float, default=0.15, help="share of each class held out for validation")
     parser.add_argument("--test-fraction", type=float, default=0.15, help="share of each class held out for the test")
     parser.add_argument("--no-shift", action="store_true", help="skip the domain-shift evaluation (faster)")
@@ -167,9 +170,13 @@ def run_training(args: argparse.Namespace, weights: str | None) -> int:
     from training.export import export_tflite, save_h5, write_card
     from training.model import build_model
     from training.preprocessing import CLASS_NAMES, IMAGE_SIZE, PREPROCESSING_NOTE
-    from training.train import Recipe, fit
+    from training.train import RECIPE_DEFAULTS, Recipe, fit
 
     keras.utils.set_random_seed(args.seed)
+
+    def recipe_default(name: str) -> float:
+        return RECIPE_DEFAULTS[args.recipe][name]
+
     recipe = Recipe(
         name=args.recipe,
         epochs=args.epochs,
@@ -177,8 +184,8 @@ def run_training(args: argparse.Namespace, weights: str | None) -> int:
         learning_rate=args.learning_rate,
         head_epochs=args.head_epochs,
         head_learning_rate=args.head_learning_rate,
-        fine_tune_layers=args.fine_tune_layers,
-        label_smoothing=args.label_smoothing,
+        fine_tune_layers=int(recipe_default("fine_tune_layers") if args.fine_tune_layers is None else args.fine_tune_layers),
+        label_smoothing=float(recipe_default("label_smoothing") if args.label_smoothing is None else args.label_smoothing),
         augment=AugmentConfig(args.augment, args.background_probability, args.min_hand_scale, args.photo_backgrounds),
     )
     model = build_model(weights)
