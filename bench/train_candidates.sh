@@ -5,17 +5,16 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 PY=${PYTHON:-.venv/bin/python}
 declare -A ARGS=(
-  [seed-strong]="--recipe seed --augment strong"
+  [seed-strong]="--recipe seed --augment strong --photo-backgrounds 0"
   [seed-none]="--recipe seed --augment none"
   [seed-light]="--recipe seed --augment light"
-  [two-phase-strong]="--recipe two-phase --augment strong --fine-tune-layers 40 --label-smoothing 0.1"
-  [seed-strong-repeat]="--recipe seed --augment strong"
-  [seed-strong-small]="--recipe seed --augment strong --min-hand-scale 0.35 --background-probability 0.7"
+  [two-phase-strong]="--recipe two-phase --augment strong --fine-tune-layers 40 --label-smoothing 0.1 --photo-backgrounds 0"
+  [seed-strong-repeat]="--recipe seed --augment strong --photo-backgrounds 0"
+  [seed-strong-small]="--recipe seed --augment strong --min-hand-scale 0.35 --background-probability 0.7 --photo-backgrounds 0"
   [two-phase-strong-photos]="--recipe two-phase --augment strong --fine-tune-layers 40 --label-smoothing 0.1 --photo-backgrounds 0.5"
-  [two-phase-strong-small]="--recipe two-phase --augment strong --fine-tune-layers 40 --label-smoothing 0.1 --min-hand-scale 0.35 --background-probability 0.7"
 )
 names=("$@")
-[ ${#names[@]} -eq 0 ] && names=(seed-strong seed-none two-phase-strong seed-strong-repeat)
+[ ${#names[@]} -eq 0 ] && names=(seed-none seed-strong seed-strong-repeat seed-strong-small two-phase-strong two-phase-strong-photos)
 for name in "${names[@]}"; do
   mkdir -p "runs/$name"
   echo "== $name: ${ARGS[$name]}"

@@ -87,7 +87,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--photo-backgrounds",
         type=float,
-        default=0.0,
+        default=0.5,
         help="share of new backgrounds cropped from photographs shipped in scikit-learn, matplotlib and "
         "scikit-image (never those of the domain-shift test)",
     )
