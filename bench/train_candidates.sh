@@ -12,6 +12,7 @@ declare -A ARGS=(
   [seed-strong-repeat]="--recipe seed --augment strong --photo-backgrounds 0"
   [seed-strong-small]="--recipe seed --augment strong --min-hand-scale 0.35 --background-probability 0.7 --photo-backgrounds 0"
   [two-phase-strong-photos]="--recipe two-phase --augment strong --fine-tune-layers 40 --label-smoothing 0.1 --photo-backgrounds 0.5"
+  [two-phase-photos-small]="--recipe two-phase --augment strong --fine-tune-layers 40 --label-smoothing 0.1 --photo-backgrounds 0.6 --min-hand-scale 0.4 --background-probability 0.7"
 )
 names=("$@")
 [ ${#names[@]} -eq 0 ] && names=(seed-none seed-strong seed-strong-repeat seed-strong-small two-phase-strong two-phase-strong-photos)
