@@ -12,6 +12,8 @@ declare -A ARGS=(
   [seed-strong-repeat]="--recipe seed --augment strong --photo-backgrounds 0"
   [seed-strong-small]="--recipe seed --augment strong --min-hand-scale 0.35 --background-probability 0.7 --photo-backgrounds 0"
   [two-phase-strong-photos]="--recipe two-phase --augment strong --fine-tune-layers 40 --label-smoothing 0.1 --photo-backgrounds 0.5"
+  [two-phase-photos-cosine]="--recipe two-phase --augment strong --fine-tune-layers 40 --label-smoothing 0.1 --photo-backgrounds 0.5 --schedule cosine --learning-rate 3e-4"
+  [two-phase-cosine-small]="--recipe two-phase --augment strong --fine-tune-layers 40 --label-smoothing 0.1 --photo-backgrounds 0.6 --min-hand-scale 0.45 --schedule cosine --learning-rate 3e-4"
   [two-phase-photos-small]="--recipe two-phase --augment strong --fine-tune-layers 40 --label-smoothing 0.1 --photo-backgrounds 0.6 --min-hand-scale 0.4 --background-probability 0.7"
 )
 names=("$@")

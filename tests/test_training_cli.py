@@ -134,3 +134,23 @@ def test_seed_recipe_keeps_the_original_settings(dataset_dir, tmp_path):
     assert status == 0
     recipe = json.loads(out.with_suffix(".json").read_text())["recipe"]
     assert (recipe["name"], recipe["fine_tune_layers"], recipe["label_smoothing"]) == ("seed", 22, 0.0)
+
+
+def test_cosine_schedule_decays_the_fine_tuning_rate_to_one_percent():
+    from training.train import Recipe, learning_rate_for
+
+    schedule = learning_rate_for(Recipe(learning_rate=3e-4, schedule="cosine"), steps=100)
+    assert float(schedule(0)) == pytest.approx(3e-4)
+    assert float(schedule(50)) == pytest.approx(3e-4 * (0.01 + 0.99 * 0.5), rel=1e-4)
+    assert float(schedule(100)) == pytest.approx(3e-6, rel=1e-3)
+    assert learning_rate_for(Recipe(learning_rate=3e-4), steps=100) == 3e-4
+
+
+def test_unknown_schedule_is_refused(dataset_dir):
+    from training.data import discover, load_images
+    from training.model import build_model
+    from training.train import Recipe, fit
+
+    data = load_images(dataset_dir, [path for path, _ in discover(dataset_dir)][:10])
+    with pytest.raises(ValueError, match="schedule"):
+        fit(build_model(None), data, data, Recipe(schedule="step"), seed=0)

@@ -93,6 +93,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--batch-size", type=int, default=10, help="images per training step")
     parser.add_argument("--learning-rate", type=float, default=1e-4, help="Adam rate of the fine-tuning (phase 2 in two-phase)")
+    parser.add_argument(
+        "--schedule",
+        choices=("constant", "cosine"),
+        default="constant",
+        help="fine-tuning rate: constant at --learning-rate, or cosine decay from it to 1%% over the fine-tuning epochs",
+    )
     parser.add_argument("--head-epochs", type=int, default=2, help="two-phase: epochs training the head alone")
     parser.add_argument("--head-learning-rate", type=float, default=1e-3, help="two-phase: Adam rate of the head phase")
     parser.add_argument(
@@ -186,6 +192,7 @@ def run_training(args: argparse.Namespace, weights: str | None) -> int:
         head_learning_rate=args.head_learning_rate,
         fine_tune_layers=int(recipe_default("fine_tune_layers") if args.fine_tune_layers is None else args.fine_tune_layers),
         label_smoothing=float(recipe_default("label_smoothing") if args.label_smoothing is None else args.label_smoothing),
+        schedule=args.schedule,
         augment=AugmentConfig(args.augment, args.background_probability, args.min_hand_scale, args.photo_backgrounds),
     )
     model = build_model(weights)

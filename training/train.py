@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import math
 from dataclasses import asdict, dataclass, field
 
 import keras
@@ -17,6 +18,7 @@ from training.segmentation import hand_mask
 
 log = logging.getLogger(__name__)
 RECIPES = ("seed", "two-phase")
+SCHEDULES = ("constant", "cosine")
 # Settings that differ between the recipes, used unless given explicitly. "seed" is the original
 # recipe (the last 23 layers, head included); "two-phase" is what measured best (README).
 RECIPE_DEFAULTS: dict[str, dict[str, float]] = {
@@ -37,6 +39,7 @@ class Recipe:
     head_learning_rate: float = 1e-3  # two-phase only
     fine_tune_layers: int = SEED_TRAINABLE_LAYERS - 1  # backbone layers trained (head apart)
     label_smoothing: float = 0.0
+    schedule: str = "constant"  # fine-tuning rate: constant, or cosine decay to 1% over the fine-tuning epochs
     augment: AugmentConfig = field(default_factory=AugmentConfig)
 
     def as_dict(self) -> dict:
@@ -114,7 +117,16 @@ class RestoreBestWeights(keras.callbacks.Callback):
             self.model.set_weights(self.best_weights)
 
 
-def _compile(model: keras.Model, learning_rate: float, label_smoothing: float) -> None:
+def learning_rate_for(recipe: Recipe, steps: int) -> float | keras.optimizers.schedules.LearningRateSchedule:
+    """Return the fine-tuning rate of ``recipe``: a number, or a cosine decay over ``steps`` optimiser steps."""
+    if recipe.schedule == "cosine":
+        return keras.optimizers.schedules.CosineDecay(recipe.learning_rate, decay_steps=max(steps, 1), alpha=0.01)
+    return recipe.learning_rate
+
+
+def _compile(
+    model: keras.Model, learning_rate: float | keras.optimizers.schedules.LearningRateSchedule, label_smoothing: float
+) -> None:
     model.compile(
         optimizer=keras.optimizers.Adam(learning_rate),
         loss=keras.losses.CategoricalCrossentropy(label_smoothing=label_smoothing),
@@ -133,6 +145,9 @@ def fit(
     """Train ``model`` in place following ``recipe``; return the merged per-epoch history."""
     if recipe.name not in RECIPES:
         raise ValueError(f"unknown recipe {recipe.name!r}; choose from {', '.join(RECIPES)}")
+    if recipe.schedule not in SCHEDULES:
+        raise ValueError(f"unknown schedule {recipe.schedule!r}; choose from {', '.join(SCHEDULES)}")
+    steps_per_epoch = math.ceil(len(train.labels) / recipe.batch_size)
     train_batches = training_dataset(train, recipe, seed)
     valid_batches = evaluation_dataset(valid)
     best = RestoreBestWeights()
@@ -153,7 +168,7 @@ def fit(
 
     if recipe.name == "seed":
         set_trainable_top(model, recipe.fine_tune_layers)
-        _compile(model, recipe.learning_rate, recipe.label_smoothing)
+        _compile(model, learning_rate_for(recipe, steps_per_epoch * recipe.epochs), recipe.label_smoothing)
         run(recipe.epochs, 0)
     else:
         head_epochs = min(recipe.head_epochs, recipe.epochs)
@@ -162,7 +177,8 @@ def fit(
         run(head_epochs, 0)
         if recipe.epochs > head_epochs:
             set_trainable_top(model, recipe.fine_tune_layers)
-            _compile(model, recipe.learning_rate, recipe.label_smoothing)  # recompile after trainable
+            rate = learning_rate_for(recipe, steps_per_epoch * (recipe.epochs - head_epochs))
+            _compile(model, rate, recipe.label_smoothing)  # recompile after changing trainable
             run(recipe.epochs - head_epochs, head_epochs)
     best.restore()
     history["best_epoch"] = [float(best.best_epoch + 1)]
