@@ -12,6 +12,22 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 
 
+def settings(recipe: dict) -> str:
+    """Summarise what a run changed: augmentation, backgrounds, hand sizes, rate schedule, epochs.
+
+    Cards older than a setting lack its key; they ran with what is now its default.
+    """
+    augment = recipe["augment"]
+    parts = [augment["level"]]
+    if augment["level"] == "strong":
+        parts.append(
+            f"new background {augment['background_probability']:g} (photos {augment.get('photo_share', 0):g}), hands ≥{augment.get('min_hand_scale', 0.55):g}×"
+        )
+    parts.append(f"{recipe.get('schedule', 'constant')} {recipe['learning_rate']:g}")
+    parts.append(f"{recipe['epochs']} epochs")
+    return ", ".join(parts)
+
+
 def main() -> int:
     rows = []
     for card_path in sorted((ROOT / "runs").glob("*/asl_digits.json")):
@@ -22,7 +38,7 @@ def main() -> int:
             "| {name} | {recipe} | {augment} | {test:.2%} | {shift} | {worst} | {seconds:.0f} |".format(
                 name=card_path.parent.name,
                 recipe=card["recipe"]["name"],
-                augment=card["recipe"]["augment"]["level"],
+                augment=settings(card["recipe"]),
                 test=metrics["test"]["accuracy"],
                 shift=f"{shift['overall']:.2%}" if shift else "n/a",
                 worst=f"{shift['worst_kind']} {shift['worst_accuracy']:.2%}" if shift else "n/a",
@@ -31,7 +47,7 @@ def main() -> int:
         )
     table = "\n".join(
         [
-            "| run | recipe | augmentation | in-domain test | domain-shift overall | worst kind | training s |",
+            "| run | recipe | settings | in-domain test | domain-shift overall | worst kind | training s |",
             "|---|---|---|---|---|---|---|",
             *rows,
         ]

@@ -6,7 +6,7 @@ import numpy as np
 
 from tests.helpers import SKIN, WALL, synthetic_hand
 from training.preprocessing import to_model_input
-from training.scenes import TRAINING_PHOTOS, place_hand, training_background
+from training.scenes import TRAINING_PHOTOS, photo_collage, place_hand, training_background
 from training.segmentation import hand_mask
 from training.shift import PHOTO_BACKGROUNDS, SHIFT_KINDS, TEXTURE_BACKGROUNDS, build_shift_set
 
@@ -53,3 +53,13 @@ def test_shift_set_renders_every_kind_for_every_image():
         assert rendered.shape == images.shape, kind
     np.testing.assert_array_equal(shifted["mirrored"], images[:, :, ::-1])
     assert not np.array_equal(shifted["background_black"], images)
+
+
+def test_photo_collage_fills_the_frame_with_several_crops():
+    rng = np.random.default_rng(3)
+    scenes = [photo_collage(rng, 96) for _ in range(8)]
+    assert all(scene.shape == (96, 96, 3) and scene.dtype == np.uint8 for scene in scenes)
+    assert len({scene.tobytes() for scene in scenes}) == len(scenes)
+    # a collage has sharp seams: some adjacent rows or columns differ far more than inside a photo crop
+    jumps = [max(np.abs(np.diff(scene.astype(int), axis=axis)).mean(axis=(1 - axis, 2)).max() for axis in (0, 1)) for scene in scenes]
+    assert max(jumps) > 20

@@ -19,6 +19,7 @@ TRAINING_PHOTOS = (
     "sklearn:china.jpg",
     "sklearn:flower.jpg",
     "matplotlib:grace_hopper.jpg",
+    "matplotlib:Minduka_Present_Blue_Pack.png",
     "skimage:coins.png",
     "skimage:moon.png",
     "skimage:retina.jpg",
@@ -107,6 +108,35 @@ def place_hand(
     return np.asarray(scene.convert("RGB"))
 
 
+def _photo_crop(rng: np.random.Generator, size: int | tuple[int, int]) -> np.ndarray:
+    """Return a random crop of a training photo, mirrored half the time, resized to ``size`` (square or (w, h))."""
+    photos = training_photos()
+    width, height = (size, size) if isinstance(size, int) else size
+    crop = random_crop(photos[int(rng.integers(len(photos)))], max(width, height), rng)
+    if rng.random() < 0.5:
+        crop = crop[:, ::-1]
+    return np.asarray(Image.fromarray(np.ascontiguousarray(crop)).resize((width, height), Image.Resampling.BILINEAR))
+
+
+def photo_collage(rng: np.random.Generator, size: int) -> np.ndarray:
+    """Return a cluttered scene: the frame cut into 2-5 rectangles, each a crop of another training photo."""
+    canvas = np.empty((size, size, 3), np.uint8)
+    boxes = [(0, 0, size, size)]  # left, top, right, bottom
+    for _ in range(int(rng.integers(1, 5))):
+        left, top, right, bottom = boxes.pop(int(rng.integers(len(boxes))))
+        if right - left >= bottom - top and right - left > 16:
+            cut = int(rng.integers(left + 8, right - 7))
+            boxes += [(left, top, cut, bottom), (cut, top, right, bottom)]
+        elif bottom - top > 16:
+            cut = int(rng.integers(top + 8, bottom - 7))
+            boxes += [(left, top, right, cut), (left, cut, right, bottom)]
+        else:
+            boxes.append((left, top, right, bottom))
+    for left, top, right, bottom in boxes:
+        canvas[top:bottom, left:right] = _photo_crop(rng, (right - left, bottom - top))
+    return canvas
+
+
 def _random_colour(rng: np.random.Generator) -> tuple[int, int, int]:
     return tuple(int(v) for v in rng.integers(0, 256, 3))
 
@@ -114,9 +144,7 @@ def _random_colour(rng: np.random.Generator) -> tuple[int, int, int]:
 def training_background(rng: np.random.Generator, size: int, photo_share: float = 0.0) -> np.ndarray:
     """Draw one background: a training photo crop (``photo_share`` of the time), else procedural."""
     if photo_share and rng.random() < photo_share:
-        photos = training_photos()
-        crop = random_crop(photos[int(rng.integers(len(photos)))], size, rng)
-        return np.ascontiguousarray(crop[:, ::-1]) if rng.random() < 0.5 else crop
+        return photo_collage(rng, size) if rng.random() < 0.5 else _photo_crop(rng, size)
     kind = rng.integers(0, 5)
     if kind == 0:  # solid colour, often dark
         colour = np.array(_random_colour(rng)) * (rng.random() if rng.random() < 0.5 else 1.0)
