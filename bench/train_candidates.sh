@@ -5,6 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 PY=${PYTHON:-.venv/bin/python}
 declare -A ARGS=(
+  [default]=""  # python -m training with its defaults: what ships in models/
   [seed-strong]="--recipe seed --augment strong --photo-backgrounds 0"
   [seed-none]="--recipe seed --augment none"
   [seed-light]="--recipe seed --augment light"

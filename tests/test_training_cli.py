@@ -33,7 +33,13 @@ def test_training_writes_a_loadable_h5_and_a_complete_card(trained_model):
     assert card["weights_source"] == "none" and card["epochs"] == 1
     # The default recipe is two-phase with its own settings unless they are given explicitly.
     assert card["recipe"]["name"] == "two-phase"
-    assert (card["recipe"]["fine_tune_layers"], card["recipe"]["label_smoothing"]) == (40, 0.1)
+    recipe = card["recipe"]
+    assert (recipe["fine_tune_layers"], recipe["label_smoothing"], recipe["learning_rate"], recipe["schedule"]) == (
+        40,
+        0.1,
+        3e-4,
+        "cosine",
+    )
     for split in ("train", "valid", "test"):
         metrics = card["metrics"][split]
         assert 0.0 <= metrics["accuracy"] <= 1.0
@@ -134,6 +140,7 @@ def test_seed_recipe_keeps_the_original_settings(dataset_dir, tmp_path):
     assert status == 0
     recipe = json.loads(out.with_suffix(".json").read_text())["recipe"]
     assert (recipe["name"], recipe["fine_tune_layers"], recipe["label_smoothing"]) == ("seed", 22, 0.0)
+    assert (recipe["learning_rate"], recipe["schedule"], recipe["batch_size"]) == (1e-4, "constant", 16)
 
 
 def test_cosine_schedule_decays_the_fine_tuning_rate_to_one_percent():

@@ -33,6 +33,13 @@ def configure_logging() -> None:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
 
 
+class HelpFormatter(argparse.ArgumentDefaultsHelpFormatter):
+    """Show each flag's default, except where it has none (the recipe then picks; the help says how)."""
+
+    def _get_help_string(self, action: argparse.Action) -> str | None:
+        return action.help if action.default is None else super()._get_help_string(action)
+
+
 def build_parser() -> argparse.ArgumentParser:
     """Return the argument parser of the training command."""
     parser = argparse.ArgumentParser(
@@ -42,7 +49,7 @@ def build_parser() -> argparse.ArgumentParser:
             "<DIR>/<digit>/<image>, evaluate it and save NAME.h5, NAME.tflite, the NAME.json model "
             "card, the split manifest and plots."
         ),
-        formatter_class=argparse.ArgumentDefaultsHelpFormatter,
+        formatter_class=HelpFormatter,
     )
     parser.add_argument("--data", type=Path, default=default_data_dir(), help="folder with one sub-folder per digit 0-9")
     parser.add_argument(
@@ -50,7 +57,9 @@ def build_parser() -> argparse.ArgumentParser:
         default=default_weights(),
         help="MobileNet start: 'imagenet' (Keras downloads them), a path to a no-top .weights.h5 file, or 'none' (random)",
     )
-    parser.add_argument("--epochs", type=int, default=10, help="total epochs (both phases together for two-phase)")
+    parser.add_argument(
+        "--epochs", type=int, help="total epochs, both phases together for two-phase (default: 10 for seed, 12 for two-phase)"
+    )
     parser.add_argument(
         "--out",
         type=Path,
@@ -75,29 +84,33 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--background-probability",
         type=float,
-        default=0.6,
+        default=0.65,
         help="share of training images put on a new background (strong augmentation)",
     )
     parser.add_argument(
         "--min-hand-scale",
         type=float,
-        default=0.55,
+        default=0.4,
         help="smallest size of a hand put on a new background, relative to the photo (strong augmentation)",
     )
     parser.add_argument(
         "--photo-backgrounds",
         type=float,
-        default=0.5,
+        default=0.7,
         help="share of new backgrounds cropped from photographs shipped in scikit-learn, matplotlib and "
         "scikit-image (never those of the domain-shift test)",
     )
     parser.add_argument("--batch-size", type=int, default=10, help="images per training step")
-    parser.add_argument("--learning-rate", type=float, default=1e-4, help="Adam rate of the fine-tuning (phase 2 in two-phase)")
+    parser.add_argument(
+        "--learning-rate",
+        type=float,
+        help="Adam rate of the fine-tuning, phase 2 in two-phase (default: 1e-4 for seed, 3e-4 for two-phase)",
+    )
     parser.add_argument(
         "--schedule",
         choices=("constant", "cosine"),
-        default="constant",
-        help="fine-tuning rate: constant at --learning-rate, or cosine decay from it to 1%% over the fine-tuning epochs",
+        help="fine-tuning rate: constant at --learning-rate, or cosine decay from it to 1%% over the fine-tuning epochs "
+        "(default: constant for seed, cosine for two-phase)",
     )
     parser.add_argument("--head-epochs", type=int, default=2, help="two-phase: epochs training the head alone")
     parser.add_argument("--head-learning-rate", type=float, default=1e-3, help="two-phase: Adam rate of the head phase")
@@ -126,7 +139,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.data is None:
         print("error: no --data given and the shared dataset is not present", file=sys.stderr)
         return 2
-    if args.epochs < 1 or args.batch_size < 1:
+    if (args.epochs is not None and args.epochs < 1) or args.batch_size < 1:
         print("error: --epochs and --batch-size must be at least 1", file=sys.stderr)
         return 2
     if args.out.suffix != ".h5":
@@ -180,19 +193,21 @@ def run_training(args: argparse.Namespace, weights: str | None) -> int:
 
     keras.utils.set_random_seed(args.seed)
 
-    def recipe_default(name: str) -> float:
-        return RECIPE_DEFAULTS[args.recipe][name]
+    def chosen(name: str) -> float | str:
+        """Return the flag's value, or the recipe's own default when it was not given."""
+        value = getattr(args, name)
+        return RECIPE_DEFAULTS[args.recipe][name] if value is None else value
 
     recipe = Recipe(
         name=args.recipe,
-        epochs=args.epochs,
+        epochs=int(chosen("epochs")),
         batch_size=args.batch_size,
-        learning_rate=args.learning_rate,
+        learning_rate=float(chosen("learning_rate")),
         head_epochs=args.head_epochs,
         head_learning_rate=args.head_learning_rate,
-        fine_tune_layers=int(recipe_default("fine_tune_layers") if args.fine_tune_layers is None else args.fine_tune_layers),
-        label_smoothing=float(recipe_default("label_smoothing") if args.label_smoothing is None else args.label_smoothing),
-        schedule=args.schedule,
+        fine_tune_layers=int(chosen("fine_tune_layers")),
+        label_smoothing=float(chosen("label_smoothing")),
+        schedule=str(chosen("schedule")),
         augment=AugmentConfig(args.augment, args.background_probability, args.min_hand_scale, args.photo_backgrounds),
     )
     model = build_model(weights)
@@ -248,7 +263,7 @@ def run_training(args: argparse.Namespace, weights: str | None) -> int:
         },
         "weights_source": args.weights,
         "recipe": recipe.as_dict(),
-        "epochs": args.epochs,
+        "epochs": recipe.epochs,
         "best_epoch": int(history.pop("best_epoch")[0]),
         "history": history,
         "training_seconds": round(training_seconds, 1),

@@ -21,9 +21,15 @@ RECIPES = ("seed", "two-phase")
 SCHEDULES = ("constant", "cosine")
 # Settings that differ between the recipes, used unless given explicitly. "seed" is the original
 # recipe (the last 23 layers, head included); "two-phase" is what measured best (README).
-RECIPE_DEFAULTS: dict[str, dict[str, float]] = {
-    "seed": {"fine_tune_layers": SEED_TRAINABLE_LAYERS - 1, "label_smoothing": 0.0},
-    "two-phase": {"fine_tune_layers": 40, "label_smoothing": 0.1},
+RECIPE_DEFAULTS: dict[str, dict[str, float | str]] = {
+    "seed": {
+        "epochs": 10,
+        "learning_rate": 1e-4,
+        "schedule": "constant",
+        "fine_tune_layers": SEED_TRAINABLE_LAYERS - 1,
+        "label_smoothing": 0.0,
+    },
+    "two-phase": {"epochs": 12, "learning_rate": 3e-4, "schedule": "cosine", "fine_tune_layers": 40, "label_smoothing": 0.1},
 }
 
 
