@@ -19,23 +19,11 @@ from training.segmentation import hand_mask
 log = logging.getLogger(__name__)
 RECIPES = ("seed", "two-phase")
 SCHEDULES = ("constant", "cosine")
-# Settings that differ between the recipes, used unless given explicitly. "seed" is the original
-# recipe (the last 23 layers, head included); "two-phase" is what measured best (README).
-RECIPE_DEFAULTS: dict[str, dict[str, float | str]] = {
-    "seed": {
-        "epochs": 10,
-        "learning_rate": 1e-4,
-        "schedule": "constant",
-        "fine_tune_layers": SEED_TRAINABLE_LAYERS - 1,
-        "label_smoothing": 0.0,
-    },
-    "two-phase": {"epochs": 12, "learning_rate": 3e-4, "schedule": "cosine", "fine_tune_layers": 40, "label_smoothing": 0.1},
-}
 
 
 @dataclass
 class Recipe:
-    """Hyper-parameters of one training run (recorded in the model card)."""
+    """Hyper-parameters of one training run (recorded in the model card); the defaults are the seed recipe."""
 
     name: str = "seed"
     epochs: int = 10
@@ -50,6 +38,15 @@ class Recipe:
 
     def as_dict(self) -> dict:
         return asdict(self)
+
+
+# Settings that differ between the recipes, used unless given explicitly. "seed" is the original
+# recipe (the last 23 layers, head included): Recipe's own defaults. "two-phase" is what measured best (README).
+RECIPE_SETTINGS = ("epochs", "learning_rate", "schedule", "fine_tune_layers", "label_smoothing")
+RECIPE_DEFAULTS: dict[str, dict[str, float | str]] = {
+    "seed": {name: getattr(Recipe(), name) for name in RECIPE_SETTINGS},
+    "two-phase": {"epochs": 12, "learning_rate": 3e-4, "schedule": "cosine", "fine_tune_layers": 40, "label_smoothing": 0.1},
+}
 
 
 def training_dataset(data: LoadedImages, recipe: Recipe, seed: int) -> tf.data.Dataset:
