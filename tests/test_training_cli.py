@@ -119,9 +119,9 @@ def test_evaluate_reports_missing_model(tmp_path, dataset_dir, capsys):
 
 
 def test_augmented_batches_keep_shape_and_labels(dataset_dir):
-    from training.augment import AugmentConfig
     from training.data import discover, load_images
-    from training.train import Recipe, training_dataset
+    from training.recipe import AugmentConfig, Recipe
+    from training.train import training_dataset
 
     data = load_images(dataset_dir, [path for path, _ in discover(dataset_dir)][:20])
     recipe = Recipe(batch_size=5, augment=AugmentConfig("strong", background_probability=1.0))
@@ -144,7 +144,8 @@ def test_seed_recipe_keeps_the_original_settings(dataset_dir, tmp_path):
 
 
 def test_cosine_schedule_decays_the_fine_tuning_rate_to_one_percent():
-    from training.train import Recipe, learning_rate_for
+    from training.recipe import Recipe
+    from training.train import learning_rate_for
 
     schedule = learning_rate_for(Recipe(learning_rate=3e-4, schedule="cosine"), steps=100)
     assert float(schedule(0)) == pytest.approx(3e-4)
@@ -156,7 +157,8 @@ def test_cosine_schedule_decays_the_fine_tuning_rate_to_one_percent():
 def test_unknown_schedule_is_refused(dataset_dir):
     from training.data import discover, load_images
     from training.model import build_model
-    from training.train import Recipe, fit
+    from training.recipe import Recipe
+    from training.train import fit
 
     data = load_images(dataset_dir, [path for path, _ in discover(dataset_dir)][:10])
     with pytest.raises(ValueError, match="schedule"):

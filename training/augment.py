@@ -2,27 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import keras
 import numpy as np
 import tensorflow as tf
 
+from training.recipe import AugmentConfig
 from training.scenes import place_hand, training_background
-
-
-@dataclass(frozen=True)
-class AugmentConfig:
-    """How strongly to augment; ``none`` trains on the photos as they are. Defaults: the shipped model's."""
-
-    level: str = "strong"  # none | light | strong
-    background_probability: float = 0.65  # share of images put on a new background
-    min_hand_scale: float = 0.4  # smallest size of a re-placed hand, relative to the photo
-    photo_share: float = 0.7  # share of new backgrounds from training photographs (half of them collages)
-
-    @property
-    def replaces_background(self) -> bool:
-        return self.level == "strong" and self.background_probability > 0
 
 
 def keras_augmenter(level: str, seed: int) -> keras.Sequential | None:

@@ -10,6 +10,8 @@ import sys
 import time
 from pathlib import Path
 
+from training.recipe import AUGMENT_LEVELS, RECIPES, SCHEDULES, AugmentConfig, Recipe, recipe_defaults_text
+
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 SHARED_DATA = PROJECT_ROOT.parent / "shared" / "datasets" / "sign-language-digits" / "Dataset"
 SHARED_WEIGHTS = PROJECT_ROOT.parent / "shared" / "weights" / "mobilenet_1_0_224_imagenet_no_top.weights.h5"
@@ -58,7 +60,9 @@ def build_parser() -> argparse.ArgumentParser:
         help="MobileNet start: 'imagenet' (Keras downloads them), a path to a no-top .weights.h5 file, or 'none' (random)",
     )
     parser.add_argument(
-        "--epochs", type=int, help="total epochs, both phases together for two-phase (default: 10 for seed, 12 for two-phase)"
+        "--epochs",
+        type=int,
+        help=f"total epochs, both phases together for two-phase (default: {recipe_defaults_text('epochs')})",
     )
     parser.add_argument(
         "--out",
@@ -70,58 +74,65 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--seed", type=int, default=42, help="seed of the split, the initialisation and the augmentation")
     parser.add_argument(
         "--recipe",
-        choices=("seed", "two-phase"),
+        choices=RECIPES,
         default="two-phase",
         help="two-phase (measured best): head first at --head-learning-rate, then the top --fine-tune-layers at "
         "--learning-rate; seed: the original recipe, the last 23 layers at --learning-rate",
     )
     parser.add_argument(
         "--augment",
-        choices=("none", "light", "strong"),
-        default="strong",
+        choices=AUGMENT_LEVELS,
+        default=AugmentConfig.level,
         help="light: flips, rotation, zoom, shifts; strong: also light, colour, blur, JPEG and background replacement",
     )
     parser.add_argument(
         "--background-probability",
         type=float,
-        default=0.65,
+        default=AugmentConfig.background_probability,
         help="share of training images put on a new background (strong augmentation)",
     )
     parser.add_argument(
         "--min-hand-scale",
         type=float,
-        default=0.4,
+        default=AugmentConfig.min_hand_scale,
         help="smallest size of a hand put on a new background, relative to the photo (strong augmentation)",
     )
     parser.add_argument(
         "--photo-backgrounds",
         type=float,
-        default=0.7,
+        default=AugmentConfig.photo_share,
         help="share of new backgrounds cropped from photographs shipped in scikit-learn, matplotlib and "
         "scikit-image (never those of the domain-shift test)",
     )
-    parser.add_argument("--batch-size", type=int, default=10, help="images per training step")
+    parser.add_argument("--batch-size", type=int, default=Recipe.batch_size, help="images per training step")
     parser.add_argument(
         "--learning-rate",
         type=float,
-        help="Adam rate of the fine-tuning, phase 2 in two-phase (default: 1e-4 for seed, 3e-4 for two-phase)",
+        help=f"Adam rate of the fine-tuning, phase 2 in two-phase (default: {recipe_defaults_text('learning_rate')})",
     )
     parser.add_argument(
         "--schedule",
-        choices=("constant", "cosine"),
+        choices=SCHEDULES,
         help="fine-tuning rate: constant at --learning-rate, or cosine decay from it to 1%% over the fine-tuning epochs "
-        "(default: constant for seed, cosine for two-phase)",
+        f"(default: {recipe_defaults_text('schedule')})",
     )
-    parser.add_argument("--head-epochs", type=int, default=2, help="two-phase: epochs training the head alone")
-    parser.add_argument("--head-learning-rate", type=float, default=1e-3, help="two-phase: Adam rate of the head phase")
+    parser.add_argument("--head-epochs", type=int, default=Recipe.head_epochs, help="two-phase: epochs training the head alone")
+    parser.add_argument(
+        "--head-learning-rate",
+        type=float,
+        default=Recipe.head_learning_rate,
+        help="two-phase: Adam rate of the head phase",
+    )
     parser.add_argument(
         "--fine-tune-layers",
         type=int,
-        help="MobileNet layers trained (from the top) besides the head (default: 22 for seed, the seed's 23 with "
-        "the head; 40 for two-phase)",
+        help="MobileNet layers trained (from the top) besides the head "
+        f"(default: {recipe_defaults_text('fine_tune_layers')}; seed's 22 are its 23 with the head)",
     )
     parser.add_argument(
-        "--label-smoothing", type=float, help="label smoothing of the cross-entropy (default: 0 for seed, 0.1 for two-phase)"
+        "--label-smoothing",
+        type=float,
+        help=f"label smoothing of the cross-entropy (default: {recipe_defaults_text('label_smoothing')})",
     )
     parser.add_argument("--valid-fraction", type=float, default=0.15, help="share of each class held out for validation")
     parser.add_argument("--test-fraction", type=float, default=0.15, help="share of each class held out for the test")
@@ -178,7 +189,6 @@ def run_training(args: argparse.Namespace, weights: str | None) -> int:
     import keras
     import tensorflow as tf
 
-    from training.augment import AugmentConfig
     from training.evaluate import (
         classification_metrics,
         plot_confusion_matrix,
@@ -189,7 +199,8 @@ def run_training(args: argparse.Namespace, weights: str | None) -> int:
     from training.export import export_tflite, save_h5, write_card
     from training.model import build_model
     from training.preprocessing import CLASS_NAMES, IMAGE_SIZE, PREPROCESSING_NOTE
-    from training.train import RECIPE_DEFAULTS, Recipe, fit
+    from training.recipe import RECIPE_DEFAULTS
+    from training.train import fit
 
     keras.utils.set_random_seed(args.seed)
 

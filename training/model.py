@@ -9,9 +9,6 @@ import keras
 from training.preprocessing import CLASS_NAMES, IMAGE_SIZE
 
 FEATURES = 1024
-# The seed recipe trained the last 23 layers of its flattened model: the Dense head, the
-# pooling layer and the 21 MobileNet layers below it (from conv_pw_10_bn up).
-SEED_TRAINABLE_LAYERS = 23
 
 
 def build_backbone(weights: str | Path | None) -> keras.Model:

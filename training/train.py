@@ -4,49 +4,19 @@ from __future__ import annotations
 
 import logging
 import math
-from dataclasses import asdict, dataclass, field
 
 import keras
 import numpy as np
 import tensorflow as tf
 
-from training.augment import AugmentConfig, BackgroundReplacer, jpeg_and_colour_cast, keras_augmenter
+from training.augment import BackgroundReplacer, jpeg_and_colour_cast, keras_augmenter
 from training.data import LoadedImages
-from training.model import SEED_TRAINABLE_LAYERS, backbone_of, set_trainable_top
+from training.model import backbone_of, set_trainable_top
 from training.preprocessing import CLASS_NAMES
+from training.recipe import RECIPES, SCHEDULES, Recipe
 from training.segmentation import hand_mask
 
 log = logging.getLogger(__name__)
-RECIPES = ("seed", "two-phase")
-SCHEDULES = ("constant", "cosine")
-
-
-@dataclass
-class Recipe:
-    """Hyper-parameters of one training run (recorded in the model card); the defaults are the seed recipe."""
-
-    name: str = "seed"
-    epochs: int = 10
-    batch_size: int = 10
-    learning_rate: float = 1e-4
-    head_epochs: int = 2  # two-phase only: epochs with the whole backbone frozen
-    head_learning_rate: float = 1e-3  # two-phase only
-    fine_tune_layers: int = SEED_TRAINABLE_LAYERS - 1  # backbone layers trained (head apart)
-    label_smoothing: float = 0.0
-    schedule: str = "constant"  # fine-tuning rate: constant, or cosine decay to 1% over the fine-tuning epochs
-    augment: AugmentConfig = field(default_factory=AugmentConfig)
-
-    def as_dict(self) -> dict:
-        return asdict(self)
-
-
-# Settings that differ between the recipes, used unless given explicitly. "seed" is the original
-# recipe (the last 23 layers, head included): Recipe's own defaults. "two-phase" is what measured best (README).
-RECIPE_SETTINGS = ("epochs", "learning_rate", "schedule", "fine_tune_layers", "label_smoothing")
-RECIPE_DEFAULTS: dict[str, dict[str, float | str]] = {
-    "seed": {name: getattr(Recipe(), name) for name in RECIPE_SETTINGS},
-    "two-phase": {"epochs": 12, "learning_rate": 3e-4, "schedule": "cosine", "fine_tune_layers": 40, "label_smoothing": 0.1},
-}
 
 
 def training_dataset(data: LoadedImages, recipe: Recipe, seed: int) -> tf.data.Dataset:
