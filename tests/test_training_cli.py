@@ -163,3 +163,30 @@ def test_unknown_schedule_is_refused(dataset_dir):
     data = load_images(dataset_dir, [path for path, _ in discover(dataset_dir)][:10])
     with pytest.raises(ValueError, match="schedule"):
         fit(build_model(None), data, data, Recipe(schedule="step"), seed=0)
+
+
+def test_ema_keeps_the_averaged_weights(dataset_dir):
+    """A near-1 momentum keeps the head close to its first step; plain Adam moves it much further."""
+    from training.data import discover, load_images
+    from training.model import build_model
+    from training.recipe import AugmentConfig, Recipe
+    from training.train import fit
+
+    data = load_images(dataset_dir, [path for path, _ in discover(dataset_dir)][:20])
+
+    def head_shift(ema_momentum: float) -> float:
+        keras.utils.set_random_seed(0)
+        model = build_model(None)
+        start = model.get_layer("digit").get_weights()[0].copy()
+        recipe = Recipe(epochs=1, batch_size=2, learning_rate=1e-2, ema_momentum=ema_momentum, augment=AugmentConfig("none"))
+        fit(model, data, data, recipe, seed=0, verbose=0)
+        return float(np.abs(model.get_layer("digit").get_weights()[0] - start).mean())
+
+    plain, averaged = head_shift(0.0), head_shift(0.999999)
+    assert plain > 0 and averaged < plain / 2
+
+
+def test_ema_momentum_out_of_range_is_refused(dataset_dir, tmp_path, capsys):
+    status = main(["--data", str(dataset_dir), "--weights", "none", "--out", str(tmp_path / "m.h5"), "--ema-momentum", "1"])
+    assert status == 2
+    assert "--ema-momentum" in capsys.readouterr().err

@@ -134,6 +134,13 @@ def build_parser() -> argparse.ArgumentParser:
         type=float,
         help=f"label smoothing of the cross-entropy (default: {recipe_defaults_text('label_smoothing')})",
     )
+    parser.add_argument(
+        "--ema-momentum",
+        type=float,
+        default=Recipe.ema_momentum,
+        help="0: off; else validate, choose the best epoch with and save an exponential moving average of the "
+        "weights, updated each step with this momentum (0.99 averages about the last 100 steps)",
+    )
     parser.add_argument("--valid-fraction", type=float, default=0.15, help="share of each class held out for validation")
     parser.add_argument("--test-fraction", type=float, default=0.15, help="share of each class held out for the test")
     parser.add_argument("--no-shift", action="store_true", help="skip the domain-shift evaluation (faster)")
@@ -152,6 +159,9 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     if (args.epochs is not None and args.epochs < 1) or args.batch_size < 1:
         print("error: --epochs and --batch-size must be at least 1", file=sys.stderr)
+        return 2
+    if not 0 <= args.ema_momentum < 1:
+        print("error: --ema-momentum must be at least 0 and below 1", file=sys.stderr)
         return 2
     if args.out.suffix != ".h5":
         print(f"error: --out must name a .h5 file, not {args.out}", file=sys.stderr)
@@ -219,6 +229,7 @@ def run_training(args: argparse.Namespace, weights: str | None) -> int:
         fine_tune_layers=int(chosen("fine_tune_layers")),
         label_smoothing=float(chosen("label_smoothing")),
         schedule=str(chosen("schedule")),
+        ema_momentum=args.ema_momentum,
         augment=AugmentConfig(args.augment, args.background_probability, args.min_hand_scale, args.photo_backgrounds),
     )
     model = build_model(weights)

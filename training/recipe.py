@@ -39,6 +39,7 @@ class Recipe:
     fine_tune_layers: int = SEED_TRAINABLE_LAYERS - 1  # backbone layers trained (head apart)
     label_smoothing: float = 0.0
     schedule: str = "constant"  # fine-tuning rate: constant, or cosine decay to 1% over the fine-tuning epochs
+    ema_momentum: float = 0.0  # 0: off; else keep and ship a moving average of the weights (Polyak averaging)
     augment: AugmentConfig = field(default_factory=AugmentConfig)
 
     def as_dict(self) -> dict:

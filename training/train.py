@@ -97,12 +97,11 @@ def learning_rate_for(recipe: Recipe, steps: int) -> float | keras.optimizers.sc
     return recipe.learning_rate
 
 
-def _compile(
-    model: keras.Model, learning_rate: float | keras.optimizers.schedules.LearningRateSchedule, label_smoothing: float
-) -> None:
+def _compile(model: keras.Model, learning_rate: float | keras.optimizers.schedules.LearningRateSchedule, recipe: Recipe) -> None:
+    averaged = recipe.ema_momentum > 0
     model.compile(
-        optimizer=keras.optimizers.Adam(learning_rate),
-        loss=keras.losses.CategoricalCrossentropy(label_smoothing=label_smoothing),
+        optimizer=keras.optimizers.Adam(learning_rate, use_ema=averaged, ema_momentum=recipe.ema_momentum if averaged else 0.99),
+        loss=keras.losses.CategoricalCrossentropy(label_smoothing=recipe.label_smoothing),
         metrics=["accuracy"],
     )
 
@@ -118,6 +117,8 @@ def fit(
     """Train ``model`` in place following ``recipe``; return the merged per-epoch history."""
     if recipe.name not in RECIPES:
         raise ValueError(f"unknown recipe {recipe.name!r}; choose from {', '.join(RECIPES)}")
+    if not 0 <= recipe.ema_momentum < 1:
+        raise ValueError(f"ema_momentum must be in [0, 1), not {recipe.ema_momentum}")
     if recipe.schedule not in SCHEDULES:
         raise ValueError(f"unknown schedule {recipe.schedule!r}; choose from {', '.join(SCHEDULES)}")
     steps_per_epoch = math.ceil(len(train.labels) / recipe.batch_size)
@@ -127,12 +128,15 @@ def fit(
     history: dict[str, list[float]] = {}
 
     def run(epochs: int, initial_epoch: int) -> None:
+        # With weight averaging, validation, the best-epoch choice and the final weights all use the
+        # average: SwapEMAWeights puts it in the model at each epoch's end, before ``best`` looks.
+        callbacks = [keras.callbacks.SwapEMAWeights(swap_on_epoch=True)] if recipe.ema_momentum else []
         result = model.fit(
             train_batches,
             validation_data=valid_batches,
             epochs=initial_epoch + epochs,
             initial_epoch=initial_epoch,
-            callbacks=[best],
+            callbacks=[*callbacks, best],
             shuffle=False,  # the dataset shuffles itself
             verbose=verbose,
         )
@@ -141,17 +145,17 @@ def fit(
 
     if recipe.name == "seed":
         set_trainable_top(model, recipe.fine_tune_layers)
-        _compile(model, learning_rate_for(recipe, steps_per_epoch * recipe.epochs), recipe.label_smoothing)
+        _compile(model, learning_rate_for(recipe, steps_per_epoch * recipe.epochs), recipe)
         run(recipe.epochs, 0)
     else:
         head_epochs = min(recipe.head_epochs, recipe.epochs)
         backbone_of(model).trainable = False
-        _compile(model, recipe.head_learning_rate, recipe.label_smoothing)
+        _compile(model, recipe.head_learning_rate, recipe)
         run(head_epochs, 0)
         if recipe.epochs > head_epochs:
             set_trainable_top(model, recipe.fine_tune_layers)
             rate = learning_rate_for(recipe, steps_per_epoch * (recipe.epochs - head_epochs))
-            _compile(model, rate, recipe.label_smoothing)  # recompile after changing trainable
+            _compile(model, rate, recipe)  # recompile after changing trainable
             run(recipe.epochs - head_epochs, head_epochs)
     best.restore()
     history["best_epoch"] = [float(best.best_epoch + 1)]
