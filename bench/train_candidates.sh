@@ -17,9 +17,9 @@ declare -A ARGS=(
   [two-phase-cosine-small]="--recipe two-phase --augment strong --fine-tune-layers 40 --label-smoothing 0.1 --photo-backgrounds 0.6 --min-hand-scale 0.45 --schedule cosine --learning-rate 3e-4"
   [two-phase-cosine-small-12]="--recipe two-phase --augment strong --fine-tune-layers 40 --label-smoothing 0.1 --photo-backgrounds 0.6 --min-hand-scale 0.4 --schedule cosine --learning-rate 3e-4 --epochs 12"
   [two-phase-collage-12]="--recipe two-phase --augment strong --fine-tune-layers 40 --label-smoothing 0.1 --background-probability 0.65 --photo-backgrounds 0.7 --min-hand-scale 0.4 --schedule cosine --learning-rate 3e-4 --epochs 12"
-  [collage-12-lr5e-4]="--learning-rate 5e-4"
+  [collage-12-lr5e-4]="--learning-rate 5e-4 --label-smoothing 0.1"
   [collage-12-ls0]="--label-smoothing 0"
-  [collage-12-ft60]="--fine-tune-layers 60"
+  [collage-12-ft60]="--fine-tune-layers 60 --label-smoothing 0.1"
   [two-phase-photos-small]="--recipe two-phase --augment strong --fine-tune-layers 40 --label-smoothing 0.1 --photo-backgrounds 0.6 --min-hand-scale 0.4 --background-probability 0.7"
 )
 names=("$@")

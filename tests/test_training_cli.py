@@ -36,7 +36,7 @@ def test_training_writes_a_loadable_h5_and_a_complete_card(trained_model):
     recipe = card["recipe"]
     assert (recipe["fine_tune_layers"], recipe["label_smoothing"], recipe["learning_rate"], recipe["schedule"]) == (
         40,
-        0.1,
+        0.0,
         3e-4,
         "cosine",
     )

@@ -132,7 +132,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--label-smoothing",
         type=float,
-        help=f"label smoothing of the cross-entropy (default: {recipe_defaults_text('label_smoothing')})",
+        default=Recipe.label_smoothing,
+        help="label smoothing of the cross-entropy (0 measured better than 0.1; README)",
     )
     parser.add_argument(
         "--ema-momentum",
@@ -227,7 +228,7 @@ def run_training(args: argparse.Namespace, weights: str | None) -> int:
         head_epochs=args.head_epochs,
         head_learning_rate=args.head_learning_rate,
         fine_tune_layers=int(chosen("fine_tune_layers")),
-        label_smoothing=float(chosen("label_smoothing")),
+        label_smoothing=args.label_smoothing,
         schedule=str(chosen("schedule")),
         ema_momentum=args.ema_momentum,
         augment=AugmentConfig(args.augment, args.background_probability, args.min_hand_scale, args.photo_backgrounds),

@@ -48,10 +48,10 @@ class Recipe:
 
 # Settings that differ between the recipes, used unless given explicitly. "seed" is the original
 # recipe (the last 23 layers, head included): Recipe's own defaults. "two-phase" is what measured best (README).
-RECIPE_SETTINGS = ("epochs", "learning_rate", "schedule", "fine_tune_layers", "label_smoothing")
+RECIPE_SETTINGS = ("epochs", "learning_rate", "schedule", "fine_tune_layers")
 RECIPE_DEFAULTS: dict[str, dict[str, float | str]] = {
     "seed": {name: getattr(Recipe(), name) for name in RECIPE_SETTINGS},
-    "two-phase": {"epochs": 12, "learning_rate": 3e-4, "schedule": "cosine", "fine_tune_layers": 40, "label_smoothing": 0.1},
+    "two-phase": {"epochs": 12, "learning_rate": 3e-4, "schedule": "cosine", "fine_tune_layers": 40},
 }
 
 
