@@ -13,7 +13,7 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 def settings(recipe: dict) -> str:
-    """Summarise what a run changed: augmentation, backgrounds, hand sizes, rate schedule, epochs.
+    """Summarise a run's settings: augmentation, backgrounds, hand sizes, rate, layers, smoothing, epochs.
 
     Cards older than a setting lack its key; they ran with what is now its default.
     """
@@ -24,6 +24,10 @@ def settings(recipe: dict) -> str:
             f"new background {augment['background_probability']:g} (photos {augment.get('photo_share', 0):g}), hands ≥{augment.get('min_hand_scale', 0.55):g}×"
         )
     parts.append(f"{recipe.get('schedule', 'constant')} {recipe['learning_rate']:g}")
+    parts.append(f"{recipe['fine_tune_layers']} layers")
+    parts.append(f"smoothing {recipe['label_smoothing']:g}")
+    if recipe.get("ema_momentum"):
+        parts.append(f"EMA {recipe['ema_momentum']:g}")
     parts.append(f"{recipe['epochs']} epochs")
     return ", ".join(parts)
 
