@@ -20,6 +20,8 @@ declare -A ARGS=(
   [collage-12-lr5e-4]="--learning-rate 5e-4 --label-smoothing 0.1"
   [collage-12-ls0]="--label-smoothing 0"
   [collage-12-ft60]="--fine-tune-layers 60 --label-smoothing 0.1"
+  [ls0-ema995]="--ema-momentum 0.995"
+  [ls0-hands035]="--min-hand-scale 0.35"
   [two-phase-photos-small]="--recipe two-phase --augment strong --fine-tune-layers 40 --label-smoothing 0.1 --photo-backgrounds 0.6 --min-hand-scale 0.4 --background-probability 0.7"
 )
 names=("$@")
