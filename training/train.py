@@ -98,9 +98,9 @@ def learning_rate_for(recipe: Recipe, steps: int) -> float | keras.optimizers.sc
 
 
 def _compile(model: keras.Model, learning_rate: float | keras.optimizers.schedules.LearningRateSchedule, recipe: Recipe) -> None:
-    averaged = recipe.ema_momentum > 0
     model.compile(
-        optimizer=keras.optimizers.Adam(learning_rate, use_ema=averaged, ema_momentum=recipe.ema_momentum if averaged else 0.99),
+        # Keras checks and uses ema_momentum only with use_ema.
+        optimizer=keras.optimizers.Adam(learning_rate, use_ema=recipe.ema_momentum > 0, ema_momentum=recipe.ema_momentum),
         loss=keras.losses.CategoricalCrossentropy(label_smoothing=recipe.label_smoothing),
         metrics=["accuracy"],
     )
