@@ -10,6 +10,7 @@ import pytest
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
 from tests.helpers import make_dataset
+from webapp.predictor import EXTENSION
 
 
 @pytest.fixture(scope="session")
@@ -55,7 +56,7 @@ def app(trained_model):
     from webapp import create_app
 
     application = create_app({"TESTING": True, "MODEL_PATH": str(trained_model), "LOAD_MODEL_AT_START": False})
-    application.extensions["predictor"].get()
+    application.extensions[EXTENSION].get()
     return application
 
 

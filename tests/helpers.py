@@ -26,12 +26,16 @@ def synthetic_hand(digit: int, size: int = 100, seed: int = 0) -> Image.Image:
 
 
 def make_dataset(root: Path, per_class: int = 6, size: int = 64) -> Path:
-    """Write ``per_class`` synthetic JPEGs into ``root/<digit>/`` for each digit."""
+    """Write ``per_class`` synthetic JPEGs into ``root/<digit>/`` for each digit.
+
+    Named like the real dataset's camera counters: subject ``index`` signs its ten digits as
+    ``IMG_<1000 + 10 * index + digit>.JPG``, so the subject-disjoint split has ``per_class`` people.
+    """
     for digit in range(10):
         folder = root / str(digit)
         folder.mkdir(parents=True, exist_ok=True)
         for index in range(per_class):
-            synthetic_hand(digit, size, seed=index).save(folder / f"img_{index:03d}.jpg", quality=92)
+            synthetic_hand(digit, size, seed=index).save(folder / f"IMG_{1000 + 10 * index + digit}.JPG", quality=92)
     return root
 
 

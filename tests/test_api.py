@@ -9,6 +9,7 @@ import pytest
 from PIL import Image
 
 from tests.helpers import encode, synthetic_hand
+from training.paths import PROJECT_ROOT
 
 
 def jpeg(seed: int = 0) -> bytes:
@@ -66,7 +67,7 @@ def test_batch_over_the_file_limit_is_refused(app, client):
 
 def test_model_endpoint_describes_the_model(client):
     body = client.get("/api/model").get_json()
-    assert body["backend"] == "litert"
+    assert body["backend"].startswith("litert")
     assert body["class_names"] == [str(d) for d in range(10)]
     assert body["input_size"] == [224, 224, 3]
     assert "test_accuracy" in body["metrics"]
@@ -97,10 +98,11 @@ def test_index_page_has_form_that_works_without_javascript(client):
 
 
 def test_form_post_shows_digit_confidence_and_ten_bars(client):
-    response = client.post("/", data={"image": (io.BytesIO(jpeg(4)), "hand.jpg")})
+    photo = (PROJECT_ROOT / "static" / "examples" / "digit_5.jpg").read_bytes()  # a real hand: the detector finds it
+    response = client.post("/", data={"image": (io.BytesIO(photo), "hand.jpg")})
     page = response.get_data(as_text=True)
     assert response.status_code == 200
-    assert 'id="digit"' in page and "% confident" in page
+    assert 'id="digit"' in page and "% sure" in page
     assert page.count("<meter") == 10
     assert "data:image/jpeg;base64," in page  # the photo is shown back without being stored
 

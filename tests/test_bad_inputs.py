@@ -117,7 +117,7 @@ def test_form_bad_and_odd_files(client, no_disk_writes, case):
     assert response.mimetype == "text/html"
     assert "Traceback" not in page
     if status == 200:
-        assert 'id="digit"' in page
+        assert 'id="result-heading"' in page
     else:
         assert 'role="alert"' in page and word.lower() in page.lower()
         assert 'name="image"' in page  # the form is there to try again

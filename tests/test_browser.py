@@ -13,6 +13,7 @@ from PIL import Image
 from werkzeug.serving import make_server
 
 from tests.helpers import synthetic_hand
+from webapp.predictor import EXTENSION
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 pytestmark = pytest.mark.browser
@@ -34,7 +35,7 @@ def live_server(trained_model):
     from webapp import create_app
 
     app = create_app({"MODEL_PATH": str(trained_model), "KIOSK_IDLE_SECONDS": 30})
-    app.extensions["predictor"].get()
+    app.extensions[EXTENSION].get()
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()

@@ -50,9 +50,15 @@ def test_shift_set_renders_every_kind_for_every_image():
     shifted = build_shift_set(images, seed=1)
     assert list(shifted) == list(SHIFT_KINDS)
     for kind, rendered in shifted.items():
-        assert rendered.shape == images.shape, kind
-    np.testing.assert_array_equal(shifted["mirrored"], images[:, :, ::-1])
-    assert not np.array_equal(shifted["background_black"], images)
+        assert len(rendered) == len(images), kind
+        for picture in rendered:
+            assert picture.dtype == np.uint8 and picture.shape[0] == 224 and picture.shape[2] == 3, kind
+            assert picture.shape[1] == 224 or kind == "wide_off_centre", kind
+    assert all(picture.shape[1] > 224 for picture in shifted["wide_off_centre"])
+    np.testing.assert_array_equal(np.stack(shifted["mirrored"]), images[:, :, ::-1])
+    assert not np.array_equal(np.stack(shifted["background_black"]), images)
+    dark = np.stack(shifted["other_skin_tones"]).astype(int)
+    assert not np.array_equal(dark, images)
 
 
 def test_photo_collage_fills_the_frame_with_several_crops():

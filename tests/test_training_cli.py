@@ -84,7 +84,9 @@ def test_evaluate_command_writes_metrics_and_plot(trained_model, dataset_dir, tm
     )
     assert status == 0
     report = json.loads((tmp_path / "tiny-eval-test.json").read_text())
-    assert report["metrics"]["count"] == 12
+    assert report["metrics"]["count"] == len(json.loads(manifest.read_text())["splits"]["test"])
+    assert report["backend"].startswith("litert") and report["localised"] is True
+    assert 0 <= report["metrics"]["confident_wrong_rate"] <= 1 and "per_digit" in report["metrics"]
     assert (tmp_path / "tiny-eval-test-confusion.png").stat().st_size > 1000
     assert "accuracy" in capsys.readouterr().out
 
@@ -147,11 +149,11 @@ def test_cosine_schedule_decays_the_fine_tuning_rate_to_one_percent():
     from training.recipe import Recipe
     from training.train import learning_rate_for
 
-    schedule = learning_rate_for(Recipe(learning_rate=3e-4, schedule="cosine"), steps=100)
+    schedule = learning_rate_for(Recipe.named("seed", learning_rate=3e-4, schedule="cosine"), steps=100)
     assert float(schedule(0)) == pytest.approx(3e-4)
     assert float(schedule(50)) == pytest.approx(3e-4 * (0.01 + 0.99 * 0.5), rel=1e-4)
     assert float(schedule(100)) == pytest.approx(3e-6, rel=1e-3)
-    assert learning_rate_for(Recipe(learning_rate=3e-4), steps=100) == 3e-4
+    assert learning_rate_for(Recipe.named("seed", learning_rate=3e-4), steps=100) == 3e-4
 
 
 def test_unknown_schedule_is_refused(dataset_dir):
@@ -163,13 +165,15 @@ def test_unknown_schedule_is_refused(dataset_dir):
     data = load_images(dataset_dir, [path for path, _ in discover(dataset_dir)][:10])
     with pytest.raises(ValueError, match="schedule"):
         fit(build_model(None), data, data, Recipe(schedule="step"), seed=0)
+    with pytest.raises(ValueError, match="schedule"):
+        Recipe.named("two-phase", schedule="step")
 
 
 def test_ema_keeps_the_averaged_weights(dataset_dir):
     """A near-1 momentum keeps the head close to its first step; plain Adam moves it much further."""
     from training.data import discover, load_images
     from training.model import build_model
-    from training.recipe import AugmentConfig, Recipe
+    from training.recipe import Recipe
     from training.train import fit
 
     data = load_images(dataset_dir, [path for path, _ in discover(dataset_dir)][:20])
@@ -178,7 +182,7 @@ def test_ema_keeps_the_averaged_weights(dataset_dir):
         keras.utils.set_random_seed(0)
         model = build_model(None)
         start = model.get_layer("digit").get_weights()[0].copy()
-        recipe = Recipe(epochs=1, batch_size=2, learning_rate=1e-2, ema_momentum=ema_momentum, augment=AugmentConfig("none"))
+        recipe = Recipe.named("seed", epochs=1, batch_size=2, learning_rate=1e-2, ema_momentum=ema_momentum, level="none")
         fit(model, data, data, recipe, seed=0, verbose=0)
         return float(np.abs(model.get_layer("digit").get_weights()[0] - start).mean())
 

@@ -4,20 +4,25 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 from PIL import Image, UnidentifiedImageError
-from sklearn.model_selection import train_test_split
+from sklearn.model_selection import StratifiedGroupKFold
 
-from training.preprocessing import CLASS_NAMES, IMAGE_SIZE, to_model_input
+from training.preprocessing import CLASS_NAMES, IMAGE_SIZE, to_model_input, to_rgb
 
 log = logging.getLogger(__name__)
 
 IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".bmp", ".gif", ".webp", ".tif", ".tiff"}
 SPLITS = ("train", "valid", "test")
-MANIFEST_VERSION = 1
+MANIFEST_VERSION = 2
+# The dataset's file names are camera counters: one student's ten digits carry consecutive
+# numbers, so ``number - digit`` is one key per student; retakes shift it by 1-2.
+FILE_NUMBER = re.compile(r"(\d+)(?=\.[^.]+$)")
+SAME_SUBJECT_GAP = 2
 
 
 class DataError(Exception):
@@ -52,28 +57,67 @@ def discover(root: Path) -> list[tuple[str, int]]:
     return items
 
 
+def subject_groups(items: list[tuple[str, int]], gap: int = SAME_SUBJECT_GAP) -> dict[str, int]:
+    """Return a group number per path: files whose ``number - digit`` keys lie within ``gap`` share one.
+
+    Files without a number in their name are each a group of their own.
+    """
+    keyed: list[tuple[int, str]] = []
+    groups: dict[str, int] = {}
+    for path, label in items:
+        match = FILE_NUMBER.search(path.rsplit("/", 1)[-1])
+        if match:
+            keyed.append((int(match.group(1)) - label, path))
+    keyed.sort()
+    group, previous = -1, None
+    for key, path in keyed:
+        if previous is None or key - previous > gap:
+            group += 1
+        groups[path] = group
+        previous = key
+    for path, _label in items:
+        if path not in groups:
+            group += 1
+            groups[path] = group
+    return groups
+
+
+def _hold_out(paths: list[str], labels: list[int], groups: list[int], fraction: float, seed: int) -> tuple[list[int], list[int]]:
+    """Return (kept, held-out) indices: about ``fraction`` of the groups, stratified by label."""
+    folds = max(2, round(1 / fraction))
+    if len(set(groups)) < folds:
+        raise DataError(f"too few subjects ({len(set(groups))}) to hold out {fraction:.0%} of them")
+    splitter = StratifiedGroupKFold(n_splits=folds, shuffle=True, random_state=seed)
+    kept, held = next(splitter.split(paths, labels, groups))
+    return list(kept), list(held)
+
+
 def split(
     items: list[tuple[str, int]],
     seed: int = 42,
     valid_fraction: float = 0.15,
     test_fraction: float = 0.15,
 ) -> dict[str, list[str]]:
-    """Split ``items`` into stratified, disjoint train/valid/test lists of relative paths."""
+    """Split ``items`` into train/valid/test by subject (no person in two splits), stratified by digit."""
     if not 0 < valid_fraction < 1 or not 0 < test_fraction < 1 or valid_fraction + test_fraction >= 1:
         raise DataError("valid and test fractions must be in (0, 1) and sum to less than 1")
+    group_of = subject_groups(items)
     paths = [path for path, _ in items]
     labels = [label for _, label in items]
-    try:
-        rest, test, rest_labels, _ = train_test_split(paths, labels, test_size=test_fraction, random_state=seed, stratify=labels)
-        train, valid = train_test_split(
-            rest,
-            test_size=valid_fraction / (1 - test_fraction),
-            random_state=seed,
-            stratify=rest_labels,
-        )
-    except ValueError as error:
-        raise DataError(f"too few images to make a stratified split: {error}") from error
-    return {"train": sorted(train), "valid": sorted(valid), "test": sorted(test)}
+    groups = [group_of[path] for path in paths]
+    rest, test = _hold_out(paths, labels, groups, test_fraction, seed)
+    train, valid = _hold_out(
+        [paths[i] for i in rest],
+        [labels[i] for i in rest],
+        [groups[i] for i in rest],
+        valid_fraction / (1 - test_fraction),
+        seed,
+    )
+    return {
+        "train": sorted(paths[rest[i]] for i in train),
+        "valid": sorted(paths[rest[i]] for i in valid),
+        "test": sorted(paths[i] for i in test),
+    }
 
 
 def label_of(relative_path: str) -> int:
@@ -84,15 +128,21 @@ def label_of(relative_path: str) -> int:
     return CLASS_NAMES.index(folder)
 
 
-def write_manifest(path: Path, splits: dict[str, list[str]], seed: int, data_root: Path) -> None:
-    """Save ``splits`` as a JSON manifest of relative paths."""
+def write_manifest(path: Path, splits: dict[str, list[str]], seed: int, data_name: str) -> None:
+    """Save ``splits`` as a JSON manifest of paths relative to the data folder, with each file's subject group.
+
+    ``data_name`` names the data folder without a machine's path (e.g. ``sign-language-digits/Dataset``).
+    """
+    items = [(relative, label_of(relative)) for name in SPLITS for relative in splits[name]]
     document = {
         "version": MANIFEST_VERSION,
         "seed": seed,
-        "data_root": str(data_root),
+        "data": data_name,
+        "split_by": f"subject: files whose number minus digit lie within {SAME_SUBJECT_GAP} form one group",
         "class_names": list(CLASS_NAMES),
         "counts": {name: len(splits[name]) for name in SPLITS},
         "splits": {name: splits[name] for name in SPLITS},
+        "groups": subject_groups(items),
     }
     Path(path).parent.mkdir(parents=True, exist_ok=True)
     Path(path).write_text(json.dumps(document, indent=1) + "\n")
@@ -123,7 +173,7 @@ def load_images(root: Path, relative_paths: list[str], size: int = IMAGE_SIZE) -
         path = Path(root) / relative
         try:
             with Image.open(path) as image:
-                array = to_model_input(image, size)
+                array = to_model_input(to_rgb(image), size=size)
         except (OSError, UnidentifiedImageError, ValueError, Image.DecompressionBombError) as error:
             log.warning("skipped unreadable image %s: %s", relative, error)
             skipped.append(relative)

@@ -17,7 +17,7 @@ from PIL import Image
 
 from training.cli import PROJECT_ROOT, default_data_dir
 from training.data import label_of, read_manifest
-from training.preprocessing import to_model_input
+from training.preprocessing import to_model_input, to_rgb
 from training.segmentation import hand_mask
 from training.shift import shift_renderers
 
@@ -37,7 +37,7 @@ def main(argv: list[str] | None = None) -> int:
     for number, digit in enumerate(int(d) for d in args.digits.split(",")):
         relative = next(path for path in test if label_of(path) == digit)
         with Image.open(args.data / relative) as photo:
-            image = to_model_input(photo)
+            image = to_model_input(to_rgb(photo))
         scene = renderers[KINDS[number % len(KINDS)]](image, hand_mask(image))
         Image.fromarray(np.asarray(scene)).resize((160, 160), Image.Resampling.BILINEAR).save(
             args.out / f"digit_{digit}.jpg", quality=88

@@ -1,23 +1,18 @@
-"""Save the trained model as .h5 and .tflite, and write its model card."""
+"""Save the trained model as .h5 and as LiteRT exports (fp32 and full-integer int8)."""
 
 from __future__ import annotations
 
-import hashlib
-import json
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-if TYPE_CHECKING:  # keep this module importable without TensorFlow (the LiteRT web app uses it)
+import numpy as np
+
+from training.model_files import sha256_of
+
+if TYPE_CHECKING:
     import keras
 
-
-def sha256_of(path: Path) -> str:
-    """Return the hex SHA-256 of the file at ``path``."""
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        for chunk in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
+CALIBRATION_IMAGES = 180  # training images that calibrate the int8 ranges
 
 
 def save_h5(model: keras.Model, path: Path) -> str:
@@ -36,13 +31,27 @@ def export_tflite(model: keras.Model, path: Path) -> str:
     return sha256_of(path)
 
 
-def card_path(model_path: Path) -> Path:
-    """Return where the model card of ``model_path`` lives (same name, ``.json``)."""
-    return model_path.with_suffix(".json")
+def calibration_images(images: np.ndarray, seed: int, count: int = CALIBRATION_IMAGES) -> np.ndarray:
+    """Return up to ``count`` of ``images`` drawn without replacement, reproducibly."""
+    chosen = np.random.default_rng(seed).permutation(len(images))[:count]
+    return images[np.sort(chosen)]
 
 
-def write_card(model_path: Path, card: dict) -> Path:
-    """Write ``card`` beside ``model_path`` and return its path."""
-    path = card_path(model_path)
-    path.write_text(json.dumps(card, indent=1) + "\n")
-    return path
+def export_int8(model: keras.Model, path: Path, calibration: np.ndarray) -> str:
+    """Convert ``model`` to a full-integer LiteRT model (uint8 input, float output) at ``path``; return its SHA-256.
+
+    ``calibration`` holds uint8 training images (N, 224, 224, 3) that set the activation ranges.
+    """
+    import tensorflow as tf
+
+    def representative():
+        for image in calibration:
+            yield [image[None].astype(np.float32)]
+
+    converter = tf.lite.TFLiteConverter.from_keras_model(model)
+    converter.optimizations = [tf.lite.Optimize.DEFAULT]
+    converter.representative_dataset = representative
+    converter.target_spec.supported_ops = [tf.lite.OpsSet.TFLITE_BUILTINS_INT8]
+    converter.inference_input_type = tf.uint8
+    path.write_bytes(converter.convert())
+    return sha256_of(path)

@@ -1,6 +1,6 @@
-"""Turn any decoded picture into the model's input, identically for training and serving.
+"""Turn any decoded picture into the model's input, identically for training, evaluation and serving.
 
-This module must not import TensorFlow: the web app uses it with the LiteRT backend.
+No TensorFlow here (a test checks it): the web app uses this module with the LiteRT backend.
 """
 
 from __future__ import annotations
@@ -14,42 +14,83 @@ IMAGE_SIZE = 224
 CLASS_NAMES: tuple[str, ...] = tuple(str(digit) for digit in range(10))
 RESAMPLING = Image.Resampling.BILINEAR
 PREPROCESSING_NOTE = (
-    "EXIF-upright, first frame, RGB (alpha composited on white), centre crop to a square, "
-    f"Pillow bilinear resize to {IMAGE_SIZE}x{IMAGE_SIZE}, uint8 0-255 into the model; "
+    "EXIF-upright, first frame, RGB (alpha composited on white), the largest square of the picture "
+    "centred on the hand the palm detector finds (zoomed in on a small hand; the centre square when "
+    f"none is found), Pillow bilinear resize to {IMAGE_SIZE}x{IMAGE_SIZE}, uint8 0-255 into the model; "
     "the model itself scales x/127.5-1 (keras.applications.mobilenet.preprocess_input)."
 )
+ORIENTATION_TAG = 0x0112
+_TRANSPOSE_FOR_ORIENTATION = {
+    2: (Image.Transpose.FLIP_LEFT_RIGHT,),
+    3: (Image.Transpose.ROTATE_180,),
+    4: (Image.Transpose.FLIP_TOP_BOTTOM,),
+    5: (Image.Transpose.TRANSPOSE,),
+    6: (Image.Transpose.ROTATE_270,),
+    7: (Image.Transpose.TRANSVERSE,),
+    8: (Image.Transpose.ROTATE_90,),
+}
+
+
+def upright(image: Image.Image) -> Image.Image:
+    """Return ``image`` turned as its EXIF orientation says; a broken EXIF block is read for the tag alone or ignored."""
+    try:
+        return ImageOps.exif_transpose(image)
+    except Exception:  # Pillow raises struct.error, AttributeError, ... on malformed EXIF
+        pass
+    try:
+        orientation = int(image.getexif().get(ORIENTATION_TAG, 1))
+    except Exception:
+        return image
+    for method in _TRANSPOSE_FOR_ORIENTATION.get(orientation, ()):
+        image = image.transpose(method)
+    return image
+
+
+def _eight_bit(image: Image.Image) -> Image.Image:
+    """Return a 16- or 32-bit greyscale ``image`` scaled to 8 bits (its peak to 255), without float copies."""
+    array = np.asarray(image)
+    peak = int(array.max()) if array.size else 0
+    if peak <= 255:
+        return Image.fromarray(np.clip(array, 0, 255).astype(np.uint8))
+    shift = max(0, peak.bit_length() - 8)  # keep the top 8 significant bits
+    return Image.fromarray(np.clip(array >> shift, 0, 255).astype(np.uint8))
 
 
 def to_rgb(image: Image.Image) -> Image.Image:
     """Return the first frame of ``image``, upright and in RGB, transparency on white."""
     with contextlib.suppress(EOFError):
         image.seek(0)
-    image = ImageOps.exif_transpose(image)
+    image = upright(image)
     if image.mode in ("RGBA", "LA", "PA") or (image.mode == "P" and "transparency" in image.info):
         rgba = image.convert("RGBA")
         background = Image.new("RGBA", rgba.size, (255, 255, 255, 255))
         return Image.alpha_composite(background, rgba).convert("RGB")
-    if image.mode in ("I;16", "I;16B", "I;16L", "I"):
-        # 16/32-bit greyscale: scale to 8 bits instead of clipping.
-        array = np.asarray(image, dtype=np.float64)
-        peak = float(array.max()) or 1.0
-        scaled = np.clip(array / max(peak, 255.0) * 255.0 if peak > 255 else array, 0, 255)
-        return Image.fromarray(scaled.astype(np.uint8)).convert("RGB")
+    if image.mode in ("I;16", "I;16B", "I;16L", "I;16N", "I"):
+        return _eight_bit(image).convert("RGB")
+    if image.mode == "F":
+        array = np.asarray(image, np.float32)
+        peak = float(np.nanmax(array)) if array.size else 0.0
+        scaled = np.nan_to_num(array * (255.0 / peak) if peak > 255 else array)
+        return Image.fromarray(np.clip(scaled, 0, 255).astype(np.uint8)).convert("RGB")
     return image.convert("RGB")
 
 
-def center_square(image: Image.Image) -> Image.Image:
-    """Crop the largest centred square out of ``image``."""
-    width, height = image.size
+def center_square(size: tuple[int, int]) -> tuple[int, int, int, int]:
+    """Return the largest centred square of a ``(width, height)`` picture as (left, top, right, bottom)."""
+    width, height = size
     side = min(width, height)
     left = (width - side) // 2
     top = (height - side) // 2
-    return image.crop((left, top, left + side, top + side))
+    return left, top, left + side, top + side
 
 
-def to_model_input(image: Image.Image, size: int = IMAGE_SIZE) -> np.ndarray:
-    """Return ``image`` as a ``(size, size, 3)`` uint8 array ready for the model."""
-    square = center_square(to_rgb(image))
+def to_model_input(image: Image.Image, box: tuple[int, int, int, int] | None = None, size: int = IMAGE_SIZE) -> np.ndarray:
+    """Return the square ``box`` of ``image`` (default: its centre square) as a ``(size, size, 3)`` uint8 array.
+
+    ``image`` should already be RGB (see :func:`to_rgb`); other modes are converted here.
+    """
+    rgb = image if image.mode == "RGB" else to_rgb(image)
+    square = rgb.crop(box or center_square(rgb.size))
     if square.size != (size, size):
         square = square.resize((size, size), RESAMPLING)
     return np.asarray(square, dtype=np.uint8)

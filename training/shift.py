@@ -1,7 +1,10 @@
-"""Build the domain-shift test set: held-out test photos re-rendered as other cameras would see them.
+"""Build the domain-shift test set: held-out test photos re-rendered as other people and cameras would show them.
 
-Backgrounds here are photographs and textures shipped with scikit-image plus plain colours;
-training never sees any of the photographs (it uses procedural backgrounds only).
+Built from the subject-disjoint test split, so no hand here belongs to a person seen in training.
+Backgrounds are photographs and textures shipped with scikit-image plus plain colours; training
+draws its own photographs from other files (``training.scenes.TRAINING_PHOTOS``; a test checks
+they are disjoint). Most kinds keep the 224x224 square; ``wide_off_centre`` renders a 16:9 or
+4:3 frame with a small hand off-centre, which only hand localisation reads well.
 """
 
 from __future__ import annotations
@@ -11,6 +14,7 @@ from collections.abc import Callable
 
 import numpy as np
 from PIL import Image, ImageEnhance, ImageFilter
+from scipy import ndimage
 
 from training.scenes import package_picture, place_hand, random_crop
 from training.segmentation import hand_mask
@@ -43,7 +47,16 @@ SHIFT_KINDS = (
     "blurred",
     "jpeg_compressed",
     "mirrored",
+    "turned_3d",
+    "other_skin_tones",
+    "wide_off_centre",
+    "low_resolution",
+    "sensor_noise",
+    "under_exposed",
+    "motion_blur",
 )
+# Gains applied to the hand's pixels to render lighter and darker skin than the dataset's students'.
+SKIN_TONES = ((0.62, 0.5, 0.42), (0.42, 0.33, 0.27), (0.3, 0.23, 0.19), (1.08, 1.0, 0.92), (0.8, 0.62, 0.5))
 
 
 def _solid(colour: np.ndarray, size: int) -> np.ndarray:
@@ -80,6 +93,82 @@ def _fill_frame(image: np.ndarray, mask: np.ndarray) -> np.ndarray:
     left = int(np.clip(centre_x - side // 2, 0, size - side))
     crop = Image.fromarray(image[top : top + side, left : left + side])
     return np.asarray(crop.resize((size, size), Image.Resampling.BILINEAR))
+
+
+def _perspective_coefficients(source: list[tuple[float, float]], target: list[tuple[float, float]]) -> list[float]:
+    """Return PIL's 8 perspective coefficients mapping output corners ``target`` to input corners ``source``."""
+    rows = []
+    for (x, y), (u, v) in zip(target, source, strict=True):
+        rows.append([x, y, 1, 0, 0, 0, -u * x, -u * y])
+        rows.append([0, 0, 0, x, y, 1, -v * x, -v * y])
+    return np.linalg.solve(np.array(rows, float), np.array(source, float).reshape(8)).tolist()
+
+
+def _turned(image: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    """Return ``image`` as if the hand were turned in 3-D: one side of the frame pulled in (a perspective warp)."""
+    size = image.shape[0]
+    squeeze = float(rng.uniform(0.12, 0.22)) * size
+    corners = [(0, 0), (size, 0), (size, size), (0, size)]
+    moved = [list(c) for c in corners]
+    side = int(rng.integers(4))  # which edge recedes: left, right, top, bottom
+    pairs = {0: ((0, 1), (3, 1)), 1: ((1, 1), (2, 1)), 2: ((0, 0), (1, 0)), 3: ((3, 0), (2, 0))}[side]
+    (first, axis_a), (second, axis_b) = pairs
+    moved[first][axis_a] += squeeze if (first in (0, 1) and axis_a == 1) or (first in (0, 3) and axis_a == 0) else -squeeze
+    moved[second][axis_b] += squeeze if (second in (0, 1) and axis_b == 1) or (second in (0, 3) and axis_b == 0) else -squeeze
+    coefficients = _perspective_coefficients(corners, [tuple(c) for c in moved])
+    picture = Image.fromarray(image).transform(
+        (size, size), Image.Transform.PERSPECTIVE, coefficients, Image.Resampling.BILINEAR, fillcolor=_wall_colour(image)
+    )
+    return np.asarray(picture)
+
+
+def _skin_tone(image: np.ndarray, mask: np.ndarray, gains: tuple[float, float, float]) -> np.ndarray:
+    """Return ``image`` with the hand's pixels re-toned by ``gains``, the edge feathered."""
+    alpha = ndimage.gaussian_filter(mask.astype(np.float32), 1.0)[..., None]
+    toned = np.clip(image.astype(np.float32) * np.array(gains, np.float32), 0, 255)
+    return (toned * alpha + image.astype(np.float32) * (1 - alpha)).astype(np.uint8)
+
+
+def _wide(image: np.ndarray, mask: np.ndarray, background: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    """Return a 16:9 or 4:3 frame with the hand (a third to a half of its height) off-centre on ``background``."""
+    height = image.shape[0]
+    width = round(height * (16 / 9 if rng.random() < 0.5 else 4 / 3))
+    scene = Image.fromarray(background).resize((width, height), Image.Resampling.BILINEAR)
+    side = int(height * rng.uniform(0.55, 0.75))  # the photo's hand fills most of it
+    hand = Image.fromarray(image).resize((side, side), Image.Resampling.BILINEAR)
+    alpha = Image.fromarray((ndimage.gaussian_filter(mask.astype(np.float32), 1.0) * 255).astype(np.uint8)).resize((side, side))
+    left = int(rng.uniform(0.0, 0.12) * width) if rng.random() < 0.5 else width - side - int(rng.uniform(0.0, 0.12) * width)
+    top = int(rng.integers(0, height - side + 1))
+    scene.paste(hand, (left, top), alpha)
+    return np.asarray(scene)
+
+
+def _motion_blur(image: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    """Return ``image`` smeared along a random direction over 9-15 pixels, as a moving hand or camera does."""
+    length = int(rng.integers(9, 16))
+    kernel = np.zeros((length, length), np.float32)
+    kernel[length // 2, :] = 1.0
+    kernel = ndimage.rotate(kernel, float(rng.uniform(0, 180)), reshape=False, order=1)
+    kernel /= kernel.sum()
+    channels = [ndimage.convolve(image[..., c].astype(np.float32), kernel, mode="nearest") for c in range(3)]
+    return np.clip(np.stack(channels, axis=-1), 0, 255).astype(np.uint8)
+
+
+def _noisy(image: np.ndarray, rng: np.random.Generator, sigma: float) -> np.ndarray:
+    return np.clip(image.astype(np.float32) + rng.normal(0, sigma, image.shape), 0, 255).astype(np.uint8)
+
+
+def _under_exposed(image: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    """Return ``image`` as a dim phone photo: a quarter of the light, brightened back with its noise and banding."""
+    dim = np.round(image.astype(np.float32) * 0.22)
+    return np.clip(_noisy(dim.astype(np.uint8), rng, 2.0).astype(np.float32) * 3.2, 0, 255).astype(np.uint8)
+
+
+def _low_resolution(image: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    size = image.shape[0]
+    small = int(rng.integers(28, 44))
+    tiny = Image.fromarray(image).resize((small, small), Image.Resampling.BILINEAR)
+    return np.asarray(tiny.resize((size, size), Image.Resampling.BILINEAR))
 
 
 def shift_renderers(seed: int) -> dict[str, Callable[[np.ndarray, np.ndarray], np.ndarray]]:
@@ -126,13 +215,23 @@ def shift_renderers(seed: int) -> dict[str, Callable[[np.ndarray, np.ndarray], n
         "blurred": lambda image, _m: np.asarray(Image.fromarray(image).filter(ImageFilter.GaussianBlur(2.5))),
         "jpeg_compressed": lambda image, _m: _jpeg(image, 15),
         "mirrored": lambda image, _m: np.ascontiguousarray(image[:, ::-1]),
+        "turned_3d": lambda image, _m: _turned(image, rng),
+        "other_skin_tones": lambda image, mask: _skin_tone(image, mask, SKIN_TONES[int(rng.integers(len(SKIN_TONES)))]),
+        "wide_off_centre": lambda image, mask: _wide(
+            image, mask, random_crop(photos[int(rng.integers(len(photos)))], 400, rng), rng
+        ),
+        "low_resolution": lambda image, _m: _low_resolution(image, rng),
+        "sensor_noise": lambda image, _m: _noisy(image, rng, float(rng.uniform(12, 22))),
+        "under_exposed": lambda image, _m: _under_exposed(image, rng),
+        "motion_blur": lambda image, _m: _motion_blur(image, rng),
     }
 
 
-def build_shift_set(images: np.ndarray, seed: int = 2024) -> dict[str, np.ndarray]:
-    """Return, per kind of shift, every image of ``images`` re-rendered that way (labels unchanged)."""
+def build_shift_set(images: np.ndarray, seed: int = 2024) -> dict[str, list[np.ndarray]]:
+    """Return, per kind of shift, every image of ``images`` re-rendered that way (labels unchanged).
+
+    Every picture is RGB uint8; all are 224x224 but those of ``wide_off_centre``.
+    """
     masks = [hand_mask(image) for image in images]
     renderers = shift_renderers(seed)
-    return {
-        kind: np.stack([renderers[kind](image, mask) for image, mask in zip(images, masks, strict=True)]) for kind in SHIFT_KINDS
-    }
+    return {kind: [renderers[kind](image, mask) for image, mask in zip(images, masks, strict=True)] for kind in SHIFT_KINDS}

@@ -5,13 +5,12 @@ from __future__ import annotations
 import io
 import logging
 from collections.abc import Mapping
-from pathlib import Path
 from typing import Any
 
 from flask import Flask, Request
 
-from webapp.config import DEFAULTS, PROJECT_ROOT
-from webapp.predictor import PredictorHolder
+from training.paths import PROJECT_ROOT
+from webapp.config import DEFAULTS
 
 
 class InMemoryRequest(Request):
@@ -23,12 +22,11 @@ class InMemoryRequest(Request):
 
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     """Build the app: defaults, then ``ASL_*`` environment variables, then ``config``."""
-    app = Flask(
-        __name__,
-        template_folder=str(PROJECT_ROOT / "templates"),
-        static_folder=str(PROJECT_ROOT / "static"),
-    )
+    app = Flask(__name__, template_folder=str(PROJECT_ROOT / "templates"), static_folder=str(PROJECT_ROOT / "static"))
     app.request_class = InMemoryRequest
+    # Never answer with a redirect built from the Host header: no slash-merging or trailing-slash redirects.
+    app.url_map.merge_slashes = False
+    app.url_map.strict_slashes = False
     app.config.from_mapping(DEFAULTS)
     app.config.from_prefixed_env("ASL")
     if config:
@@ -38,19 +36,13 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     if not logging.getLogger().handlers:
         logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
 
-    holder = PredictorHolder(
-        Path(app.config["MODEL_PATH"]),
-        backend=str(app.config["BACKEND"]),
-        threads=int(app.config["INFERENCE_THREADS"]),
-    )
-    app.extensions["predictor"] = holder
-    if app.config["LOAD_MODEL_AT_START"]:
-        holder.start_background_load()
+    from webapp import api, body, errors, health, pages, predictor, security
 
-    from webapp import api, errors, pages, security
-
+    predictor.init_app(app)
     app.register_blueprint(api.blueprint)
+    app.register_blueprint(health.blueprint)
     app.register_blueprint(pages.blueprint)
     errors.register(app)
     security.register(app)
+    body.init_app(app)
     return app

@@ -1,57 +1,50 @@
-"""JSON API: /api/predict, /api/predict/batch, /api/model and /healthz."""
+"""JSON API under /api: predict one image, predict a batch, describe the model, the OpenAPI document."""
 
 from __future__ import annotations
 
 from flask import Blueprint, current_app, jsonify, request
 
+from webapp.errors import json_errors
 from webapp.imaging import ImageRejected
-from webapp.predictor import PredictorHolder
-from webapp.uploads import classify, classify_single, decode, uploads_from
+from webapp.predictor import get_holder, get_recogniser
+from webapp.recognition import recognise_uploads
+from webapp.uploads import uploads_from
 
-blueprint = Blueprint("api", __name__)
+blueprint = Blueprint("api", __name__, url_prefix="/api")
+json_errors(blueprint)
 
 
-@blueprint.post("/api/predict")
+@blueprint.post("/predict")
 def predict():
-    """Classify one image sent as multipart field ``image`` or as a raw ``image/*`` body."""
-    result, _image = classify_single(
-        request,
-        allow_raw=True,
-        too_many="Send one image to /api/predict ({count} received); use /api/predict/batch for several.",
-    )
-    return jsonify(result)
+    """Recognise one image sent as multipart field ``image`` or as a raw ``image/*`` body."""
+    uploads = uploads_from(request, allow_raw=True)
+    if len(uploads) > 1:
+        raise ImageRejected(f"Send one image to /api/predict ({len(uploads)} received); use /api/predict/batch for several.")
+    return jsonify(recognise_uploads(uploads)[0].answer)
 
 
-@blueprint.post("/api/predict/batch")
+@blueprint.post("/predict/batch")
 def predict_batch():
-    """Classify every ``image`` field, in the order sent; one bad file rejects the whole batch."""
+    """Recognise every ``image`` field, in the order sent; one bad file rejects the whole batch."""
     uploads = uploads_from(request, allow_raw=False)
     limit = int(current_app.config["MAX_BATCH_FILES"])
     if len(uploads) > limit:
         raise ImageRejected(f"Too many files: {len(uploads)} sent, at most {limit} per batch.", 413)
-    images = []
-    for upload in uploads:
-        try:
-            images.append(decode(upload))
-        except ImageRejected as error:
-            raise ImageRejected(f"{upload.filename}: {error.message}", error.status) from error
-    results = classify(images)
-    return jsonify(
-        {"predictions": [{"filename": upload.filename, **result} for upload, result in zip(uploads, results, strict=True)]}
-    )
+    return jsonify({"predictions": [answered.answer for answered in recognise_uploads(uploads)]})
 
 
-@blueprint.get("/api/model")
+@blueprint.get("/model")
 def model_info():
     """Describe the served model: name, input, classes, card metrics and backend."""
-    holder: PredictorHolder = current_app.extensions["predictor"]
-    predictor = holder.get()
+    recogniser = get_recogniser()
+    holder = get_holder()
     card = holder.card
     return jsonify(
         {
             "name": card.get("name", holder.model_path.stem),
             "file": holder.model_path.name,
-            "backend": predictor.backend,
+            "backend": recogniser.backend,
+            "hand_localisation": recogniser.detector is not None,
             "input_size": (card.get("input") or {}).get("shape", [224, 224, 3]),
             "class_names": card.get("class_names", [str(d) for d in range(10)]),
             "preprocessing": (card.get("input") or {}).get("preprocessing"),
@@ -59,6 +52,11 @@ def model_info():
             "recipe": card.get("recipe"),
             "created": card.get("created"),
             "load_seconds": holder.load_seconds,
+            "limits": {
+                "max_upload_mb": current_app.config["MAX_UPLOAD_MB"],
+                "max_batch_files": current_app.config["MAX_BATCH_FILES"],
+                "max_image_megapixels": current_app.config["MAX_IMAGE_MEGAPIXELS"],
+            },
         }
     )
 
@@ -72,14 +70,3 @@ def _headline_metrics(metrics: dict) -> dict:
     if "test" in metrics:
         headline["test_per_class"] = metrics["test"].get("per_class")
     return headline
-
-
-@blueprint.get("/healthz")
-def healthz():
-    """Answer 200 once the model is loaded, 503 with the reason before that or on failure."""
-    holder: PredictorHolder = current_app.extensions["predictor"]
-    state = holder.state
-    if state == "ok":
-        return jsonify({"status": "ok", "backend": holder.predictor.backend})
-    reason = holder.error if state == "failed" else f"model {state}"
-    return jsonify({"status": state, "error": reason}), 503

@@ -2,19 +2,20 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
-PROJECT_ROOT = Path(__file__).resolve().parents[1]
+from training.paths import DEFAULT_MODEL
 
 DEFAULTS: dict[str, object] = {
-    # The .h5 model; a matching .tflite beside it (hash recorded in the card) is served by LiteRT.
-    "MODEL_PATH": str(PROJECT_ROOT / "models" / "asl_digits.h5"),
-    "BACKEND": "auto",  # auto | litert | keras
-    "INFERENCE_THREADS": 1,  # LiteRT threads per worker; gunicorn runs one worker per core
+    # The .h5 model; its int8 / fp32 .tflite exports beside it (hashes in the card) are served by LiteRT.
+    "MODEL_PATH": str(DEFAULT_MODEL),
+    "BACKEND": "auto",  # auto (int8, else fp32 LiteRT, else Keras) | litert-int8 | litert-fp32 | keras
+    "INFERENCE_THREADS": 1,  # LiteRT threads per worker (classifier and palm detector); see gunicorn.conf.py
+    "LOCALISE_HAND": True,  # find the hand with the palm detector before classifying
     "LOAD_MODEL_AT_START": True,  # load in a background thread when the app is created
-    "MAX_UPLOAD_MB": 10,  # whole request, all files together
+    "MAX_UPLOAD_MB": 10,  # whole request, all files together, however it is framed
     "MAX_BATCH_FILES": 16,
     "MAX_IMAGE_MEGAPIXELS": 40,  # larger dimensions are refused as a decompression bomb
+    "MAX_DECODED_MB": 192,  # memory a decoded image may take (pixels x bytes per pixel)
+    "BODY_TIMEOUT_SECONDS": 20,  # a request body must arrive within this (plus 1 s per 100 KB)
     "UNSURE_BELOW": 0.6,  # confidence under which the result is marked unsure
     "KIOSK_IDLE_SECONDS": 8,  # kiosk goes back to the live camera after this
     "SECRET_KEY": None,  # only needed if sessions are ever used; never hard-coded

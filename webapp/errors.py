@@ -1,10 +1,16 @@
-"""Turn every error into a clear 4xx/503 answer: JSON under /api/ and /healthz, a page elsewhere."""
+"""Turn every error into a clear 4xx/503 answer: JSON for the JSON blueprints, an HTML page elsewhere.
+
+Blueprints that speak JSON call :func:`json_errors`; the app-level handlers of :func:`register`
+answer with a page, or with JSON for unrouted paths under a JSON blueprint's prefix and for
+clients that only accept JSON. Nothing ever shows a stack trace.
+"""
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 
-from flask import Flask, jsonify, render_template, request
+from flask import Blueprint, Flask, current_app, jsonify, render_template, request
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
 from webapp.imaging import ImageRejected
@@ -16,51 +22,57 @@ MESSAGES = {
     400: "The request could not be understood.",
     404: "There is nothing at this address.",
     405: "This address does not accept that method.",
+    408: "The upload took too long to arrive; please try again.",
     413: "The upload is too large.",
     415: "That kind of file is not accepted.",
     500: "Something went wrong on our side; please try again.",
     503: "The model is not available right now.",
 }
+JSON_PREFIXES: list[str] = []  # url prefixes of the JSON blueprints, for unrouted paths under them
 
 
-def wants_json() -> bool:
-    """Return whether the client should get a JSON error rather than an HTML page."""
-    return request.path.startswith("/api/") or request.path == "/healthz" or request.accept_mimetypes.best == "application/json"
+def describe(error: Exception) -> tuple[str, int]:
+    """Return the human message and status of any error."""
+    if isinstance(error, ImageRejected):
+        return error.message, error.status
+    if isinstance(error, ModelUnavailable):
+        return f"The model is not available right now: {error}", 503
+    if isinstance(error, RequestEntityTooLarge):
+        return f"The upload is too large; the limit is {current_app.config['MAX_UPLOAD_MB']} MB.", 413
+    if isinstance(error, HTTPException):
+        status = error.code or 500
+        return MESSAGES.get(status, "The request failed."), status
+    log.error("unhandled error on %s %s", request.method, request.path, exc_info=error)
+    return MESSAGES[500], 500
 
 
-def error_response(message: str, status: int):
-    """Answer ``status`` with ``message`` as JSON or as the error page."""
-    if wants_json():
-        return jsonify({"error": message}), status
-    if request.endpoint == "pages.upload":
-        from webapp.pages import render_index
+def _handle_all(register: Callable, answer: Callable[[str, int], object]) -> None:
+    for kind in (ImageRejected, ModelUnavailable, HTTPException, Exception):
+        register(kind)(lambda error: answer(*describe(error)))
 
-        return render_index(error=message), status
+
+def json_error(message: str, status: int):
+    return jsonify({"error": message}), status
+
+
+def json_errors(blueprint: Blueprint) -> None:
+    """Answer every error raised in ``blueprint``'s views as JSON ``{"error": message}``."""
+    if blueprint.url_prefix:
+        JSON_PREFIXES.append(blueprint.url_prefix.rstrip("/") + "/")
+    _handle_all(blueprint.errorhandler, json_error)
+
+
+def html_error(message: str, status: int):
     return render_template("error.html", status=status, message=message), status
 
 
 def register(app: Flask) -> None:
-    """Install the error handlers on ``app``."""
+    """Install the app-level handlers: pages answer HTML, unrouted JSON paths and JSON-only clients JSON."""
 
-    @app.errorhandler(ImageRejected)
-    def image_rejected(error: ImageRejected):
-        return error_response(error.message, error.status)
+    def answer(message: str, status: int):
+        wants_json = any(request.path.startswith(prefix) for prefix in JSON_PREFIXES) or (
+            request.accept_mimetypes.best == "application/json"
+        )
+        return (json_error if wants_json else html_error)(message, status)
 
-    @app.errorhandler(ModelUnavailable)
-    def model_unavailable(error: ModelUnavailable):
-        return error_response(f"The model is not available right now: {error}", 503)
-
-    @app.errorhandler(RequestEntityTooLarge)
-    def too_large(_error: RequestEntityTooLarge):
-        limit = app.config["MAX_UPLOAD_MB"]
-        return error_response(f"The upload is too large; the limit is {limit} MB.", 413)
-
-    @app.errorhandler(HTTPException)
-    def http_error(error: HTTPException):
-        status = error.code or 500
-        return error_response(MESSAGES.get(status, error.description or "Request failed."), status)
-
-    @app.errorhandler(Exception)
-    def unexpected(error: Exception):
-        log.exception("unhandled error on %s %s", request.method, request.path)
-        return error_response(MESSAGES[500], 500)
+    _handle_all(app.errorhandler, answer)

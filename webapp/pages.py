@@ -1,4 +1,4 @@
-"""HTML pages: the upload page (works without JavaScript) and the kiosk."""
+"""HTML pages: upload (works without JavaScript), the result fragment the scripts fetch, kiosk, sign guide, API docs."""
 
 from __future__ import annotations
 
@@ -7,28 +7,48 @@ from pathlib import Path
 from flask import Blueprint, current_app, render_template, request
 
 from training.preprocessing import CLASS_NAMES
-from webapp.uploads import classify_single, thumbnail_data_url
+from webapp.errors import describe
+from webapp.imaging import ImageRejected
+from webapp.recognition import Answered, preview_data_url, recognise_uploads
+from webapp.uploads import uploads_from
 
 blueprint = Blueprint("pages", __name__)
+NO_STORE = {"Cache-Control": "no-store"}  # pages that show an upload are never cached
 
 
-def example_images() -> list[str]:
-    """Return the file names under static/examples/ to offer as samples."""
+def example_images() -> list[dict[str, str]]:
+    """Return the example photos under static/examples/ (``digit_N.jpg``) with their digit."""
     folder = Path(current_app.static_folder or "") / "examples"
-    return sorted(p.name for p in folder.glob("*.jpg"))
+    return [{"file": p.name, "digit": p.stem.rpartition("_")[2]} for p in sorted(folder.glob("digit_*.jpg"))]
 
 
-def render_index(result: dict | None = None, error: str | None = None, preview: str | None = None) -> str:
+def page_settings() -> dict:
+    """Return what every page needs to know of the server's limits and addresses."""
+    config = current_app.config
+    return {
+        "class_names": CLASS_NAMES,
+        "max_upload_mb": config["MAX_UPLOAD_MB"],
+        "kiosk_idle_seconds": config["KIOSK_IDLE_SECONDS"],
+    }
+
+
+def render_index(answered: Answered | None = None, error: str | None = None) -> str:
     """Render the upload page with an optional result or error."""
     return render_template(
         "index.html",
-        result=result,
+        result=answered.answer if answered else None,
+        preview=preview_data_url(answered.picture) if answered else None,
         error=error,
-        preview=preview,
-        class_names=CLASS_NAMES,
         examples=example_images(),
-        max_upload_mb=current_app.config["MAX_UPLOAD_MB"],
+        **page_settings(),
     )
+
+
+def recognise_one() -> Answered:
+    uploads = uploads_from(request, allow_raw=False)
+    if len(uploads) > 1:
+        raise ImageRejected("Please choose one photo at a time.")
+    return recognise_uploads(uploads)[0]
 
 
 @blueprint.get("/")
@@ -39,12 +59,41 @@ def index():
 
 @blueprint.post("/")
 def upload():
-    """Classify a photo posted by the plain HTML form and show the result."""
-    result, image = classify_single(request, allow_raw=False, too_many="Please choose one photo at a time.")
-    return render_index(result=result, preview=thumbnail_data_url(image))
+    """Recognise a photo posted by the plain HTML form and show the page with the result."""
+    try:
+        return render_index(recognise_one()), 200, NO_STORE
+    except Exception as error:  # shown on the page itself, with its status
+        message, status = describe(error)
+        return render_index(error=message), status, NO_STORE
+
+
+@blueprint.post("/result")
+def result_fragment():
+    """Recognise a photo sent by the page's script and return the result as the same HTML the form shows."""
+    with_picture = request.args.get("picture", "1") != "0"
+    try:
+        answered = recognise_one()
+    except Exception as error:
+        message, status = describe(error)
+        return render_template("_error.html", message=message), status, NO_STORE
+    preview = preview_data_url(answered.picture) if with_picture else None
+    return render_template("_result.html", result=answered.answer, preview=preview, **page_settings()), 200, NO_STORE
 
 
 @blueprint.get("/kiosk")
 def kiosk():
     """Show the full-screen webcam kiosk."""
-    return render_template("kiosk.html", idle_seconds=current_app.config["KIOSK_IDLE_SECONDS"])
+    return render_template("kiosk.html", **page_settings())
+
+
+@blueprint.get("/signs")
+def signs():
+    """Show how to sign each of the ten digits."""
+    return render_template("signs.html", **page_settings())
+
+
+@blueprint.get("/api")
+@blueprint.get("/docs")
+def api_docs():
+    """Show the API contract with examples."""
+    return render_template("api.html", **page_settings())

@@ -1,0 +1,179 @@
+"""Find the hand in a picture with MediaPipe's palm detector and frame a square around it (no TensorFlow).
+
+The detector (``models/hands/palm_detection_full.tflite``, Apache-2.0, from the PyPI wheel
+``mediapipe==0.10.21``) takes the picture letterboxed to 192x192, RGB scaled to [0, 1], and
+scores 2016 anchors. The best-scoring palm box, averaged with the anchors that overlap it, is
+widened to a square that frames the whole hand: :data:`HAND_SCALE` times the palm, moved
+towards the fingers (wrist keypoint 0 to middle-finger base keypoint 2).
+
+:func:`frame` then picks the square the classifier reads: the largest square of the picture,
+centred on that hand, and a smaller one only when the hand is clearly small (measured: zooming
+in on every hand cost in-domain accuracy, because the palm box of a close-up is sometimes a
+part of the hand; README).
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+from PIL import Image
+
+from training.paths import PROJECT_ROOT
+
+DETECTOR_PATH = PROJECT_ROOT / "models" / "hands" / "palm_detection_full.tflite"
+DETECTOR_SIZE = 192
+HAND_SCALE = 4.0  # side of the hand square, in palm sizes (the hand fills about half of it)
+FINGER_SHIFT = 0.45  # move the square's centre this many palm sizes from the wrist towards the fingers
+OVERLAP = 0.3  # anchors overlapping the best box this much (IoU) are averaged into it
+MIN_SCORE = 0.1  # below this no box is returned at all (the caller falls back to the whole picture)
+ZOOM_BELOW = 0.6  # zoom in only when the hand square is under this share of the picture's short side
+ZOOM_MIN_SCORE = 0.6  # ... and the palm is this certain
+
+
+@lru_cache(maxsize=1)
+def anchors() -> np.ndarray:
+    """Return the detector's 2016 anchor centres (x, y) in [0, 1]: 24x24 cells x 2, then 12x12 x 6."""
+    centres = []
+    for grid, per_cell in ((24, 2), (12, 6)):
+        ys, xs = np.mgrid[0:grid, 0:grid]
+        cell = np.stack([(xs + 0.5) / grid, (ys + 0.5) / grid], axis=-1).reshape(-1, 1, 2)
+        centres.append(np.repeat(cell, per_cell, axis=1).reshape(-1, 2))
+    return np.concatenate(centres).astype(np.float32)
+
+
+@dataclass(frozen=True)
+class HandBox:
+    """A square around the hand in the picture's pixels (it may reach past the edges), and the palm score."""
+
+    left: float
+    top: float
+    side: float
+    score: float
+
+    def clamped(self, width: int, height: int) -> tuple[int, int, int, int]:
+        """Return the square as an integer (left, top, right, bottom) box moved and shrunk into the picture."""
+        side = round(min(self.side, width, height))
+        centre_x, centre_y = self.left + self.side / 2, self.top + self.side / 2
+        left = round(np.clip(centre_x - side / 2, 0, width - side))
+        top = round(np.clip(centre_y - side / 2, 0, height - side))
+        return left, top, left + side, top + side
+
+    def as_dict(self, width: int, height: int) -> dict[str, float]:
+        """Return the clamped square as fractions of the picture's width and height, and the score."""
+        left, top, right, bottom = self.clamped(width, height)
+        return {
+            "x": round(left / width, 4),
+            "y": round(top / height, 4),
+            "width": round((right - left) / width, 4),
+            "height": round((bottom - top) / height, 4),
+            "score": round(self.score, 4),
+        }
+
+
+def letterbox(image: Image.Image, size: int = DETECTOR_SIZE) -> tuple[np.ndarray, float, float, float]:
+    """Return ``image`` scaled into a black ``size`` square as float32 [0, 1], with the scale and offsets used."""
+    width, height = image.size
+    scale = size / max(width, height)
+    resized = image.resize((max(1, round(width * scale)), max(1, round(height * scale))), Image.Resampling.BILINEAR)
+    canvas = Image.new("RGB", (size, size))
+    offset_x, offset_y = (size - resized.width) // 2, (size - resized.height) // 2
+    canvas.paste(resized, (offset_x, offset_y))
+    return np.asarray(canvas, np.float32) / 255.0, scale, offset_x, offset_y
+
+
+def _iou(box: np.ndarray, boxes: np.ndarray) -> np.ndarray:
+    """Return the IoU of one (x0, y0, x1, y1) box with each of ``boxes``."""
+    x0 = np.maximum(box[0], boxes[:, 0])
+    y0 = np.maximum(box[1], boxes[:, 1])
+    x1 = np.minimum(box[2], boxes[:, 2])
+    y1 = np.minimum(box[3], boxes[:, 3])
+    inter = np.clip(x1 - x0, 0, None) * np.clip(y1 - y0, 0, None)
+    area = (box[2] - box[0]) * (box[3] - box[1])
+    areas = (boxes[:, 2] - boxes[:, 0]) * (boxes[:, 3] - boxes[:, 1])
+    return inter / np.maximum(area + areas - inter, 1e-9)
+
+
+def decode_best(regressors: np.ndarray, logits: np.ndarray, size: int = DETECTOR_SIZE) -> tuple[float, np.ndarray] | None:
+    """Return (score, palm) for the best palm in detector units [0, 1] or ``None``.
+
+    ``palm`` holds centre x, y, width, height and keypoints 0 and 2 (x, y each): 8 numbers.
+    """
+    scores = 1 / (1 + np.exp(-np.clip(logits.reshape(-1), -80, 80)))
+    best = int(np.argmax(scores))
+    if scores[best] < MIN_SCORE:
+        return None
+    centres = anchors()
+    raw = regressors.reshape(-1, 18) / size
+    cx, cy = raw[:, 0] + centres[:, 0], raw[:, 1] + centres[:, 1]
+    boxes = np.stack([cx - raw[:, 2] / 2, cy - raw[:, 3] / 2, cx + raw[:, 2] / 2, cy + raw[:, 3] / 2], axis=1)
+    near = (_iou(boxes[best], boxes) >= OVERLAP) & (scores >= MIN_SCORE)
+    weights = scores[near] / scores[near].sum()
+    keypoints = raw[:, 4:8] + np.tile(centres, 2)
+    palm = np.concatenate([cx[near, None], cy[near, None], raw[near, 2:4], keypoints[near]], axis=1)
+    return float(scores[best]), (palm * weights[:, None]).sum(axis=0)
+
+
+def hand_square(palm: np.ndarray) -> tuple[float, float, float]:
+    """Return the centre x, y and side (detector units) of the square framing the hand of ``palm``."""
+    cx, cy, width, height, wrist_x, wrist_y, middle_x, middle_y = palm
+    palm_size = max(width, height)
+    direction = np.array([middle_x - wrist_x, middle_y - wrist_y])
+    norm = float(np.hypot(*direction))
+    unit = direction / norm if norm > 1e-6 else np.array([0.0, -1.0])
+    return (
+        float(cx + unit[0] * FINGER_SHIFT * palm_size),
+        float(cy + unit[1] * FINGER_SHIFT * palm_size),
+        float(HAND_SCALE * palm_size),
+    )
+
+
+class PalmDetector:
+    """Locate the most prominent hand in an RGB picture; safe to share between threads."""
+
+    def __init__(self, path: Path = DETECTOR_PATH, threads: int = 1) -> None:
+        from ai_edge_litert.interpreter import Interpreter
+
+        self.path = Path(path)
+        self._interpreter = Interpreter(model_path=str(self.path), num_threads=threads)
+        self._interpreter.allocate_tensors()
+        self._input = self._interpreter.get_input_details()[0]["index"]
+        outputs = sorted(self._interpreter.get_output_details(), key=lambda d: -int(d["shape"][-1]))
+        self._regressors, self._logits = outputs[0]["index"], outputs[1]["index"]
+        self._lock = threading.Lock()
+
+    def locate(self, image: Image.Image) -> HandBox | None:
+        """Return the square around the best hand of RGB ``image`` in its pixels, or ``None`` if none scores."""
+        tensor, scale, offset_x, offset_y = letterbox(image)
+        with self._lock:
+            self._interpreter.set_tensor(self._input, tensor[None])
+            self._interpreter.invoke()
+            regressors = self._interpreter.get_tensor(self._regressors)[0]
+            logits = self._interpreter.get_tensor(self._logits)[0]
+        found = decode_best(regressors, logits)
+        if found is None:
+            return None
+        score, palm = found
+        centre_x, centre_y, side = hand_square(palm)
+        to_pixels = DETECTOR_SIZE / scale
+        side_px = side * to_pixels
+        left = (centre_x * DETECTOR_SIZE - offset_x) / scale - side_px / 2
+        top = (centre_y * DETECTOR_SIZE - offset_y) / scale - side_px / 2
+        return HandBox(float(left), float(top), float(side_px), score)
+
+
+def frame(size: tuple[int, int], hand: HandBox | None) -> tuple[int, int, int, int]:
+    """Return the square (left, top, right, bottom) of a ``(width, height)`` picture the classifier should read."""
+    width, height = size
+    short = min(width, height)
+    if hand is None:
+        left, top = (width - short) // 2, (height - short) // 2
+        return left, top, left + short, top + short
+    side = float(short)
+    if hand.score >= ZOOM_MIN_SCORE and hand.side < ZOOM_BELOW * short:
+        side = max(hand.side, 8.0)
+    centre_x, centre_y = hand.left + hand.side / 2, hand.top + hand.side / 2
+    return HandBox(centre_x - side / 2, centre_y - side / 2, side, hand.score).clamped(width, height)

@@ -1,0 +1,86 @@
+"""Recognise the digit in a picture: find the hand, frame it, classify it, and say when there is no hand.
+
+One :class:`Recogniser` serves the web app and scores the evaluation, so what is measured is
+what is served. No TensorFlow here unless the Keras backend is chosen.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+from PIL import Image
+
+from training.hands import DETECTOR_PATH, HandBox, PalmDetector, frame
+from training.predictors import Predictor, load_predictor
+from training.preprocessing import center_square, to_model_input
+
+# "No hand" when the palm detector finds nothing, or finds only a faint palm while the classifier
+# is unsure too (measured on validation hands and non-hand pictures; README "No hand").
+NO_HAND_SCORE = 0.35
+NO_HAND_CONFIDENCE = 0.9
+
+
+def says_no_hand(hand: HandBox | None, confidence: float) -> bool:
+    """Return whether the picture should be answered "no hand" from the palm score and the confidence."""
+    return hand is None or (hand.score < NO_HAND_SCORE and confidence < NO_HAND_CONFIDENCE)
+
+
+@dataclass(frozen=True)
+class Recognition:
+    """The classifier's answer for one picture, with the square it read and the hand it found."""
+
+    probabilities: np.ndarray
+    box: tuple[int, int, int, int]  # left, top, right, bottom in the picture's pixels
+    size: tuple[int, int]  # the picture's width and height
+    hand: HandBox | None
+    localised: bool = True  # whether the palm detector looked (without it, "no hand" is never said)
+
+    @property
+    def digit(self) -> int:
+        return int(np.argmax(self.probabilities))
+
+    @property
+    def confidence(self) -> float:
+        return float(self.probabilities[self.digit] / max(float(self.probabilities.sum()), 1e-12))
+
+    @property
+    def no_hand(self) -> bool:
+        return self.localised and says_no_hand(self.hand, self.confidence)
+
+
+class Recogniser:
+    """Classify RGB pictures, localising the hand first when a detector is given."""
+
+    def __init__(self, predictor: Predictor, detector: PalmDetector | None = None) -> None:
+        self.predictor = predictor
+        self.detector = detector
+
+    @property
+    def backend(self) -> str:
+        return self.predictor.backend
+
+    def locate(self, picture: Image.Image) -> tuple[HandBox | None, tuple[int, int, int, int]]:
+        """Return the hand found in RGB ``picture`` (or ``None``) and the square to classify."""
+        if self.detector is None:
+            return None, center_square(picture.size)
+        hand = self.detector.locate(picture)
+        return hand, frame(picture.size, hand)
+
+    def recognise(self, pictures: list[Image.Image]) -> list[Recognition]:
+        """Return one :class:`Recognition` per RGB picture."""
+        located = [self.locate(picture) for picture in pictures]
+        inputs = np.stack([to_model_input(picture, box) for picture, (_hand, box) in zip(pictures, located, strict=True)])
+        probabilities = self.predictor.predict(inputs)
+        return [
+            Recognition(row, box, picture.size, hand, self.detector is not None)
+            for row, picture, (hand, box) in zip(probabilities, pictures, located, strict=True)
+        ]
+
+
+def load_recogniser(model_path: str | Path, backend: str = "auto", threads: int = 1, localise: bool = True) -> Recogniser:
+    """Load the classifier (and the palm detector when ``localise``) once, for a process to share."""
+    predictor = load_predictor(model_path, backend, threads)
+    detector = PalmDetector(DETECTOR_PATH, threads) if localise else None
+    return Recogniser(predictor, detector)

@@ -1,0 +1,22 @@
+"""Where the project and the data it reads live: the one definition of the project root."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parents[1]
+MODELS_DIR = PROJECT_ROOT / "models"
+DEFAULT_MODEL = MODELS_DIR / "asl_digits.h5"
+SHARED_DIR = PROJECT_ROOT.parent / "shared"
+SHARED_DATA = SHARED_DIR / "datasets" / "sign-language-digits" / "Dataset"
+SHARED_WEIGHTS = SHARED_DIR / "weights" / "mobilenet_1_0_224_imagenet_no_top.weights.h5"
+
+
+def default_data_dir() -> Path | None:
+    """Return the shared dataset folder when it exists, else ``None``."""
+    return SHARED_DATA if SHARED_DATA.is_dir() else None
+
+
+def default_weights() -> str:
+    """Return the shared local ImageNet weights when present, else ``imagenet`` (online)."""
+    return str(SHARED_WEIGHTS) if SHARED_WEIGHTS.is_file() else "imagenet"

@@ -1,0 +1,133 @@
+"""Backends that turn model inputs into digit probabilities, behind one interface and a registry.
+
+``load_predictor(model, "auto")`` serves the int8 LiteRT export when the card vouches for it
+(matching hashes, parity gate passed), else the fp32 export, else the ``.h5`` with Keras. A new
+backend is one class and one line in :data:`BACKENDS`. TensorFlow is imported by the Keras
+backend only, when it is chosen.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable
+from pathlib import Path
+from typing import Protocol
+
+import numpy as np
+
+from training.model_files import ModelFiles
+from training.preprocessing import IMAGE_SIZE
+
+log = logging.getLogger(__name__)
+
+
+class Predictor(Protocol):
+    """Anything that maps uint8 images (N, 224, 224, 3) to probabilities (N, 10)."""
+
+    backend: str
+
+    def predict(self, images: np.ndarray) -> np.ndarray: ...
+
+
+class LiteRTPredictor:
+    """Run a LiteRT export (float or uint8 input) with one interpreter, one invoke per image."""
+
+    def __init__(self, path: Path, threads: int = 1, backend: str = "litert") -> None:
+        from ai_edge_litert.interpreter import Interpreter
+
+        self.backend = backend
+        self.path = Path(path)
+        self._interpreter = Interpreter(model_path=str(path), num_threads=threads)
+        self._interpreter.allocate_tensors()
+        source = self._interpreter.get_input_details()[0]
+        self._input, self._input_dtype = source["index"], source["dtype"]
+        self._input_scale, self._input_zero = source["quantization"]
+        target = self._interpreter.get_output_details()[0]
+        self._output = target["index"]
+        self._output_scale, self._output_zero = target["quantization"]
+        self._lock = threading.Lock()  # an interpreter must not be invoked from two threads
+
+    def _encode(self, image: np.ndarray) -> np.ndarray:
+        if self._input_dtype == np.float32:
+            return image.astype(np.float32)[None]
+        if self._input_scale == 1.0 and self._input_zero == 0 and self._input_dtype == np.uint8:
+            return image[None]
+        info = np.iinfo(self._input_dtype)
+        quantised = np.round(image.astype(np.float32) / self._input_scale + self._input_zero)
+        return np.clip(quantised, info.min, info.max).astype(self._input_dtype)[None]
+
+    def predict(self, images: np.ndarray) -> np.ndarray:
+        outputs = []
+        for image in images:
+            tensor = self._encode(image)
+            with self._lock:
+                self._interpreter.set_tensor(self._input, tensor)
+                self._interpreter.invoke()
+                output = self._interpreter.get_tensor(self._output)[0].copy()
+            if output.dtype != np.float32:
+                output = (output.astype(np.float32) - self._output_zero) * self._output_scale
+            outputs.append(output)
+        return np.stack(outputs)
+
+
+class KerasPredictor:
+    """Run the .h5 with Keras through one traced ``tf.function`` (never ``predict()`` per request)."""
+
+    backend = "keras"
+
+    def __init__(self, path: Path) -> None:
+        import keras
+        import tensorflow as tf
+
+        model = keras.models.load_model(path, compile=False)
+        self._call = tf.function(
+            lambda x: model(x, training=False),
+            input_signature=[tf.TensorSpec([None, IMAGE_SIZE, IMAGE_SIZE, 3], tf.float32)],
+            reduce_retracing=True,
+        )
+        self._call(np.zeros((1, IMAGE_SIZE, IMAGE_SIZE, 3), np.float32))  # trace once, now
+
+    def predict(self, images: np.ndarray) -> np.ndarray:
+        return np.asarray(self._call(images.astype(np.float32)))
+
+
+def _litert(precision: str) -> Callable[[ModelFiles, dict, int], Predictor | None]:
+    def load(files: ModelFiles, card: dict, threads: int) -> Predictor | None:
+        path = files.verified_export(precision, card)
+        return None if path is None else LiteRTPredictor(path, threads, backend=f"litert-{precision}")
+
+    return load
+
+
+def _keras(files: ModelFiles, _card: dict, _threads: int) -> Predictor:
+    return KerasPredictor(files.h5)
+
+
+# name -> loader returning a predictor, or None when its files are missing or not vouched for
+BACKENDS: dict[str, Callable[[ModelFiles, dict, int], Predictor | None]] = {
+    "litert-int8": _litert("int8"),
+    "litert-fp32": _litert("fp32"),
+    "keras": _keras,
+}
+ALIASES = {"litert": "litert-fp32", "int8": "litert-int8"}
+AUTO_ORDER = ("litert-int8", "litert-fp32", "keras")
+
+
+def load_predictor(
+    model: str | Path | ModelFiles, backend: str = "auto", threads: int = 1, card: dict | None = None
+) -> Predictor:
+    """Load the model with ``backend`` (``auto``: the first of :data:`AUTO_ORDER` whose files are vouched for)."""
+    backend = ALIASES.get(backend, backend)
+    if backend != "auto" and backend not in BACKENDS:
+        raise ValueError(f"unknown backend {backend!r}; use auto, {', '.join(BACKENDS)}")
+    files = model if isinstance(model, ModelFiles) else ModelFiles.from_h5(model)
+    if not files.h5.is_file():
+        raise FileNotFoundError(f"model file not found: {files.h5}")
+    card = files.read_card() if card is None else card
+    for name in AUTO_ORDER if backend == "auto" else (backend,):
+        predictor = BACKENDS[name](files, card, threads)
+        if predictor is not None:
+            return predictor
+        log.info("no vouched-for %s export of %s", name, files.h5.name)
+    raise FileNotFoundError(f"no {backend} export matching {files.h5.name} (see its model card)")
