@@ -1,117 +1,97 @@
-// Progressive enhancement of the upload form: preview, drag and drop, paste, and in-page results.
+// Upload page: preview, checks before sending, drag and drop, paste, camera on phones, in-page results.
 "use strict";
 (() => {
+  const root = document.getElementById("upload-page");
   const form = document.getElementById("upload-form");
   const input = document.getElementById("image");
+  const cameraInput = document.getElementById("camera-input");
   const preview = document.getElementById("preview");
   const status = document.getElementById("status");
+  const errors = document.getElementById("errors");
   const resultBox = document.getElementById("result");
   const submit = document.getElementById("submit");
+  const clear = document.getElementById("clear");
+  const resultUrl = root.dataset.resultUrl;
+  const maxMb = Number(root.dataset.maxUploadMb) || 10;
   let previewUrl = null;
-
-  function setFile(file) {
-    const transfer = new DataTransfer();
-    transfer.items.add(file);
-    input.files = transfer.files;
-    showPreview(file);
-  }
-
-  function showPreview(file) {
-    if (previewUrl) URL.revokeObjectURL(previewUrl);
-    previewUrl = URL.createObjectURL(file);
-    preview.src = previewUrl;
-    preview.hidden = false;
-    preview.alt = `preview of ${file.name}`;
-  }
-
-  function clearError() {
-    const old = document.getElementById("error");
-    if (old) old.remove();
-  }
+  let chosen = null;
 
   function showError(message) {
-    clearError();
+    errors.replaceChildren();
     const box = document.createElement("section");
     box.className = "error";
     box.id = "error";
     box.setAttribute("role", "alert");
     box.textContent = message;
-    status.after(box);
+    errors.append(box);
+    status.textContent = "";
   }
 
-  function render(result, imageUrl) {
-    resultBox.replaceChildren();
-    const figure = document.createElement("figure");
-    const img = document.createElement("img");
-    img.className = "seen";
-    img.alt = "your photo";
-    img.src = imageUrl;
-    figure.append(img);
-    const text = document.createElement("div");
-    const line = document.createElement("p");
-    line.className = "digit-line";
-    line.append("Digit ");
-    const digit = document.createElement("span");
-    digit.className = "digit";
-    digit.id = "digit";
-    digit.textContent = String(result.digit);
-    line.append(digit);
-    const confidence = document.createElement("p");
-    confidence.className = "confidence";
-    confidence.id = "confidence";
-    confidence.textContent = `${AslDigits.percent(result.confidence)} confident`;
-    text.append(line, confidence);
-    if (result.unsure) {
-      const unsure = document.createElement("p");
-      unsure.className = "unsure";
-      unsure.id = "unsure";
-      unsure.textContent = "The model is unsure. Try a photo with the whole hand in view, against a plain background, in good light.";
-      text.append(unsure);
-    }
-    const bars = document.createElement("ol");
-    bars.className = "bars";
-    bars.setAttribute("aria-label", "probability of each digit");
-    result.probabilities.forEach((p, index) => {
-      const item = document.createElement("li");
-      if (index === result.digit) item.className = "top";
-      const label = document.createElement("span");
-      label.className = "bar-label";
-      label.textContent = String(index);
-      const meter = document.createElement("meter");
-      meter.min = 0; meter.max = 1; meter.value = p;
-      const value = document.createElement("span");
-      value.className = "bar-value";
-      value.textContent = AslDigits.percent(p);
-      item.append(label, meter, value);
-      bars.append(item);
-    });
-    text.append(bars);
-    resultBox.append(figure, text);
-    resultBox.hidden = false;
+  function resetPreview() {
+    if (previewUrl) URL.revokeObjectURL(previewUrl);
+    previewUrl = null;
+    preview.hidden = true;
+    preview.removeAttribute("src");
   }
 
-  async function classify(file) {
-    clearError();
+  // Keep ``file`` as the one to send; show it only once the browser could draw it (no broken previews).
+  function choose(file) {
+    errors.replaceChildren();
+    resetPreview();
+    chosen = null;
+    const problem = AslDigits.problemWith(file, maxMb);
+    if (problem) { showError(problem); return false; }
+    chosen = file;
+    previewUrl = URL.createObjectURL(file);
+    preview.onload = () => { preview.hidden = false; };
+    preview.onerror = () => { resetPreview(); };
+    preview.alt = `Preview of ${file.name || "your photo"}`;
+    preview.src = previewUrl;
+    clear.hidden = false;
+    return true;
+  }
+
+  async function recognise(file) {
+    if (!file) { showError("Choose a photo first."); return; }
+    errors.replaceChildren();
     status.textContent = "Recognising…";
     submit.disabled = true;
     try {
-      const result = await AslDigits.predict(file, file.name);
-      render(result, URL.createObjectURL(file));
-      status.textContent = "";
+      const { fragment, card } = await AslDigits.recognise(file, file.name, resultUrl);
+      resultBox.replaceChildren(fragment);
+      resetPreview(); // one photo on screen: the result shows it with the square the model read
+      status.textContent = card.dataset.message;
+      const heading = document.getElementById("result-heading");
+      heading.scrollIntoView({ behavior: "smooth", block: "start" });
+      heading.focus({ preventScroll: true });
     } catch (error) {
-      resultBox.hidden = true;
-      status.textContent = "";
+      resultBox.replaceChildren();
       showError(error.message);
     } finally {
       submit.disabled = false;
     }
   }
 
-  input.addEventListener("change", () => { if (input.files[0]) showPreview(input.files[0]); });
+  function take(file) {
+    if (!file) return;
+    if (choose(file)) recognise(file);
+  }
+
+  input.addEventListener("change", () => { if (input.files[0]) choose(input.files[0]); });
+  cameraInput.addEventListener("change", () => { take(cameraInput.files[0]); cameraInput.value = ""; });
   form.addEventListener("submit", (event) => {
-    if (!input.files[0]) return;
     event.preventDefault();
-    classify(input.files[0]);
+    recognise(chosen || input.files[0]);
+  });
+  clear.addEventListener("click", () => {
+    form.reset();
+    resetPreview();
+    chosen = null;
+    errors.replaceChildren();
+    resultBox.replaceChildren();
+    status.textContent = "";
+    clear.hidden = true;
+    input.focus();
   });
   ["dragenter", "dragover"].forEach((type) => form.addEventListener(type, (event) => {
     event.preventDefault();
@@ -120,21 +100,22 @@
   ["dragleave", "drop"].forEach((type) => form.addEventListener(type, () => form.classList.remove("dragging")));
   form.addEventListener("drop", (event) => {
     event.preventDefault();
-    const file = [...event.dataTransfer.files].find((f) => f.type.startsWith("image/")) || event.dataTransfer.files[0];
-    if (file) { setFile(file); classify(file); }
+    const files = [...event.dataTransfer.files];
+    take(files.find((f) => f.type.startsWith("image/")) || files[0]);
   });
   document.addEventListener("paste", (event) => {
-    const item = [...(event.clipboardData || {}).items || []].find((i) => i.type.startsWith("image/"));
-    if (!item) return;
-    const file = item.getAsFile();
-    if (file) { setFile(new File([file], file.name || "pasted.png", { type: file.type })); classify(file); }
+    const item = [...((event.clipboardData || {}).items || [])].find((i) => i.type.startsWith("image/"));
+    const file = item && item.getAsFile();
+    if (file) take(new File([file], file.name || "pasted.png", { type: file.type }));
   });
   document.querySelectorAll("a.example").forEach((link) => link.addEventListener("click", async (event) => {
     event.preventDefault();
-    const response = await fetch(link.dataset.example);
-    const blob = await response.blob();
-    const file = new File([blob], link.dataset.example.split("/").pop(), { type: blob.type || "image/jpeg" });
-    setFile(file);
-    classify(file);
+    try {
+      const response = await fetch(link.dataset.example);
+      const blob = await response.blob();
+      take(new File([blob], link.dataset.example.split("/").pop(), { type: blob.type || "image/jpeg" }));
+    } catch (_) {
+      showError("The example could not be loaded. Check the connection and try again.");
+    }
   }));
 })();

@@ -1,9 +1,11 @@
-"""Make the sample photos offered on the upload page: held-out test hands re-rendered on new scenes.
+"""Make the pictures the pages show: an example scene per digit, and a plain photo per digit for the sign guide.
 
     python -m training.examples --manifest models/asl_digits.manifest.json --data DIR
 
-The pictures are derived from test-split photos of the Sign Language Digits Dataset (Apache 2.0,
-Mavi 2020), composited onto backgrounds shipped with scikit-image; none is a copy of a dataset file.
+Examples (``static/examples/digit_N.jpg``) are test-split hands (people the model never saw)
+composited onto backgrounds shipped with scikit-image. Guide pictures (``static/signs/digit_N.jpg``)
+are training-split photos, resized. All derive from the Sign Language Digits Dataset (Apache 2.0,
+Mavi 2020); none is a copy of a dataset file.
 """
 
 from __future__ import annotations
@@ -15,39 +17,54 @@ from pathlib import Path
 import numpy as np
 from PIL import Image
 
-from training.cli import PROJECT_ROOT, default_data_dir
 from training.data import label_of, read_manifest
-from training.preprocessing import to_model_input, to_rgb
+from training.paths import DEFAULT_MODEL, PROJECT_ROOT, default_data_dir
+from training.preprocessing import CLASS_NAMES, to_model_input, to_rgb
 from training.segmentation import hand_mask
 from training.shift import shift_renderers
 
 KINDS = ("background_cluttered", "background_dark", "background_textured", "background_colored")
+CREDIT = (
+    "Derived from photos of the Sign Language Digits Dataset (Apache License 2.0; Zeynep Dikle, Arda Mavi;\n"
+    "Mavi, A. (2020), arXiv:2011.08927). Made by `python -m training.examples`.\n"
+)
+
+
+def first_of_each_digit(paths: list[str], skip: int = 0) -> dict[int, str]:
+    """Return, per digit, the ``skip``-th path of that digit in ``paths``."""
+    chosen: dict[int, str] = {}
+    for digit in range(len(CLASS_NAMES)):
+        of_digit = [path for path in paths if label_of(path) == digit]
+        chosen[digit] = of_digit[min(skip, len(of_digit) - 1)]
+    return chosen
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m training.examples", description=__doc__)
-    parser.add_argument("--manifest", type=Path, default=PROJECT_ROOT / "models" / "asl_digits.manifest.json")
+    parser.add_argument("--manifest", type=Path, default=DEFAULT_MODEL.with_name(DEFAULT_MODEL.stem + ".manifest.json"))
     parser.add_argument("--data", type=Path, default=default_data_dir())
-    parser.add_argument("--digits", default="0,2,3,5,7,9", help="digits to make an example of")
-    parser.add_argument("--out", type=Path, default=PROJECT_ROOT / "static" / "examples")
+    parser.add_argument("--static", type=Path, default=PROJECT_ROOT / "static")
     args = parser.parse_args(argv)
-    test = read_manifest(args.manifest)["test"]
+    splits = read_manifest(args.manifest)
     renderers = shift_renderers(seed=11)
-    args.out.mkdir(parents=True, exist_ok=True)
-    for number, digit in enumerate(int(d) for d in args.digits.split(",")):
-        relative = next(path for path in test if label_of(path) == digit)
+    examples, signs = args.static / "examples", args.static / "signs"
+    examples.mkdir(parents=True, exist_ok=True)
+    signs.mkdir(parents=True, exist_ok=True)
+    for digit, relative in first_of_each_digit(splits["test"]).items():
         with Image.open(args.data / relative) as photo:
             image = to_model_input(to_rgb(photo))
-        scene = renderers[KINDS[number % len(KINDS)]](image, hand_mask(image))
+        scene = renderers[KINDS[digit % len(KINDS)]](image, hand_mask(image))
         Image.fromarray(np.asarray(scene)).resize((160, 160), Image.Resampling.BILINEAR).save(
-            args.out / f"digit_{digit}.jpg", quality=88
+            examples / f"digit_{digit}.jpg", quality=88
         )
-    (args.out / "NOTICE.txt").write_text(
-        "Derived from test-split photos of the Sign Language Digits Dataset (Apache License 2.0;\n"
-        "Mavi, A. (2020), arXiv:2011.08927), each hand composited onto a background image shipped\n"
-        "with scikit-image (BSD licence). Made by `python -m training.examples`.\n"
+    for digit, relative in first_of_each_digit(splits["train"], skip=3).items():
+        with Image.open(args.data / relative) as photo:
+            to_rgb(photo).resize((200, 200), Image.Resampling.BICUBIC).save(signs / f"digit_{digit}.jpg", quality=88)
+    (examples / "NOTICE.txt").write_text(
+        "Test-split hands composited onto background images shipped with scikit-image (BSD licence).\n" + CREDIT
     )
-    print(f"wrote {len(args.digits.split(','))} examples to {args.out}")
+    (signs / "NOTICE.txt").write_text("Training-split photos, resized to 200x200.\n" + CREDIT)
+    print(f"wrote {len(CLASS_NAMES)} examples to {examples} and {len(CLASS_NAMES)} guide pictures to {signs}")
     return 0
 
 

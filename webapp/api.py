@@ -6,6 +6,7 @@ from flask import Blueprint, current_app, jsonify, request
 
 from webapp.errors import json_errors
 from webapp.imaging import ImageRejected
+from webapp.openapi import openapi_document
 from webapp.predictor import get_holder, get_recogniser
 from webapp.recognition import recognise_uploads
 from webapp.uploads import uploads_from
@@ -59,6 +60,12 @@ def model_info():
             },
         }
     )
+
+
+@blueprint.get("/openapi.json")
+def openapi():
+    """Return the OpenAPI 3.1 document of this API."""
+    return jsonify(openapi_document())
 
 
 def _headline_metrics(metrics: dict) -> dict:

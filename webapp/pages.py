@@ -13,6 +13,18 @@ from webapp.recognition import Answered, preview_data_url, recognise_uploads
 from webapp.uploads import uploads_from
 
 blueprint = Blueprint("pages", __name__)
+SIGNS = (
+    "All fingers and the thumb curve to meet at their tips, making an O.",
+    "The index finger points up; the other fingers and the thumb are closed.",
+    "The index and middle fingers point up, spread in a V; the thumb holds the other two down.",
+    "The thumb, index and middle fingers stand out; the ring and little fingers are folded.",
+    "Four fingers point up, spread; the thumb is folded across the palm.",
+    "The whole hand is open: four fingers and the thumb spread.",
+    "The thumb touches the tip of the little finger; the other three fingers point up.",
+    "The thumb touches the tip of the ring finger; the other three fingers point up.",
+    "The thumb touches the tip of the middle finger; the other three fingers point up.",
+    "The thumb touches the tip of the index finger; the other three fingers point up.",
+)
 NO_STORE = {"Cache-Control": "no-store"}  # pages that show an upload are never cached
 
 
@@ -89,7 +101,8 @@ def kiosk():
 @blueprint.get("/signs")
 def signs():
     """Show how to sign each of the ten digits."""
-    return render_template("signs.html", **page_settings())
+    signs = [{"digit": digit, "how": how} for digit, how in enumerate(SIGNS)]
+    return render_template("signs.html", signs=signs, **page_settings())
 
 
 @blueprint.get("/api")

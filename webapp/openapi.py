@@ -1,0 +1,156 @@
+"""The API contract as an OpenAPI 3.1 document, served at /api/openapi.json and checked against real answers by the tests."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from training.preprocessing import CLASS_NAMES
+
+BOX = {
+    "type": "object",
+    "description": "A square as fractions of the upright picture's width and height.",
+    "required": ["x", "y", "width", "height"],
+    "properties": {name: {"type": "number", "minimum": 0, "maximum": 1} for name in ("x", "y", "width", "height")},
+}
+PREDICTION = {
+    "type": "object",
+    "required": ["digit", "label", "confidence", "probabilities", "unsure", "no_hand", "message", "hand", "region", "filename"],
+    "properties": {
+        "digit": {"type": "integer", "minimum": 0, "maximum": 9, "description": "The most likely digit (check no_hand first)."},
+        "label": {"type": "string", "enum": list(CLASS_NAMES)},
+        "confidence": {"type": "number", "minimum": 0, "maximum": 1, "description": "Probability of that digit."},
+        "probabilities": {
+            "type": "array",
+            "items": {"type": "number", "minimum": 0, "maximum": 1},
+            "minItems": 10,
+            "maxItems": 10,
+        },
+        "unsure": {"type": "boolean", "description": "Confidence under the server's threshold (ASL_UNSURE_BELOW, 0.6)."},
+        "no_hand": {"type": "boolean", "description": "No hand was found: show the message instead of the digit."},
+        "message": {"type": "string", "description": "The answer in words, e.g. 'Digit 7, 94% sure.'"},
+        "hand": {
+            "oneOf": [
+                {"type": "null"},
+                {
+                    **BOX,
+                    "required": [*BOX["required"], "score"],
+                    "properties": {**BOX["properties"], "score": {"type": "number"}},
+                },
+            ],
+            "description": "The square around the hand the palm detector found, with its score; null when none.",
+        },
+        "region": {**BOX, "description": "The square the classifier read."},
+        "filename": {"type": "string"},
+    },
+}
+ERROR = {
+    "type": "object",
+    "required": ["error"],
+    "properties": {"error": {"type": "string", "description": "What went wrong, in words."}},
+}
+IMAGE_BODY = {
+    "required": True,
+    "content": {
+        "multipart/form-data": {
+            "schema": {"type": "object", "required": ["image"], "properties": {"image": {"type": "string", "format": "binary"}}}
+        },
+        "image/*": {"schema": {"type": "string", "format": "binary"}},
+    },
+}
+
+
+def _errors(*statuses: int) -> dict[str, Any]:
+    words = {
+        400: "not an image, corrupt, empty or no file",
+        408: "the body arrived too slowly",
+        413: "over the size, pixel or file-count limit",
+        415: "an image format that is not accepted",
+        503: "the model is not loaded",
+    }
+    return {
+        str(status): {
+            "description": words[status],
+            "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
+        }
+        for status in statuses
+    }
+
+
+def _json(schema_name: str, description: str) -> dict[str, Any]:
+    return {
+        "description": description,
+        "content": {"application/json": {"schema": {"$ref": f"#/components/schemas/{schema_name}"}}},
+    }
+
+
+def openapi_document() -> dict[str, Any]:
+    """Return the OpenAPI 3.1 description of the JSON API."""
+    return {
+        "openapi": "3.1.0",
+        "info": {
+            "title": "ASL digits",
+            "version": "1",
+            "description": "Recognise the American Sign Language digit (0-9) signed by one hand in a photo. "
+            "Uploads are decoded in memory and never stored.",
+        },
+        "paths": {
+            "/api/predict": {
+                "post": {
+                    "summary": "Recognise one photo",
+                    "requestBody": IMAGE_BODY,
+                    "responses": {"200": _json("Prediction", "The answer"), **_errors(400, 408, 413, 415, 503)},
+                }
+            },
+            "/api/predict/batch": {
+                "post": {
+                    "summary": "Recognise several photos (repeated field image), answered in the order sent",
+                    "requestBody": {
+                        "required": True,
+                        "content": {"multipart/form-data": IMAGE_BODY["content"]["multipart/form-data"]},
+                    },
+                    "responses": {"200": _json("Batch", "One answer per photo"), **_errors(400, 408, 413, 415, 503)},
+                }
+            },
+            "/api/model": {
+                "get": {"summary": "Describe the served model", "responses": {"200": _json("Model", "The model"), **_errors(503)}}
+            },
+            "/healthz": {
+                "get": {
+                    "summary": "Readiness",
+                    "responses": {
+                        "200": _json("Health", "The model is loaded"),
+                        "503": _json("Health", "Loading, or failed to load"),
+                    },
+                }
+            },
+        },
+        "components": {
+            "schemas": {
+                "Prediction": PREDICTION,
+                "Batch": {
+                    "type": "object",
+                    "required": ["predictions"],
+                    "properties": {"predictions": {"type": "array", "items": {"$ref": "#/components/schemas/Prediction"}}},
+                },
+                "Model": {
+                    "type": "object",
+                    "required": ["name", "backend", "class_names", "input_size", "hand_localisation", "limits"],
+                    "properties": {
+                        "name": {"type": "string"},
+                        "backend": {"type": "string", "enum": ["litert-int8", "litert-fp32", "keras"]},
+                        "class_names": {"type": "array", "items": {"type": "string"}, "minItems": 10, "maxItems": 10},
+                        "input_size": {"type": "array", "items": {"type": "integer"}},
+                        "hand_localisation": {"type": "boolean"},
+                        "metrics": {"type": "object"},
+                        "limits": {"type": "object"},
+                    },
+                },
+                "Health": {
+                    "type": "object",
+                    "required": ["status"],
+                    "properties": {"status": {"type": "string"}, "backend": {"type": "string"}, "error": {"type": "string"}},
+                },
+                "Error": ERROR,
+            }
+        },
+    }
