@@ -5,7 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from flask import Request
+from werkzeug import formparser
+from werkzeug.datastructures import Headers
 from werkzeug.exceptions import RequestEntityTooLarge
+from werkzeug.sansio.multipart import MultipartDecoder
 from werkzeug.utils import secure_filename
 
 from webapp.imaging import ImageRejected
@@ -13,6 +16,23 @@ from webapp.imaging import ImageRejected
 FIELD = "image"
 MAX_NAME_LENGTH = 80
 READ_CHUNK = 64 * 1024
+
+
+class TolerantMultipartDecoder(MultipartDecoder):
+    """Werkzeug's multipart decoder, but part headers that are not UTF-8 are read as Latin-1.
+
+    Werkzeug decodes part headers as strict UTF-8 and, on failure, silently drops the whole form,
+    so a file name typed on an older system (``photo_\xe9.jpg``) made the upload vanish.
+    """
+
+    def _parse_headers(self, data: bytes | bytearray) -> Headers:
+        try:
+            return super()._parse_headers(data)
+        except UnicodeDecodeError:
+            return super()._parse_headers(bytes(data).decode("latin-1").encode("utf-8"))
+
+
+formparser.MultipartDecoder = TolerantMultipartDecoder  # the name formparser.MultiPartParser instantiates
 
 
 @dataclass
