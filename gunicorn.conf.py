@@ -6,9 +6,11 @@ import os
 bind = os.environ.get("GUNICORN_BIND", f"0.0.0.0:{os.environ.get('PORT', '8000')}")
 # One worker per core: inference is CPU-bound and each worker runs one LiteRT thread.
 workers = int(os.environ.get("GUNICORN_WORKERS", multiprocessing.cpu_count()))
-# A second thread per worker decodes the next upload while the first one runs the model.
+# Threads per worker: inference is serialised per worker behind a lock, so extra threads cost
+# little; they keep a few slow or trickling clients (each holds a thread until its body arrives
+# or the app's body timeout drops it) from starving everyone else (bench/hostile.py).
 worker_class = "gthread"
-threads = int(os.environ.get("GUNICORN_THREADS", 2))
+threads = int(os.environ.get("GUNICORN_THREADS", 8))
 # The model is loaded in each worker after the fork: TensorFlow/LiteRT state is not fork-safe.
 preload_app = False
 # Requests that wait in the kernel backlog beyond this are refused rather than queued forever.

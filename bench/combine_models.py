@@ -1,6 +1,6 @@
 """Measure two ways of combining trained models: averaging their outputs, and averaging their weights.
 
-python bench/combine_models.py runs/default/asl_digits.h5 runs/collage-12-lr5e-4/asl_digits.h5
+python -m bench.combine_models runs/default/asl_digits.h5 runs/collage-12-lr5e-4/asl_digits.h5
 (reads ../shared; uses the first model's manifest; prints valid and test accuracy of each)
 """
 
@@ -9,9 +9,6 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
-
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
 
 
 def main() -> int:
@@ -22,8 +19,8 @@ def main() -> int:
     import keras
     import numpy as np
 
-    from training.cli import SHARED_DATA
     from training.data import load_images, read_manifest
+    from training.paths import SHARED_DATA
 
     first, second = (keras.models.load_model(path) for path in args.models)
     soup = keras.models.clone_model(first)

@@ -1,15 +1,14 @@
 """Tabulate the candidate trainings in runs/*/asl_digits.json (made by bench/train_candidates.sh).
 
-python bench/report_candidates.py   ->  a Markdown table, also written to bench/results/candidates.md
+python -m bench.report_candidates   ->  a Markdown table, also written to bench/results/candidates.md
 """
 
 from __future__ import annotations
 
 import json
 import sys
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
+from training.paths import PROJECT_ROOT as ROOT
 
 
 def settings(recipe: dict) -> str:

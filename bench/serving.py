@@ -1,11 +1,13 @@
-"""Measure the web app under gunicorn against the bare LiteRT model, on loopback only.
+"""Measure the web app under gunicorn against a fixed reference, on loopback only.
 
-    python bench/serving.py [--model models/asl_digits.h5] [--requests 2000]
+    python -m bench.serving [--model models/asl_digits.h5] [--full]
 
-Reports (and writes bench/results/serving.json): bare invoke() p50 and images/s; /api/predict
-p50 with one client; throughput with 4 clients; time from starting gunicorn to /healthz 200;
-worker RSS; a 2,000-request soak at 8-way concurrency (errors, p50/p99, RSS drift); a worker
-killed during load; and what overload (32 clients) does. Every loop is bounded in count and time.
+Reference (same run, same machine): the fp32 LiteRT export of the shipped .h5 at its best thread
+count (its best single-image time), and the machine's capacity as one one-thread interpreter per
+core running side by side. The app is measured as configured (gunicorn.conf.py), with hand
+localisation (as shipped) and without it: ready time, keep-alive p50/p99 for a 100x100 JPEG and a
+4032x3024 phone JPEG, 4-client throughput, worker RSS; a per-stage profile of one request in
+process. ``--full`` adds the soak, overload and worker-kill runs. Writes bench/results/serving.json.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ import argparse
 import http.client
 import io
 import json
+import multiprocessing
 import os
 import signal
 import statistics
@@ -27,55 +30,113 @@ from pathlib import Path
 import numpy as np
 from PIL import Image
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
-SHARED_TEST_IMAGE = ROOT.parent / "shared" / "datasets" / "sign-language-digits" / "Dataset" / "5"
+from training.model_files import ModelFiles
+from training.paths import DEFAULT_MODEL, PROJECT_ROOT, SHARED_DATA
+
 HOST = "127.0.0.1"
 
 
-def sample_jpeg() -> bytes:
-    """A 100x100 JPEG: a shared photo when present, else a synthetic hand."""
-    files = sorted(SHARED_TEST_IMAGE.glob("*.JPG")) if SHARED_TEST_IMAGE.is_dir() else []
+def hand_photo() -> Image.Image:
+    """A 100x100 photo of a hand: a shared dataset photo when present, else a synthetic hand."""
+    files = sorted((SHARED_DATA / "5").glob("*.JPG")) if SHARED_DATA.is_dir() else []
     if files:
-        image = Image.open(files[0]).convert("RGB").resize((100, 100))
-    else:
-        from tests.helpers import synthetic_hand
+        return Image.open(files[0]).convert("RGB").resize((100, 100))
+    from tests.helpers import synthetic_hand
 
-        image = synthetic_hand(5, 100)
+    return synthetic_hand(5, 100)
+
+
+def jpeg(image: Image.Image, quality: int = 90) -> bytes:
     buffer = io.BytesIO()
-    image.save(buffer, "JPEG", quality=90)
+    image.save(buffer, "JPEG", quality=quality)
     return buffer.getvalue()
+
+
+def phone_jpeg() -> bytes:
+    """A 4032x3024 JPEG: a scene from scikit-image with the hand a third of the height, left of centre."""
+    from training.scenes import package_picture
+
+    scene = Image.fromarray(package_picture("skimage:coffee.png")).resize((4032, 3024), Image.Resampling.BICUBIC)
+    scene.paste(hand_photo().resize((1000, 1000), Image.Resampling.BICUBIC), (700, 1200))
+    return jpeg(scene, 88)
 
 
 def percentile(values: list[float], q: float) -> float:
     return float(np.percentile(values, q)) if values else float("nan")
 
 
-def bare_litert(model: Path, runs: int = 300) -> dict:
-    """Time invoke() of the .tflite beside ``model`` with LiteRT's defaults and with one thread."""
+def time_invoke(path: Path, threads: int, runs: int = 300) -> float:
+    """Return the median seconds of one invoke() of ``path`` with ``threads`` threads."""
     from ai_edge_litert.interpreter import Interpreter
 
-    from training.preprocessing import to_model_input
+    interpreter = Interpreter(model_path=str(path), num_threads=threads)
+    interpreter.allocate_tensors()
+    source = interpreter.get_input_details()[0]
+    tensor = np.random.default_rng(0).integers(0, 255, source["shape"]).astype(source["dtype"])
+    if source["dtype"] == np.float32 and "palm" in path.name:
+        tensor = tensor / np.float32(255)
+    times = []
+    for i in range(runs + 30):
+        started = time.perf_counter()
+        interpreter.set_tensor(source["index"], tensor)
+        interpreter.invoke()
+        if i >= 30:
+            times.append(time.perf_counter() - started)
+    return statistics.median(times)
 
-    image = to_model_input(Image.open(io.BytesIO(sample_jpeg())))[None].astype(np.float32)
-    result = {}
-    for label, threads in (("default_threads", None), ("one_thread", 1)):
-        interpreter = Interpreter(model_path=str(model.with_suffix(".tflite")), num_threads=threads)
-        interpreter.allocate_tensors()
-        index = interpreter.get_input_details()[0]["index"]
-        times = []
-        for i in range(runs + 20):
-            started = time.perf_counter()
-            interpreter.set_tensor(index, image)
-            interpreter.invoke()
-            if i >= 20:
-                times.append(time.perf_counter() - started)
-        result[label] = {"p50_ms": percentile(times, 50) * 1000, "images_per_s": 1 / statistics.mean(times)}
+
+def _capacity_worker(path: str, seconds: float, queue) -> None:
+    from ai_edge_litert.interpreter import Interpreter
+
+    interpreter = Interpreter(model_path=path, num_threads=1)
+    interpreter.allocate_tensors()
+    source = interpreter.get_input_details()[0]
+    tensor = np.zeros(source["shape"], source["dtype"])
+    for _ in range(20):
+        interpreter.set_tensor(source["index"], tensor)
+        interpreter.invoke()
+    count, stop = 0, time.perf_counter() + seconds
+    while time.perf_counter() < stop:
+        interpreter.set_tensor(source["index"], tensor)
+        interpreter.invoke()
+        count += 1
+    queue.put(count / seconds)
+
+
+def machine_capacity(path: Path, seconds: float = 8.0) -> float:
+    """Return images/s of one one-thread interpreter per core, all running side by side."""
+    context = multiprocessing.get_context("spawn")
+    queue = context.Queue()
+    workers = [context.Process(target=_capacity_worker, args=(str(path), seconds, queue)) for _ in range(os.cpu_count() or 1)]
+    for worker in workers:
+        worker.start()
+    rates = [queue.get(timeout=seconds + 60) for _ in workers]
+    for worker in workers:
+        worker.join()
+    return float(sum(rates))
+
+
+def reference(model: Path) -> dict:
+    """Time the fixed reference (fp32 export of the .h5) and, for the profile, the int8 export and the palm detector."""
+    from training.hands import DETECTOR_PATH
+
+    files = ModelFiles.from_h5(model)
+    fp32 = {threads: time_invoke(files.export("fp32"), threads) * 1000 for threads in (1, 2)}
+    best = min(fp32, key=fp32.get)
+    result = {
+        "fp32_invoke_ms_by_threads": fp32,
+        "best_threads": best,
+        "best_single_image_ms": fp32[best],
+        "capacity_images_per_s": machine_capacity(files.export("fp32")),
+        "palm_detector_invoke_ms_by_threads": {t: time_invoke(DETECTOR_PATH, t) * 1000 for t in (1, 2)},
+    }
+    if files.export("int8").is_file():
+        result["int8_invoke_ms_by_threads"] = {t: time_invoke(files.export("int8"), t) * 1000 for t in (1, 2)}
     return result
 
 
 class Client:
-    """One keep-alive HTTP connection that posts the sample image to /api/predict."""
+    """One keep-alive HTTP connection that posts an image to /api/predict."""
 
     def __init__(self, port: int, body: bytes, timeout: float = 30) -> None:
         self.port, self.body, self.timeout = port, body, timeout
@@ -90,6 +151,9 @@ class Client:
             response = self.connection.getresponse()
             response.read()
             status = response.status
+            if response.getheader("Connection", "").lower() == "close":
+                self.connection.close()
+                self.connection = None
         except (OSError, http.client.HTTPException):
             status = 0
             self.connection = None
@@ -97,21 +161,22 @@ class Client:
 
 
 def run_load(port: int, body: bytes, total: int, concurrency: int, deadline_s: float = 300, timeout: float = 30) -> dict:
-    """Send ``total`` requests from ``concurrency`` clients; return statuses and latencies in order."""
-    results: list[tuple[int, float, float]] = []
+    """Send ``total`` requests from ``concurrency`` keep-alive clients; return errors, latencies and rate."""
+    results: list[tuple[int, float]] = []
     lock = threading.Lock()
     counter = iter(range(total))
     stop_at = time.monotonic() + deadline_s
 
     def worker() -> None:
         client = Client(port, body, timeout)
+        client.post()  # connect and warm up outside the measurement
         while time.monotonic() < stop_at:
             with lock:
                 if next(counter, None) is None:
                     return
             status, seconds = client.post()
             with lock:
-                results.append((status, seconds, time.monotonic()))
+                results.append((status, seconds))
 
     started = time.perf_counter()
     with ThreadPoolExecutor(concurrency) as pool:
@@ -126,7 +191,6 @@ def run_load(port: int, body: bytes, total: int, concurrency: int, deadline_s: f
         "p50_ms": percentile(latencies, 50) * 1000,
         "p99_ms": percentile(latencies, 99) * 1000,
         "images_per_s": len(results) / wall,
-        "wall_s": wall,
     }
 
 
@@ -156,96 +220,141 @@ def wait_healthy(port: int, limit_s: float = 60) -> float | None:
     return None
 
 
-def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--model", type=Path, default=ROOT / "models" / "asl_digits.h5")
-    parser.add_argument("--port", type=int, default=18731)
-    parser.add_argument("--requests", type=int, default=2000, help="requests in the soak")
-    parser.add_argument("--out", type=Path, default=ROOT / "bench" / "results" / "serving.json")
-    args = parser.parse_args()
-    body = sample_jpeg()
-    report: dict = {
-        "model": str(args.model.relative_to(ROOT) if args.model.is_relative_to(ROOT) else args.model),
-        "cpus": os.cpu_count(),
-    }
+class Gunicorn:
+    """gunicorn as configured, on loopback, with extra environment; a context manager."""
 
-    report["bare_litert"] = bare_litert(args.model)
-    env = dict(os.environ, ASL_MODEL_PATH=str(args.model), GUNICORN_BIND=f"{HOST}:{args.port}", GUNICORN_ACCESSLOG="/dev/null")
-    started = time.perf_counter()
-    server = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "-c", str(ROOT / "gunicorn.conf.py"), "wsgi:app"],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        start_new_session=True,
-    )
-    try:
-        ready = wait_healthy(args.port)
-        report["healthz_after_start_s"] = None if ready is None else round(time.perf_counter() - started, 3)
+    def __init__(self, port: int, model: Path, **env: str) -> None:
+        self.port = port
+        self.env = dict(
+            os.environ, ASL_MODEL_PATH=str(model), GUNICORN_BIND=f"{HOST}:{port}", GUNICORN_ACCESSLOG="/dev/null", **env
+        )
+
+    def __enter__(self) -> Gunicorn:
+        self.started = time.perf_counter()
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "gunicorn", "-c", str(PROJECT_ROOT / "gunicorn.conf.py"), "wsgi:app"],
+            cwd=PROJECT_ROOT,
+            env=self.env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            start_new_session=True,
+        )
+        ready = wait_healthy(self.port)
         if ready is None:
+            self.__exit__()
             raise RuntimeError("gunicorn never became healthy")
+        self.ready_s = time.perf_counter() - self.started
         time.sleep(1.0)  # let every worker finish loading
-        Client(args.port, body).post()
-        report["single_client"] = run_load(args.port, body, total=300, concurrency=1)
-        report["four_clients"] = run_load(args.port, body, total=600, concurrency=4)
-        report["worker_rss_mib"] = [round(rss_mib(pid), 1) for pid in worker_pids(server.pid)]
+        return self
 
-        # Soak: 2,000 requests at 8-way concurrency, RSS after the first and the last 500.
-        pids = worker_pids(server.pid)
-        first = run_load(args.port, body, total=500, concurrency=8)
+    def __exit__(self, *_exc) -> None:
+        os.killpg(self.process.pid, signal.SIGTERM)
+        try:
+            self.process.wait(20)
+        except subprocess.TimeoutExpired:
+            os.killpg(self.process.pid, signal.SIGKILL)
+
+    def workers(self) -> list[int]:
+        return worker_pids(self.process.pid)
+
+
+def measure_app(port: int, model: Path, small: bytes, phone: bytes, **env: str) -> dict:
+    with Gunicorn(port, model, **env) as server:
+        return {
+            "ready_s": round(server.ready_s, 3),
+            "small_jpeg_one_client": run_load(port, small, total=400, concurrency=1),
+            "phone_jpeg_one_client": run_load(port, phone, total=40, concurrency=1),
+            "small_jpeg_four_clients": run_load(port, small, total=800, concurrency=4),
+            "worker_rss_mib": [round(rss_mib(pid), 1) for pid in server.workers()],
+        }
+
+
+def profile(model: Path, pictures: dict[str, bytes], runs: int = 60) -> dict:
+    """Return the median milliseconds of each stage of one request, in process (no HTTP)."""
+    from training.hands import frame
+    from training.inference import load_recogniser
+    from training.preprocessing import to_model_input
+    from webapp.imaging import decode_picture
+
+    threads = int(os.environ.get("ASL_INFERENCE_THREADS", "1"))
+    recogniser = load_recogniser(model, threads=threads)
+    stages: dict[str, dict[str, float]] = {}
+    for name, data in pictures.items():
+        times: dict[str, list[float]] = {"decode": [], "detector": [], "crop_resize": [], "classifier": []}
+        for _ in range(runs):
+            t0 = time.perf_counter()
+            picture = decode_picture(data)
+            t1 = time.perf_counter()
+            hand = recogniser.detector.locate(picture)
+            t2 = time.perf_counter()
+            model_input = to_model_input(picture, frame(picture.size, hand))[None]
+            t3 = time.perf_counter()
+            recogniser.predictor.predict(model_input)
+            t4 = time.perf_counter()
+            for key, seconds in zip(times, (t1 - t0, t2 - t1, t3 - t2, t4 - t3), strict=True):
+                times[key].append(seconds)
+        stages[name] = {key: round(statistics.median(values) * 1000, 2) for key, values in times.items()}
+        stages[name]["backend"] = recogniser.backend
+    return stages
+
+
+def robustness(port: int, model: Path, body: bytes, soak_requests: int) -> dict:
+    """Soak, overload and a killed worker, against the app as configured."""
+    report: dict = {}
+    with Gunicorn(port, model) as server:
+        pids = server.workers()
+        first = run_load(port, body, total=500, concurrency=8)
         rss_first = {pid: rss_mib(pid) for pid in pids}
-        middle = run_load(args.port, body, total=max(0, args.requests - 1000), concurrency=8)
-        last = run_load(args.port, body, total=500, concurrency=8)
+        run_load(port, body, total=max(0, soak_requests - 1000), concurrency=8)
+        last = run_load(port, body, total=500, concurrency=8)
         rss_last = {pid: rss_mib(pid) for pid in pids}
-        soak_latencies = {
-            "requests": first["requests"] + middle["requests"] + last["requests"],
-            "errors": first["errors"] + middle["errors"] + last["errors"],
-            "p50_ms_first_500": first["p50_ms"],
-            "p99_ms_first_500": first["p99_ms"],
-            "p50_ms_last_500": last["p50_ms"],
-            "p99_ms_last_500": last["p99_ms"],
-            "p50_ms_middle": middle["p50_ms"],
-            "p99_ms_middle": middle["p99_ms"],
-            "rss_mib_after_first_500": {str(k): round(v, 1) for k, v in rss_first.items()},
-            "rss_mib_after_last_500": {str(k): round(v, 1) for k, v in rss_last.items()},
+        report["soak"] = {
+            "requests": soak_requests,
+            "errors": first["errors"] + last["errors"],
+            "p50_p99_ms_first_500": [first["p50_ms"], first["p99_ms"]],
+            "p50_p99_ms_last_500": [last["p50_ms"], last["p99_ms"]],
             "rss_growth_pct_max": round(max((rss_last[p] - rss_first[p]) / rss_first[p] * 100 for p in pids), 2),
         }
-        report["soak"] = soak_latencies
-
-        # Overload: 32 clients against 2 workers x 2 threads; requests queue, none should fail.
-        report["overload_32_clients"] = run_load(args.port, body, total=640, concurrency=32, timeout=60)
-        report["overload_32_clients"]["workers_after"] = len(worker_pids(server.pid))
-
-        # Kill one worker during load: gunicorn replaces it and requests go on.
-        before = worker_pids(server.pid)
+        report["overload_32_clients"] = run_load(port, body, total=640, concurrency=32, timeout=60)
+        before = server.workers()
         killer = threading.Timer(1.0, lambda: os.kill(before[0], signal.SIGKILL))
         killer.start()
-        during = run_load(args.port, body, total=400, concurrency=4)
+        during = run_load(port, body, total=400, concurrency=4)
         time.sleep(3)
-        after = worker_pids(server.pid)
+        after = server.workers()
         report["worker_killed"] = {
             "requests": during["requests"],
             "errors": during["errors"],
-            "statuses": during["statuses"],
-            "workers_before": len(before),
-            "workers_after": len(after),
             "replaced": before[0] not in after and len(after) == len(before),
-            "healthy_after": wait_healthy(args.port, 30) is not None,
-            "post_kill_errors": run_load(args.port, body, total=100, concurrency=4)["errors"],
+            "errors_after": run_load(port, body, total=100, concurrency=4)["errors"],
         }
-    finally:
-        os.killpg(server.pid, signal.SIGTERM)
-        try:
-            server.wait(20)
-        except subprocess.TimeoutExpired:
-            os.killpg(server.pid, signal.SIGKILL)
+    return report
 
-    bare = report["bare_litert"]["default_threads"]
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--model", type=Path, default=DEFAULT_MODEL)
+    parser.add_argument("--port", type=int, default=18731)
+    parser.add_argument("--full", action="store_true", help="also soak, overload and kill a worker")
+    parser.add_argument("--soak-requests", type=int, default=2000)
+    parser.add_argument("--out", type=Path, default=PROJECT_ROOT / "bench" / "results" / "serving.json")
+    args = parser.parse_args()
+    small, phone = jpeg(hand_photo()), phone_jpeg()
+    report: dict = {"model": args.model.name, "cpus": os.cpu_count(), "phone_jpeg_bytes": len(phone)}
+    report["reference"] = ref = reference(args.model)
+    report["app_localised"] = measure_app(args.port, args.model, small, phone)
+    report["app_without_localisation"] = measure_app(args.port + 1, args.model, small, phone, ASL_LOCALISE_HAND="false")
+    report["profile_ms"] = profile(args.model, {"small_jpeg": small, "phone_jpeg": phone})
     report["ratios"] = {
-        "p50_latency_vs_bare_invoke": report["single_client"]["p50_ms"] / bare["p50_ms"],
-        "throughput_4_clients_vs_bare": report["four_clients"]["images_per_s"] / bare["images_per_s"],
+        name: {
+            "small_p50_vs_reference": report[name]["small_jpeg_one_client"]["p50_ms"] / ref["best_single_image_ms"],
+            "phone_p50_vs_reference": report[name]["phone_jpeg_one_client"]["p50_ms"] / ref["best_single_image_ms"],
+            "four_clients_vs_capacity": report[name]["small_jpeg_four_clients"]["images_per_s"] / ref["capacity_images_per_s"],
+        }
+        for name in ("app_localised", "app_without_localisation")
     }
+    if args.full:
+        report["robustness"] = robustness(args.port + 2, args.model, small, args.soak_requests)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(report, indent=1) + "\n")
     print(json.dumps(report, indent=1))

@@ -62,7 +62,7 @@
       resetPreview(); // one photo on screen: the result shows it with the square the model read
       status.textContent = card.dataset.message;
       const heading = document.getElementById("result-heading");
-      heading.scrollIntoView({ behavior: "smooth", block: "start" });
+      card.scrollIntoView({ behavior: "smooth", block: "start" });
       heading.focus({ preventScroll: true });
     } catch (error) {
       resultBox.replaceChildren();

@@ -1,0 +1,204 @@
+"""Replay the outside probe's heavy and hostile requests against gunicorn as configured, on loopback.
+
+    python -m bench.hostile
+
+For each heavy upload: status, seconds, peak worker RSS (sampled every 10 ms) and the latency of
+normal requests sent meanwhile; then slow clients (6 trickling bodies) with a normal request
+alongside, a stalled body, malformed and oversized chunked bodies, and worker RSS at the end.
+Writes bench/results/hostile.json.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import json
+import socket
+import threading
+import time
+
+import numpy as np
+from PIL import Image
+
+from bench.serving import HOST, Gunicorn, hand_photo, jpeg, phone_jpeg, rss_mib
+from tests.test_hardening import jpeg_with_bad_exif, png_16bit, progressive_jpeg_with_repeated_scans
+from training.paths import DEFAULT_MODEL, PROJECT_ROOT
+
+PORT = 18761
+
+
+def tiff_32bit(width: int, height: int) -> bytes:
+    buffer = io.BytesIO()
+    Image.fromarray(np.full((height, width), 70000, np.int32), "I").save(buffer, "TIFF", compression="tiff_deflate")
+    return buffer.getvalue()
+
+
+def raw_request(payload: bytes, timeout: float = 30) -> tuple[int, float]:
+    """Send raw bytes, return the status code of the answer (0 if none) and the seconds it took."""
+    started = time.perf_counter()
+    with socket.create_connection((HOST, PORT), timeout=timeout) as connection:
+        connection.sendall(payload)
+        try:
+            head = connection.recv(64)
+        except OSError:
+            head = b""
+    status = int(head.split()[1]) if head.startswith(b"HTTP/") else 0
+    return status, time.perf_counter() - started
+
+
+def post(body: bytes, content_type: str = "image/jpeg", timeout: float = 60) -> tuple[int, float]:
+    import http.client
+
+    started = time.perf_counter()
+    connection = http.client.HTTPConnection(HOST, PORT, timeout=timeout)
+    try:
+        connection.request("POST", "/api/predict", body, {"Content-Type": content_type})
+        response = connection.getresponse()
+        response.read()
+        return response.status, time.perf_counter() - started
+    except OSError:
+        return 0, time.perf_counter() - started
+    finally:
+        connection.close()
+
+
+class Watch:
+    """Sample the workers' RSS and time normal requests while something else runs."""
+
+    def __init__(self, workers: list[int], normal: bytes) -> None:
+        self.workers, self.normal = workers, normal
+        self.peak = 0.0
+        self.latencies: list[float] = []
+        self._stop = threading.Event()
+
+    def __enter__(self) -> Watch:
+        self._threads = [threading.Thread(target=self._sample), threading.Thread(target=self._probe)]
+        for thread in self._threads:
+            thread.start()
+        return self
+
+    def _sample(self) -> None:
+        while not self._stop.is_set():
+            self.peak = max([self.peak, *(rss_mib(pid) for pid in self.workers)])
+            time.sleep(0.01)
+
+    def _probe(self) -> None:
+        time.sleep(0.05)
+        while not self._stop.is_set():
+            status, seconds = post(self.normal)
+            self.latencies.append(seconds if status == 200 else float("inf"))
+            time.sleep(0.1)
+
+    def __exit__(self, *_exc) -> None:
+        self._stop.set()
+        for thread in self._threads:
+            thread.join()
+
+    def summary(self) -> dict:
+        return {
+            "peak_worker_rss_mib": round(self.peak, 1),
+            "normal_requests_meanwhile": len(self.latencies),
+            "normal_max_ms": round(max(self.latencies, default=0) * 1000, 1),
+        }
+
+
+def main() -> int:
+    normal = jpeg(hand_photo())
+    heavy = {
+        "progressive JPEG, last scan x1500": progressive_jpeg_with_repeated_scans(1500),
+        "16-bit greyscale PNG, 36 MP": png_16bit(7200, 5000),
+        "32-bit TIFF, 36 MP": tiff_32bit(7200, 5000),
+        "malformed EXIF, orientation 6": jpeg_with_bad_exif(),
+        "12 MP phone JPEG": phone_jpeg(),
+    }
+    report: dict = {}
+    with Gunicorn(PORT, DEFAULT_MODEL) as server:
+        workers = server.workers()
+        report["rss_at_start_mib"] = [round(rss_mib(pid), 1) for pid in workers]
+        for name, body in heavy.items():
+            with Watch(workers, normal) as watch:
+                results: list[tuple[int, float]] = []
+                threads = [threading.Thread(target=lambda b=body, r=results: r.append(post(b))) for _ in range(4)]
+                for thread in threads:
+                    thread.start()
+                for thread in threads:
+                    thread.join()
+            report[name] = {
+                "bytes": len(body),
+                "statuses": sorted({status for status, _ in results}),
+                "seconds_max_of_4_at_once": round(max(seconds for _, seconds in results), 3),
+                **watch.summary(),
+            }
+            print(name, report[name], flush=True)
+
+        # Slow clients: 6 connections trickle a body at 1 byte a second; a normal request meanwhile.
+        trickles = []
+        for _ in range(6):
+            connection = socket.create_connection((HOST, PORT))
+            connection.sendall(
+                b"POST /api/predict HTTP/1.1\r\nHost: x\r\nContent-Type: image/jpeg\r\nContent-Length: 100000\r\n\r\n"
+            )
+            trickles.append(connection)
+        stop = threading.Event()
+
+        def trickle() -> None:
+            while not stop.is_set():
+                for connection in trickles:
+                    with contextlib.suppress(OSError):
+                        connection.send(b"x")
+                time.sleep(1)
+
+        dripper = threading.Thread(target=trickle)
+        dripper.start()
+        time.sleep(1)
+        normal_during = [post(normal) for _ in range(5)]
+        report["six_trickling_clients"] = {
+            "normal_statuses": sorted({s for s, _ in normal_during}),
+            "normal_max_ms": round(max(t for _, t in normal_during) * 1000, 1),
+        }
+        stop.set()
+        dripper.join()
+        for connection in trickles:
+            connection.close()
+
+        # A body that stops arriving: dropped after the body timeout with 408, or the connection closed.
+        stalled_status, stalled_seconds = raw_request(
+            b"POST /api/predict HTTP/1.1\r\nHost: x\r\nContent-Type: image/jpeg\r\nContent-Length: 5000\r\n\r\n" + b"x" * 100,
+            timeout=90,
+        )
+        report["stalled_body"] = {"status": stalled_status, "seconds_until_dropped": round(stalled_seconds, 1)}
+        report["bad_chunk_size"] = dict(
+            zip(
+                ("status", "seconds"),
+                raw_request(
+                    b"POST /api/predict HTTP/1.1\r\nHost: x\r\nContent-Type: image/jpeg\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n"
+                ),
+                strict=True,
+            )
+        )
+        twelve_mb = normal + b"\0" * (12 * 1024 * 1024)
+        chunks = b"".join(
+            b"%x\r\n" % len(twelve_mb[i : i + 65536]) + twelve_mb[i : i + 65536] + b"\r\n"
+            for i in range(0, len(twelve_mb), 65536)
+        )
+        report["chunked_12_mb"] = dict(
+            zip(
+                ("status", "seconds"),
+                raw_request(
+                    b"POST /api/predict HTTP/1.1\r\nHost: x\r\nContent-Type: image/jpeg\r\nTransfer-Encoding: chunked\r\n\r\n"
+                    + chunks
+                    + b"0\r\n\r\n"
+                ),
+                strict=True,
+            )
+        )
+        time.sleep(1)
+        report["rss_at_end_mib"] = [round(rss_mib(pid), 1) for pid in server.workers()]
+    out = PROJECT_ROOT / "bench" / "results" / "hostile.json"
+    out.write_text(json.dumps(report, indent=1) + "\n")
+    print(json.dumps(report, indent=1))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

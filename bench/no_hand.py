@@ -1,0 +1,130 @@
+"""Choose the "no hand" rule on validation, then measure it on the test split and unseen non-hand pictures.
+
+    python -m bench.no_hand [--model models/asl_digits.h5] [--backend auto]
+
+Hands: the valid (choice) or test (report) split, plus its domain-shift set. Non-hands: pictures
+shipped in scikit-image, matplotlib and scikit-learn, plain colours, gradients, noise and text,
+split in two halves by a fixed draw (one to choose, one to report). The rule is
+``training.inference.says_no_hand``: no palm found, or a faint palm while the classifier is unsure;
+the grid search picks the pair of thresholds that keeps false "no hand" on valid hands at or
+under 1% and finds the most non-hands. Writes bench/results/no_hand.json.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+
+import numpy as np
+from PIL import Image, ImageDraw
+
+from training.data import load_images, read_manifest
+from training.evaluate import recognise_all
+from training.inference import load_recogniser
+from training.model_files import ModelFiles
+from training.paths import DEFAULT_MODEL, PROJECT_ROOT, SHARED_DATA
+from training.shift import build_shift_set
+
+SCORES = (0.1, 0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 0.5, 0.6)
+CONFIDENCES = (0.0, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95, 0.99, 1.01)
+
+
+def package_pictures() -> list[np.ndarray]:
+    """Every RGB-able picture shipped in scikit-image, matplotlib's sample data and scikit-learn (none is a hand)."""
+    import matplotlib
+    import sklearn.datasets
+    from skimage.data import data_dir
+
+    paths = sorted(Path(data_dir).glob("*.png")) + sorted(Path(data_dir).glob("*.jpg"))
+    paths += sorted((Path(matplotlib.get_data_path()) / "sample_data").glob("*.[pj][np]g"))
+    paths += sorted((Path(sklearn.datasets.__file__).parent / "images").glob("*.jpg"))
+    pictures = []
+    for path in paths:
+        try:
+            with Image.open(path) as picture:
+                rgb = picture.convert("RGB")
+        except OSError:
+            continue
+        if min(rgb.size) >= 32:
+            rgb.thumbnail((640, 640))
+            pictures.append(np.asarray(rgb))
+    return pictures
+
+
+def synthetic_non_hands(rng: np.random.Generator) -> list[np.ndarray]:
+    """Plain colours, gradients, noise and text: what a user may send by mistake."""
+    pictures = []
+    for _ in range(12):
+        pictures.append(np.full((240, 320, 3), rng.integers(0, 256, 3), np.uint8))
+    for _ in range(6):
+        ramp = np.linspace(0, 1, 320)[None, :, None]
+        pictures.append((rng.integers(0, 256, 3) * ramp + rng.integers(0, 256, 3) * (1 - ramp)).repeat(240, 0).astype(np.uint8))
+    for _ in range(6):
+        pictures.append(rng.integers(0, 256, (240, 320, 3), dtype=np.uint8))
+    for words in ("Hello", "ASL 7", "1 2 3 4 5", "receipt total 12.50", "no hand here", "0123456789"):
+        canvas = Image.new("RGB", (320, 240), tuple(int(v) for v in rng.integers(180, 256, 3)))
+        ImageDraw.Draw(canvas).text((20, 100), words, fill=(0, 0, 0))
+        pictures.append(np.asarray(canvas))
+    return pictures
+
+
+def signals(recogniser, pictures) -> np.ndarray:
+    """Return (palm score or 0, confidence) per picture."""
+    return np.array([(r.hand.score if r.hand else 0.0, r.confidence) for r in recognise_all(recogniser, pictures)])
+
+
+def no_hand(found: np.ndarray, score: float, confidence: float) -> np.ndarray:
+    """Apply the rule of ``says_no_hand`` with these thresholds (a score of 0 means no palm was found)."""
+    return (found[:, 0] == 0) | ((found[:, 0] < score) & (found[:, 1] < confidence))
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--model", type=Path, default=DEFAULT_MODEL)
+    parser.add_argument("--backend", default="auto")
+    parser.add_argument("--manifest", type=Path)
+    args = parser.parse_args()
+    manifest = args.manifest or ModelFiles.from_h5(args.model).manifest
+    splits = read_manifest(manifest)
+    recogniser = load_recogniser(args.model, args.backend)
+    rng = np.random.default_rng(11)
+    non_hands = package_pictures() + synthetic_non_hands(rng)
+    order = rng.permutation(len(non_hands))
+    halves = {"choose": [non_hands[i] for i in order[::2]], "report": [non_hands[i] for i in order[1::2]]}
+    measured = {}
+    for split, half in (("valid", "choose"), ("test", "report")):
+        data = load_images(SHARED_DATA, splits[split])
+        hands = [*data.images, *(p for pictures in build_shift_set(data.images).values() for p in pictures)]
+        measured[split] = {"hands": signals(recogniser, hands), "non_hands": signals(recogniser, halves[half])}
+    grid = []
+    for score in SCORES:
+        for confidence in CONFIDENCES:
+            false_rate = float(no_hand(measured["valid"]["hands"], score, confidence).mean())
+            caught = float(no_hand(measured["valid"]["non_hands"], score, confidence).mean())
+            grid.append({"score": score, "confidence": confidence, "false_no_hand": false_rate, "non_hands_caught": caught})
+    allowed = [row for row in grid if row["false_no_hand"] <= 0.01]
+    best = max(allowed, key=lambda row: (row["non_hands_caught"], -row["false_no_hand"]))
+    test = measured["test"]
+    report = {
+        "model": args.model.name,
+        "backend": recogniser.backend,
+        "chosen_on_valid": best,
+        "test_hands": len(test["hands"]),
+        "test_false_no_hand": float(no_hand(test["hands"], best["score"], best["confidence"]).mean()),
+        "report_non_hands": len(test["non_hands"]),
+        "report_non_hands_caught": float(no_hand(test["non_hands"], best["score"], best["confidence"]).mean()),
+        "no_palm_at_all": {
+            "test_hands": float((test["hands"][:, 0] == 0).mean()),
+            "report_non_hands": float((test["non_hands"][:, 0] == 0).mean()),
+        },
+        "grid": grid,
+    }
+    out = PROJECT_ROOT / "bench" / "results" / "no_hand.json"
+    out.write_text(json.dumps(report, indent=1) + "\n")
+    print(json.dumps({k: v for k, v in report.items() if k != "grid"}, indent=1))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
