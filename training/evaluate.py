@@ -17,7 +17,7 @@ import numpy as np
 from PIL import Image
 from sklearn.metrics import confusion_matrix, precision_recall_fscore_support
 
-from training.inference import Recogniser, Recognition
+from training.inference import Prepared, Recogniser, Recognition
 from training.paths import default_data_dir
 from training.preprocessing import CLASS_NAMES
 
@@ -25,12 +25,25 @@ log = logging.getLogger(__name__)
 UNSURE_BELOW = 0.6  # the web app's default: answers under this confidence are flagged unsure
 
 
-def recognise_all(recogniser: Recogniser, pictures: list[np.ndarray] | np.ndarray, batch: int = 32) -> list[Recognition]:
-    """Recognise RGB uint8 pictures in batches."""
-    results: list[Recognition] = []
-    for start in range(0, len(pictures), batch):
-        results += recogniser.recognise([Image.fromarray(p) for p in pictures[start : start + batch]])
-    return results
+def prepare_all(recogniser: Recogniser, pictures: list[np.ndarray] | np.ndarray, batch: int = 64) -> Prepared:
+    """Locate and cut the squares of RGB uint8 pictures, in batches (the palm detector runs once per picture)."""
+    parts = [
+        recogniser.prepare([Image.fromarray(p) for p in pictures[start : start + batch]])
+        for start in range(0, len(pictures), batch)
+    ]
+    return Prepared(
+        np.concatenate([part.inputs for part in parts]),
+        [hand for part in parts for hand in part.hands],
+        [box for part in parts for box in part.boxes],
+        [size for part in parts for size in part.sizes],
+        recogniser.detector is not None,
+    )
+
+
+def recognise_all(recogniser: Recogniser, pictures: list[np.ndarray] | np.ndarray | Prepared) -> list[Recognition]:
+    """Recognise RGB uint8 pictures (or pictures already prepared, possibly by another recogniser with the same detector)."""
+    prepared = pictures if isinstance(pictures, Prepared) else prepare_all(recogniser, pictures)
+    return recogniser.classify(prepared)
 
 
 def classification_metrics(labels: np.ndarray, probabilities: np.ndarray) -> dict:
@@ -65,14 +78,14 @@ def answer_metrics(labels: np.ndarray, recognitions: list[Recognition], unsure_b
     }
 
 
-def evaluate_split(recogniser: Recogniser, images: np.ndarray, labels: np.ndarray) -> dict:
-    """Return the classification and answer metrics of ``recogniser`` on ``images``."""
+def evaluate_split(recogniser: Recogniser, images: np.ndarray | Prepared, labels: np.ndarray) -> dict:
+    """Return the classification and answer metrics of ``recogniser`` on ``images`` (or their prepared squares)."""
     recognitions = recognise_all(recogniser, images)
     probabilities = np.stack([r.probabilities for r in recognitions])
     return {**classification_metrics(labels, probabilities), **answer_metrics(labels, recognitions)}
 
 
-def shift_metrics(recogniser: Recogniser, shift_set: dict[str, list[np.ndarray]], labels: np.ndarray) -> dict:
+def shift_metrics(recogniser: Recogniser, shift_set: dict[str, list[np.ndarray] | Prepared], labels: np.ndarray) -> dict:
     """Return the answer metrics per kind of domain shift, their means and the worst kind."""
     per_kind = {kind: answer_metrics(labels, recognise_all(recogniser, pictures)) for kind, pictures in shift_set.items()}
     accuracy = {kind: metrics["accuracy"] for kind, metrics in per_kind.items()}

@@ -28,6 +28,17 @@ def says_no_hand(hand: HandBox | None, confidence: float) -> bool:
 
 
 @dataclass(frozen=True)
+class Prepared:
+    """Pictures made ready for the classifier: its input squares, and the hands and boxes behind them."""
+
+    inputs: np.ndarray  # (N, 224, 224, 3) uint8
+    hands: list[HandBox | None]
+    boxes: list[tuple[int, int, int, int]]
+    sizes: list[tuple[int, int]]
+    localised: bool
+
+
+@dataclass(frozen=True)
 class Recognition:
     """The classifier's answer for one picture, with the square it read and the hand it found."""
 
@@ -68,15 +79,29 @@ class Recogniser:
         hand = self.detector.locate(picture)
         return hand, frame(picture.size, hand)
 
-    def recognise(self, pictures: list[Image.Image]) -> list[Recognition]:
-        """Return one :class:`Recognition` per RGB picture."""
+    def prepare(self, pictures: list[Image.Image]) -> Prepared:
+        """Locate the hand in each RGB picture and cut the squares the classifier reads."""
         located = [self.locate(picture) for picture in pictures]
         inputs = np.stack([to_model_input(picture, box) for picture, (_hand, box) in zip(pictures, located, strict=True)])
-        probabilities = self.predictor.predict(inputs)
+        return Prepared(
+            inputs,
+            [hand for hand, _ in located],
+            [box for _, box in located],
+            [p.size for p in pictures],
+            self.detector is not None,
+        )
+
+    def classify(self, prepared: Prepared) -> list[Recognition]:
+        """Classify prepared squares (the same squares may be classified by several backends)."""
+        probabilities = self.predictor.predict(prepared.inputs)
         return [
-            Recognition(row, box, picture.size, hand, self.detector is not None)
-            for row, picture, (hand, box) in zip(probabilities, pictures, located, strict=True)
+            Recognition(row, box, size, hand, prepared.localised)
+            for row, hand, box, size in zip(probabilities, prepared.hands, prepared.boxes, prepared.sizes, strict=True)
         ]
+
+    def recognise(self, pictures: list[Image.Image]) -> list[Recognition]:
+        """Return one :class:`Recognition` per RGB picture."""
+        return self.classify(self.prepare(pictures))
 
 
 def load_recogniser(model_path: str | Path, backend: str = "auto", threads: int = 1, localise: bool = True) -> Recogniser:

@@ -91,7 +91,7 @@ def run(config: TrainingConfig) -> TrainingResult:
 
     from training.card import build_card, data_name
     from training.data import write_manifest
-    from training.evaluate import evaluate_split, shift_metrics
+    from training.evaluate import evaluate_split, prepare_all, shift_metrics
     from training.export import calibration_images, export_int8, export_tflite, save_h5
     from training.hands import DETECTOR_PATH, PalmDetector
     from training.inference import Recogniser
@@ -109,19 +109,22 @@ def run(config: TrainingConfig) -> TrainingResult:
     files.h5.parent.mkdir(parents=True, exist_ok=True)
     h5_sha256 = save_h5(model, files.h5)
     detector = PalmDetector(DETECTOR_PATH) if DETECTOR_PATH.is_file() else None
+    # Locate hands and cut squares once; every backend then classifies the same squares.
+    locator = Recogniser(InMemoryKerasPredictor(model), detector)
+    prepared = {name: prepare_all(locator, loaded[name].images) for name in loaded}
     shift_set = None
     if config.shift:
         from training.shift import build_shift_set
 
-        shift_set = build_shift_set(loaded["test"].images)
+        shift_set = {kind: prepare_all(locator, pictures) for kind, pictures in build_shift_set(loaded["test"].images).items()}
 
     def measure(recogniser: Recogniser, names: tuple[str, ...]) -> dict:
-        metrics = {name: evaluate_split(recogniser, loaded[name].images, loaded[name].labels) for name in names}
+        metrics = {name: evaluate_split(recogniser, prepared[name], loaded[name].labels) for name in names}
         if shift_set is not None:
             metrics["domain_shift"] = shift_metrics(recogniser, shift_set, loaded["test"].labels)
         return metrics
 
-    metrics = measure(Recogniser(InMemoryKerasPredictor(model), detector), ("train", "valid", "test"))
+    metrics = measure(locator, ("train", "valid", "test"))
     for name in ("train", "valid", "test"):
         log.info("%s accuracy %.4f", name, metrics[name]["accuracy"])
     exports = {}
