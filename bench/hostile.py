@@ -20,7 +20,8 @@ import time
 import numpy as np
 from PIL import Image
 
-from bench.serving import HOST, Gunicorn, hand_photo, jpeg, phone_jpeg, rss_mib
+from bench.load import HOST, Gunicorn, rss_mib
+from bench.serving import hand_photo, jpeg, phone_jpeg
 from tests.test_hardening import jpeg_with_bad_exif, png_16bit, progressive_jpeg_with_repeated_scans
 from training.paths import DEFAULT_MODEL, PROJECT_ROOT
 

@@ -8,20 +8,14 @@ from __future__ import annotations
 
 import argparse
 import logging
-import os
 import sys
 from pathlib import Path
 
+from training.console import configure_logging
 from training.paths import DEFAULT_MODEL, default_data_dir, default_weights
 from training.recipe import AUGMENT_LEVELS, RECIPES, SCHEDULES, TEST_FRACTION, VALID_FRACTION, recipe_defaults_text
 
 log = logging.getLogger("training")
-
-
-def configure_logging() -> None:
-    """Log to stderr and keep TensorFlow's C++ start-up chatter out of the way."""
-    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
 
 
 class HelpFormatter(argparse.ArgumentDefaultsHelpFormatter):

@@ -132,7 +132,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     """Run the evaluation command line; return the exit status."""
-    from training.cli import configure_logging
+    from training.console import configure_logging
     from training.data import DataError, discover, load_images, read_manifest
 
     args = build_parser().parse_args(argv)
