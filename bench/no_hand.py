@@ -7,7 +7,8 @@ shipped in scikit-image, matplotlib and scikit-learn, plain colours, gradients, 
 split in two halves by a fixed draw (one to choose, one to report). The rule is
 ``training.inference.says_no_hand``: no palm found, or a faint palm while the classifier is unsure;
 the grid search picks the pair of thresholds that keeps false "no hand" on valid hands at or
-under 1% and finds the most non-hands. Writes bench/results/no_hand.json.
+under 1% and finds the most non-hands (or, if none keeps it, the fewest false answers).
+Writes bench/results/no_hand.json and the raw signals to runs/no_hand_signals.npz.
 """
 
 from __future__ import annotations
@@ -26,8 +27,8 @@ from training.model_files import ModelFiles
 from training.paths import DEFAULT_MODEL, PROJECT_ROOT, SHARED_DATA
 from training.shift import build_shift_set
 
-SCORES = (0.1, 0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 0.5, 0.6)
-CONFIDENCES = (0.0, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95, 0.99, 1.01)
+SCORES = (0.05, 0.1, 0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 0.5, 0.6, 0.7)
+CONFIDENCES = (0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95, 0.99, 1.01)
 
 
 def package_pictures() -> list[np.ndarray]:
@@ -76,7 +77,7 @@ def signals(recogniser, pictures) -> np.ndarray:
 
 def no_hand(found: np.ndarray, score: float, confidence: float) -> np.ndarray:
     """Apply the rule of ``says_no_hand`` with these thresholds (a score of 0 means no palm was found)."""
-    return (found[:, 0] == 0) | ((found[:, 0] < score) & (found[:, 1] < confidence))
+    return (found[:, 0] < score) & (found[:, 1] < confidence)
 
 
 def main() -> int:
@@ -103,8 +104,12 @@ def main() -> int:
             false_rate = float(no_hand(measured["valid"]["hands"], score, confidence).mean())
             caught = float(no_hand(measured["valid"]["non_hands"], score, confidence).mean())
             grid.append({"score": score, "confidence": confidence, "false_no_hand": false_rate, "non_hands_caught": caught})
+    np.savez(PROJECT_ROOT / "runs" / "no_hand_signals.npz", **{f"{s}_{k}": v for s, d in measured.items() for k, v in d.items()})
     allowed = [row for row in grid if row["false_no_hand"] <= 0.01]
-    best = max(allowed, key=lambda row: (row["non_hands_caught"], -row["false_no_hand"]))
+    if allowed:
+        best = max(allowed, key=lambda row: (row["non_hands_caught"], -row["false_no_hand"]))
+    else:
+        best = min(grid, key=lambda row: (row["false_no_hand"], -row["non_hands_caught"]))
     test = measured["test"]
     report = {
         "model": args.model.name,

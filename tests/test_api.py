@@ -115,16 +115,18 @@ def test_unsure_results_say_so(app, client):
     assert "unsure" in page
 
 
-def test_kiosk_page_has_camera_capture_and_fallback(client):
+def test_kiosk_page_has_camera_freeze_and_photo_fallback(client):
     page = client.get("/kiosk").get_data(as_text=True)
-    for marker in ('id="camera"', 'id="capture"', 'id="fallback-input"', "data-idle-seconds="):
+    for marker in ('id="camera"', 'id="freeze"', 'id="choose-input"', "data-idle-seconds=", 'href="/signs"'):
         assert marker in page
 
 
-def test_pages_reference_only_local_assets(client):
-    for path in ("/", "/kiosk"):
-        page = client.get(path).get_data(as_text=True)
-        assert "http://" not in page and "https://" not in page and "//cdn" not in page
+@pytest.mark.parametrize("path", ["/", "/kiosk", "/signs", "/api"])
+def test_pages_reference_only_local_assets(client, path):
+    page = client.get(path).get_data(as_text=True)
+    for attribute in ("src", "href", "action"):
+        assert f'{attribute}="http' not in page and f'{attribute}="//' not in page, (path, attribute)
+    assert "cdn" not in page.lower()
 
 
 @pytest.mark.parametrize("path", ["/", "/kiosk", "/api/model", "/healthz", "/api/missing"])

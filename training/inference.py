@@ -16,15 +16,16 @@ from training.hands import DETECTOR_PATH, HandBox, PalmDetector, frame
 from training.predictors import Predictor, load_predictor
 from training.preprocessing import center_square, to_model_input
 
-# "No hand" when the palm detector finds nothing, or finds only a faint palm while the classifier
-# is unsure too (measured on validation hands and non-hand pictures; README "No hand").
+# "No hand" when the palm detector finds no palm, or only a faint one, while the classifier is
+# unsure too; chosen on validation hands and non-hand pictures by bench/no_hand.py (README "No hand").
 NO_HAND_SCORE = 0.35
 NO_HAND_CONFIDENCE = 0.9
 
 
 def says_no_hand(hand: HandBox | None, confidence: float) -> bool:
     """Return whether the picture should be answered "no hand" from the palm score and the confidence."""
-    return hand is None or (hand.score < NO_HAND_SCORE and confidence < NO_HAND_CONFIDENCE)
+    score = 0.0 if hand is None else hand.score
+    return score < NO_HAND_SCORE and confidence < NO_HAND_CONFIDENCE
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,123 @@
+"""The pages people read (sign guide, API docs), the result fragment, localisation and "no hand", and the OpenAPI contract."""
+
+from __future__ import annotations
+
+import io
+
+import jsonschema
+import pytest
+from PIL import Image
+
+from tests.helpers import encode, synthetic_hand
+from training.paths import PROJECT_ROOT
+
+EXAMPLES = PROJECT_ROOT / "static" / "examples"
+
+
+def schema(client, name: str) -> dict:
+    document = client.get("/api/openapi.json").get_json()
+    return {"$ref": f"#/components/schemas/{name}", "components": document["components"]}
+
+
+def test_openapi_document_describes_the_routes(client):
+    document = client.get("/api/openapi.json").get_json()
+    assert document["openapi"].startswith("3.1")
+    assert set(document["paths"]) == {"/api/predict", "/api/predict/batch", "/api/model", "/healthz"}
+    jsonschema.Draft202012Validator.check_schema(schema(client, "Prediction"))
+
+
+def test_real_answers_match_the_openapi_document(client):
+    photo = (EXAMPLES / "digit_3.jpg").read_bytes()
+    jsonschema.validate(
+        client.post("/api/predict", data=photo, content_type="image/jpeg").get_json(), schema(client, "Prediction")
+    )
+    batch = client.post(
+        "/api/predict/batch", data={"image": [(io.BytesIO(photo), "a.jpg"), (io.BytesIO(encode(synthetic_hand(1))), "b.jpg")]}
+    )
+    jsonschema.validate(batch.get_json(), schema(client, "Batch"))
+    jsonschema.validate(client.get("/api/model").get_json(), schema(client, "Model"))
+    jsonschema.validate(client.get("/healthz").get_json(), schema(client, "Health"))
+    for response in (
+        client.post("/api/predict", data=b"nope", content_type="image/jpeg"),
+        client.post("/api/predict", data=b"<svg/>", content_type="image/svg+xml"),
+        client.get("/api/nowhere"),
+    ):
+        assert 400 <= response.status_code < 500
+        jsonschema.validate(response.get_json(), schema(client, "Error"))
+
+
+def test_example_hands_are_found_and_a_plain_colour_is_not(client):
+    found = [
+        client.post("/api/predict", data=path.read_bytes(), content_type="image/jpeg").get_json()
+        for path in sorted(EXAMPLES.glob("*.jpg"))
+    ]
+    assert len(found) == 10
+    assert sum(answer["hand"] is not None for answer in found) >= 9  # the palm detector finds real hands
+    plain = client.post(
+        "/api/predict", data=encode(Image.new("RGB", (320, 240), (200, 30, 30)), "PNG"), content_type="image/png"
+    ).get_json()
+    assert plain["no_hand"] is True and plain["hand"] is None and "No hand" in plain["message"]
+    page = client.post("/", data={"image": (io.BytesIO(encode(Image.new("RGB", (320, 240), (200, 30, 30)), "PNG")), "red.png")})
+    assert "No hand found" in page.get_data(as_text=True) and 'id="digit"' not in page.get_data(as_text=True)
+
+
+def test_wide_photo_is_read_around_the_hand_not_its_centre(client):
+    scene = Image.new("RGB", (960, 540), (40, 90, 60))
+    scene.paste(Image.open(EXAMPLES / "digit_5.jpg").convert("RGB").resize((300, 300)), (620, 200))  # right-hand side
+    answer = client.post("/api/predict", data=encode(scene), content_type="image/jpeg").get_json()
+    assert answer["hand"] is not None
+    region = answer["region"]
+    assert region["x"] + region["width"] / 2 > 0.6  # centred on the hand, right of the picture's centre
+    assert region["width"] * 960 == pytest.approx(region["height"] * 540, abs=2)  # a square
+
+
+def test_localisation_can_be_turned_off(trained_model):
+    from webapp import create_app
+    from webapp.predictor import EXTENSION
+
+    app = create_app({"MODEL_PATH": str(trained_model), "LOAD_MODEL_AT_START": False, "LOCALISE_HAND": False})
+    app.extensions[EXTENSION].get()
+    answer = (
+        app.test_client()
+        .post("/api/predict", data=encode(Image.new("RGB", (300, 200), "red")), content_type="image/jpeg")
+        .get_json()
+    )
+    assert answer["no_hand"] is False and answer["hand"] is None
+    assert answer["region"] == {"x": round(50 / 300, 4), "y": 0.0, "width": round(200 / 300, 4), "height": 1.0}
+    assert app.test_client().get("/api/model").get_json()["hand_localisation"] is False
+
+
+def test_result_fragment_is_the_one_result_template(client):
+    photo = (EXAMPLES / "digit_7.jpg").read_bytes()
+    fragment = client.post("/result", data={"image": (io.BytesIO(photo), "seven.jpg")}).get_data(as_text=True)
+    page = client.post("/", data={"image": (io.BytesIO(photo), "seven.jpg")}).get_data(as_text=True)
+    assert fragment.strip().startswith("<article") and 'class="result-card' in fragment
+    assert fragment.split("<article", 1)[1].split("</article>")[0] in page  # the form shows the very same markup
+    without_picture = client.post("/result?picture=0", data={"image": (io.BytesIO(photo), "seven.jpg")}).get_data(as_text=True)
+    assert "data:image/jpeg" in fragment and "data:image/jpeg" not in without_picture
+    assert 'aria-valuetext="' in fragment and "e-0" not in fragment  # percentages, never 1.8e-05
+
+
+def test_result_fragment_errors_are_fragments_with_their_status(client):
+    response = client.post("/result", data={"image": (io.BytesIO(b"nope"), "x.jpg")})
+    assert response.status_code == 400 and 'role="alert"' in response.get_data(as_text=True)
+
+
+def test_sign_guide_has_ten_signs_with_pictures_and_credit(client):
+    page = client.get("/signs").get_data(as_text=True)
+    assert page.count('class="signs"') == 1 and page.count("<li>") == 10
+    for digit in range(10):
+        assert f"/static/signs/digit_{digit}.jpg" in page
+        assert (PROJECT_ROOT / "static" / "signs" / f"digit_{digit}.jpg").is_file()
+    assert "Apache License 2.0" in page
+
+
+def test_api_page_shows_curl_python_and_fetch(client):
+    page = client.get("/api").get_data(as_text=True)
+    assert "curl -F image=@" in page and "requests.post" in page and "fetch(" in page and "/api/openapi.json" in page
+
+
+def test_examples_cover_all_ten_digits_with_labels(client):
+    page = client.get("/").get_data(as_text=True)
+    for digit in range(10):
+        assert f"Digit {digit}</span>" in page and f'alt="A hand signing {digit}' in page
