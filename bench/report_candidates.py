@@ -38,10 +38,11 @@ def main() -> int:
         metrics = card["metrics"]
         shift = metrics.get("domain_shift") or {}
         rows.append(
-            "| {name} | {recipe} | {augment} | {test:.2%} | {shift} | {worst} | {seconds:.0f} |".format(
+            "| {name} | {recipe} | {augment} | {valid:.2%} | {test:.2%} | {shift} | {worst} | {seconds:.0f} |".format(
                 name=card_path.parent.name,
                 recipe=card["recipe"]["name"],
                 augment=settings(card["recipe"]),
+                valid=metrics["valid"]["accuracy"],
                 test=metrics["test"]["accuracy"],
                 shift=f"{shift['overall']:.2%}" if shift else "n/a",
                 worst=f"{shift['worst_kind']} {shift['worst_accuracy']:.2%}" if shift else "n/a",
@@ -50,8 +51,8 @@ def main() -> int:
         )
     table = "\n".join(
         [
-            "| run | recipe | settings | in-domain test | domain-shift overall | worst kind | training s |",
-            "|---|---|---|---|---|---|---|",
+            "| run | recipe | settings | valid | test | domain-shift overall | worst kind | training s |",
+            "|---|---|---|---|---|---|---|---|",
             *rows,
         ]
     )

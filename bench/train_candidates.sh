@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Train the candidate recipes on the shared data, one after another, into runs/<name>/.
-# Usage: bash bench/train_candidates.sh [NAME ...]   (default: all). Reads ../shared.
+# Usage: bash bench/train_candidates.sh [NAME ...]   (default: all), then python -m bench.report_candidates. Reads ../shared.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PY=${PYTHON:-.venv/bin/python}

@@ -1,0 +1,104 @@
+"""Measure the pages as people use them, in headless Chromium against gunicorn as configured (loopback).
+
+    python -m bench.pages
+
+Per page and viewport (desktop 1280x800, phone 390x844): bytes transferred and load time; the
+upload page's time from Recognise to the answer on screen (a 12-MP phone photo and a small one);
+the live kiosk with a fake camera for 15 s: answers shown per second and each frame's round trip.
+Saves screenshots to docs/screenshots/ and the figures to bench/results/pages.json.
+"""
+
+from __future__ import annotations
+
+import json
+import statistics
+import tempfile
+import time
+from pathlib import Path
+
+from PIL import Image
+
+from bench.load import Gunicorn
+from bench.serving import hand_photo, phone_jpeg
+from tests.test_browser import CHROMIUM, PHONE, write_y4m
+from training.paths import DEFAULT_MODEL, PROJECT_ROOT
+
+PORT = 18771
+DESKTOP = {"viewport": {"width": 1280, "height": 800}}
+SHOTS = PROJECT_ROOT / "docs" / "screenshots"
+
+
+def page_weight(context, url: str) -> dict:
+    """Load ``url`` in a fresh tab; return bytes and requests transferred and the load time."""
+    page = context.new_page()
+    sizes: list[int] = []
+    page.on("response", lambda response: sizes.append(len(response.body())) if response.ok else None)
+    started = time.perf_counter()
+    page.goto(url)
+    page.wait_for_load_state("load")
+    elapsed = time.perf_counter() - started
+    page.close()
+    return {"bytes": sum(sizes), "requests": len(sizes), "load_ms": round(elapsed * 1000, 1)}
+
+
+def time_to_answer(page, url: str, photo: Path) -> float:
+    page.goto(url)
+    page.set_input_files("#image", str(photo))
+    started = time.perf_counter()
+    page.click("#submit")
+    page.wait_for_selector("#result-heading", timeout=30_000)
+    return round((time.perf_counter() - started) * 1000, 1)
+
+
+def main() -> int:
+    from playwright.sync_api import sync_playwright
+
+    work = Path(tempfile.mkdtemp())
+    small, phone = work / "hand.jpg", work / "phone.jpg"
+    hand_photo().save(small, quality=90)
+    phone.write_bytes(phone_jpeg())
+    camera = work / "camera.y4m"
+    scene = Image.new("RGB", (640, 480), (40, 70, 60))
+    scene.paste(Image.open(PROJECT_ROOT / "static" / "examples" / "digit_5.jpg").convert("RGB").resize((320, 320)), (160, 80))
+    write_y4m(camera, scene, frames=50)
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    report: dict = {}
+    base = f"http://127.0.0.1:{PORT}"
+    with Gunicorn(PORT, DEFAULT_MODEL), sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--use-fake-device-for-media-stream",
+                  "--use-fake-ui-for-media-stream", f"--use-file-for-fake-video-capture={camera}"],
+        )  # fmt: skip
+        for name, options in (("desktop", DESKTOP), ("phone", PHONE)):
+            context = browser.new_context(**options, permissions=["camera"])
+            report[name] = {path: page_weight(context, base + path) for path in ("/", "/signs", "/api", "/kiosk")}
+            page = context.new_page()
+            report[name]["answer_ms_small_photo"] = statistics.median(time_to_answer(page, base + "/", small) for _ in range(5))
+            report[name]["answer_ms_phone_photo"] = statistics.median(time_to_answer(page, base + "/", phone) for _ in range(3))
+            page.screenshot(path=str(SHOTS / f"upload-{name}.png"), full_page=name == "desktop")
+            for path, shot in (("/signs", "signs"), ("/api", "api")):
+                page.goto(base + path)
+                page.screenshot(path=str(SHOTS / f"{shot}-{name}.png"))
+            page.goto(base + "/kiosk")
+            page.wait_for_timeout(2000)
+            page.evaluate("Object.assign(window.kioskStats, {answers: 0, frames: 0, latenciesMs: []})")
+            page.wait_for_timeout(15_000)
+            stats = page.evaluate("window.kioskStats")
+            report[name]["kiosk_live"] = {
+                "answers_per_s": round(stats["answers"] / 15, 2),
+                "frames_sent": stats["frames"],
+                "frame_round_trip_p50_ms": round(statistics.median(stats["latenciesMs"]), 1),
+                "max_requests_in_flight": stats["maxInFlight"],
+            }
+            page.screenshot(path=str(SHOTS / f"kiosk-{name}.png"))
+            context.close()
+        browser.close()
+    out = PROJECT_ROOT / "bench" / "results" / "pages.json"
+    out.write_text(json.dumps(report, indent=1) + "\n")
+    print(json.dumps(report, indent=1))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
