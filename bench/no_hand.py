@@ -88,7 +88,7 @@ def main() -> int:
     args = parser.parse_args()
     manifest = args.manifest or ModelFiles.from_h5(args.model).manifest
     splits = read_manifest(manifest)
-    recogniser = load_recogniser(args.model, args.backend)
+    recogniser = load_recogniser(args.model, args.backend, threads=2)
     rng = np.random.default_rng(11)
     non_hands = package_pictures() + synthetic_non_hands(rng)
     order = rng.permutation(len(non_hands))

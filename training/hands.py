@@ -7,9 +7,9 @@ widened to a square that frames the whole hand: :data:`HAND_SCALE` times the pal
 towards the fingers (wrist keypoint 0 to middle-finger base keypoint 2).
 
 :func:`frame` then picks the square the classifier reads: the largest square of the picture,
-centred on that hand, and a smaller one only when the hand is clearly small (measured: zooming
-in on every hand cost in-domain accuracy, because the palm box of a close-up is sometimes a
-part of the hand; README).
+centred on that hand, and a smaller one only when the hand is clearly small (measured on
+validation: zooming in on more hands cost accuracy, because the palm box of a close-up is
+sometimes a part of the hand; README).
 """
 
 from __future__ import annotations
@@ -30,8 +30,8 @@ HAND_SCALE = 4.0  # side of the hand square, in palm sizes (the hand fills about
 FINGER_SHIFT = 0.45  # move the square's centre this many palm sizes from the wrist towards the fingers
 OVERLAP = 0.3  # anchors overlapping the best box this much (IoU) are averaged into it
 MIN_SCORE = 0.1  # below this no box is returned at all (the caller falls back to the whole picture)
-ZOOM_BELOW = 0.6  # zoom in only when the hand square is under this share of the picture's short side
-ZOOM_MIN_SCORE = 0.6  # ... and the palm is this certain
+ZOOM_BELOW = 0.3  # zoom in only when the hand square is under this share of the picture's short side
+ZOOM_MIN_SCORE = 0.8  # ... and the palm is this certain (bench/framing.py, on validation: README)
 
 
 @lru_cache(maxsize=1)

@@ -1,0 +1,75 @@
+"""Choose when to zoom in on a found hand, on the validation split and its shift set (never the test).
+
+    python -m bench.framing [--model models/asl_digits.h5] [--split valid]
+
+The palm detector runs once per picture; each setting of ``ZOOM_BELOW`` x ``ZOOM_MIN_SCORE``
+(``training.hands.frame``) then re-frames and re-classifies with the served backend. "never"
+reads the largest square centred on the hand; "centre" ignores the detector. Prints accuracy on
+the plain split, on the shift set (mean of kinds), and on its small-hand kinds; writes
+bench/results/framing-SPLIT.json.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+
+import numpy as np
+from PIL import Image
+
+import training.hands as hands
+from training.data import load_images, read_manifest
+from training.hands import PalmDetector
+from training.inference import Recogniser
+from training.model_files import ModelFiles
+from training.paths import DEFAULT_MODEL, PROJECT_ROOT, SHARED_DATA
+from training.predictors import LiteRTPredictor
+from training.preprocessing import center_square, to_model_input
+from training.shift import build_shift_set
+
+SETTINGS = [("centre", None, None), ("never", 0.0, 1.1)] + [
+    (f"below {below:g}, score {score:g}", below, score) for below, score in ((0.6, 0.6), (0.6, 0.8), (0.45, 0.8), (0.45, 0.9), (0.3, 0.8))
+]
+SMALL_KINDS = ("hand_small", "wide_off_centre")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--model", type=Path, default=DEFAULT_MODEL)
+    parser.add_argument("--split", default="valid", choices=("valid", "test"))
+    parser.add_argument("--precision", default="int8", choices=("int8", "fp32"), help="LiteRT export that classifies (default: the fastest)")
+    args = parser.parse_args()
+    data = load_images(SHARED_DATA, read_manifest(ModelFiles.from_h5(args.model).manifest)[args.split])
+    files = ModelFiles.from_h5(args.model)
+    predictor = LiteRTPredictor(files.export(args.precision), threads=2, backend=f"litert-{args.precision}")
+    recogniser = Recogniser(predictor, PalmDetector(threads=2))
+    sets = {"plain": list(data.images), **build_shift_set(data.images)}
+    pictures = {kind: [Image.fromarray(p) for p in images] for kind, images in sets.items()}
+    found = {kind: [recogniser.detector.locate(p) for p in images] for kind, images in pictures.items()}
+    report = {}
+    for name, below, score in SETTINGS:
+        accuracy = {}
+        for kind, images in pictures.items():
+            if below is None:
+                boxes = [center_square(p.size) for p in images]
+            else:
+                hands.ZOOM_BELOW, hands.ZOOM_MIN_SCORE = below, score
+                boxes = [hands.frame(p.size, hand) for p, hand in zip(images, found[kind], strict=True)]
+            inputs = np.stack([to_model_input(p, box) for p, box in zip(images, boxes, strict=True)])
+            accuracy[kind] = float((recogniser.predictor.predict(inputs).argmax(1) == data.labels).mean())
+        shift = [v for k, v in accuracy.items() if k != "plain"]
+        report[name] = {
+            "plain": accuracy["plain"],
+            "shift_mean": float(np.mean(shift)),
+            "shift_worst": float(min(shift)),
+            **{kind: accuracy[kind] for kind in SMALL_KINDS},
+        }
+        print(name, {k: round(v, 4) for k, v in report[name].items()}, flush=True)
+    out = PROJECT_ROOT / "bench" / "results" / f"framing-{args.split}.json"
+    out.write_text(json.dumps({"backend": recogniser.backend, "images": len(data.labels), "settings": report}, indent=1) + "\n")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
