@@ -18,8 +18,8 @@ from training.preprocessing import center_square, to_model_input
 
 # "No hand" when the palm detector finds no palm, or only a faint one, while the classifier is
 # unsure too; chosen on validation hands and non-hand pictures by bench/no_hand.py (README "No hand").
-NO_HAND_SCORE = 0.35
-NO_HAND_CONFIDENCE = 0.9
+NO_HAND_SCORE = 0.5
+NO_HAND_CONFIDENCE = 0.5
 
 
 def says_no_hand(hand: HandBox | None, confidence: float) -> bool:
