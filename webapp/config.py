@@ -14,7 +14,7 @@ DEFAULTS: dict[str, object] = {
     "MAX_UPLOAD_MB": 10,  # whole request, all files together, however it is framed
     "MAX_BATCH_FILES": 16,
     "MAX_IMAGE_MEGAPIXELS": 40,  # larger dimensions are refused as a decompression bomb
-    "MAX_DECODED_MB": 192,  # memory a decoded image may take (pixels x bytes per pixel)
+    "MAX_DECODED_MB": 120,  # memory a decoded image may take (pixels x bytes per pixel); bench/hostile.py
     "BODY_TIMEOUT_SECONDS": 20,  # a request body must arrive within this (plus 1 s per 100 KB)
     "UNSURE_BELOW": 0.6,  # confidence under which the result is marked unsure
     "KIOSK_IDLE_SECONDS": 8,  # kiosk goes back to the live camera after this

@@ -45,7 +45,7 @@ class ImageRejected(Exception):
 @dataclass(frozen=True)
 class DecodeLimits:
     max_megapixels: float = 40
-    max_decoded_mb: float = 192
+    max_decoded_mb: float = 120
 
 
 def _sniff_unsupported(data: bytes) -> str | None:
