@@ -29,7 +29,8 @@ from training.preprocessing import center_square, to_model_input
 from training.shift import build_shift_set
 
 SETTINGS = [("centre", None, None), ("never", 0.0, 1.1)] + [
-    (f"below {below:g}, score {score:g}", below, score) for below, score in ((0.6, 0.6), (0.6, 0.8), (0.45, 0.8), (0.45, 0.9), (0.3, 0.8))
+    (f"below {below:g}, score {score:g}", below, score)
+    for below, score in ((0.6, 0.6), (0.6, 0.8), (0.45, 0.8), (0.45, 0.9), (0.3, 0.8))
 ]
 SMALL_KINDS = ("hand_small", "wide_off_centre")
 
@@ -38,7 +39,9 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--model", type=Path, default=DEFAULT_MODEL)
     parser.add_argument("--split", default="valid", choices=("valid", "test"))
-    parser.add_argument("--precision", default="int8", choices=("int8", "fp32"), help="LiteRT export that classifies (default: the fastest)")
+    parser.add_argument(
+        "--precision", default="int8", choices=("int8", "fp32"), help="LiteRT export that classifies (default: the fastest)"
+    )
     args = parser.parse_args()
     data = load_images(SHARED_DATA, read_manifest(ModelFiles.from_h5(args.model).manifest)[args.split])
     files = ModelFiles.from_h5(args.model)
