@@ -64,14 +64,19 @@ class HandBox:
 
     def as_dict(self, width: int, height: int) -> dict[str, float]:
         """Return the clamped square as fractions of the picture's width and height, and the score."""
-        left, top, right, bottom = self.clamped(width, height)
-        return {
-            "x": round(left / width, 4),
-            "y": round(top / height, 4),
-            "width": round((right - left) / width, 4),
-            "height": round((bottom - top) / height, 4),
-            "score": round(self.score, 4),
-        }
+        return {**box_fractions(self.clamped(width, height), (width, height)), "score": round(self.score, 4)}
+
+
+def box_fractions(box: tuple[int, int, int, int], size: tuple[int, int]) -> dict[str, float]:
+    """Return a (left, top, right, bottom) box of a (width, height) picture as fractions x, y, width, height."""
+    left, top, right, bottom = box
+    width, height = size
+    return {
+        "x": round(left / width, 4),
+        "y": round(top / height, 4),
+        "width": round((right - left) / width, 4),
+        "height": round((bottom - top) / height, 4),
+    }
 
 
 def letterbox(image: Image.Image, size: int = DETECTOR_SIZE) -> tuple[np.ndarray, float, float, float]:

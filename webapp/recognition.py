@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from flask import current_app
 from PIL import Image
 
+from training.hands import box_fractions
 from training.inference import Recognition
 from training.preprocessing import CLASS_NAMES
 from webapp.imaging import DecodeLimits, ImageRejected, decode_picture
@@ -61,7 +62,7 @@ def shape_answer(recognition: Recognition, filename: str, unsure_below: float) -
         "no_hand": no_hand,
         "message": message,
         "hand": None if hand is None else hand.as_dict(*recognition.size),
-        "region": _fractions(recognition.box, recognition.size),
+        "region": box_fractions(recognition.box, recognition.size),
         "filename": filename,
     }
 
