@@ -29,19 +29,8 @@ class Answered:
     answer: dict
 
 
-def _fractions(box: tuple[int, int, int, int], size: tuple[int, int]) -> dict[str, float]:
-    left, top, right, bottom = box
-    width, height = size
-    return {
-        "x": round(left / width, 4),
-        "y": round(top / height, 4),
-        "width": round((right - left) / width, 4),
-        "height": round((bottom - top) / height, 4),
-    }
-
-
 def shape_answer(recognition: Recognition, filename: str, unsure_below: float) -> dict:
-    """Return the JSON answer for one recognition (the API contract; docs/openapi.json describes it)."""
+    """Return the JSON answer for one recognition (the API contract; webapp/openapi.py describes it)."""
     total = float(recognition.probabilities.sum()) or 1.0
     probabilities = [round(float(p) / total, 6) for p in recognition.probabilities]
     digit = recognition.digit
