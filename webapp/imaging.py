@@ -31,6 +31,11 @@ BYTES_PER_PIXEL = {"1": 1, "L": 1, "P": 1, "I;16": 2, "I;16B": 2, "I;16L": 2, "I
 BIG_DECODE_BYTES = 32 * 1024 * 1024  # decodes above this take the process's one big-decode slot
 _big_decode = threading.Semaphore(1)
 _libc = ctypes.CDLL(ctypes.util.find_library("c")) if ctypes.util.find_library("c") else None
+M_MMAP_THRESHOLD = -3  # glibc mallopt parameter
+if _libc is not None and hasattr(_libc, "mallopt"):
+    # A fixed threshold (glibc otherwise raises it after each big free) keeps every buffer over 1 MB in
+    # its own mapping, handed back to the system as soon as a decode frees it.
+    _libc.mallopt(M_MMAP_THRESHOLD, 1 << 20)
 
 
 class ImageRejected(Exception):
