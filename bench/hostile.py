@@ -20,7 +20,7 @@ import time
 import numpy as np
 from PIL import Image
 
-from bench.load import HOST, Gunicorn, rss_mib
+from bench.load import HOST, Client, Gunicorn, rss_mib
 from bench.serving import hand_photo, jpeg, phone_jpeg
 from tests.test_hardening import jpeg_with_bad_exif, png_16bit, progressive_jpeg_with_repeated_scans
 from training.paths import DEFAULT_MODEL, PROJECT_ROOT
@@ -47,20 +47,9 @@ def raw_request(payload: bytes, timeout: float = 30) -> tuple[int, float]:
     return status, time.perf_counter() - started
 
 
-def post(body: bytes, content_type: str = "image/jpeg", timeout: float = 60) -> tuple[int, float]:
-    import http.client
-
-    started = time.perf_counter()
-    connection = http.client.HTTPConnection(HOST, PORT, timeout=timeout)
-    try:
-        connection.request("POST", "/api/predict", body, {"Content-Type": content_type})
-        response = connection.getresponse()
-        response.read()
-        return response.status, time.perf_counter() - started
-    except OSError:
-        return 0, time.perf_counter() - started
-    finally:
-        connection.close()
+def post(body: bytes) -> tuple[int, float]:
+    """Send ``body`` once to /api/predict on a connection of its own; return the status and seconds."""
+    return Client(PORT, body, timeout=60).post()
 
 
 class Watch:

@@ -110,11 +110,11 @@ def _turned(image: np.ndarray, rng: np.random.Generator) -> np.ndarray:
     squeeze = float(rng.uniform(0.12, 0.22)) * size
     corners = [(0, 0), (size, 0), (size, size), (0, size)]
     moved = [list(c) for c in corners]
-    side = int(rng.integers(4))  # which edge recedes: left, right, top, bottom
-    pairs = {0: ((0, 1), (3, 1)), 1: ((1, 1), (2, 1)), 2: ((0, 0), (1, 0)), 3: ((3, 0), (2, 0))}[side]
-    (first, axis_a), (second, axis_b) = pairs
-    moved[first][axis_a] += squeeze if (first in (0, 1) and axis_a == 1) or (first in (0, 3) and axis_a == 0) else -squeeze
-    moved[second][axis_b] += squeeze if (second in (0, 1) and axis_b == 1) or (second in (0, 3) and axis_b == 0) else -squeeze
+    # The receding edge's two corners move towards each other: (corner, axis, direction) for
+    # the left, right, top and bottom edge.
+    pulls = (((0, 1, 1), (3, 1, -1)), ((1, 1, 1), (2, 1, -1)), ((0, 0, 1), (1, 0, -1)), ((3, 0, 1), (2, 0, -1)))
+    for corner, axis, direction in pulls[int(rng.integers(4))]:
+        moved[corner][axis] += direction * squeeze
     coefficients = _perspective_coefficients(corners, [tuple(c) for c in moved])
     picture = Image.fromarray(image).transform(
         (size, size), Image.Transform.PERSPECTIVE, coefficients, Image.Resampling.BILINEAR, fillcolor=_wall_colour(image)
