@@ -120,6 +120,11 @@ def test_api_page_shows_curl_python_and_fetch(client):
     assert "curl -F image=@" in page and "requests.post" in page and "fetch(" in page and "/api/openapi.json" in page
 
 
+def test_api_page_states_the_servers_own_unsure_threshold(app, client):
+    app.config["UNSURE_BELOW"] = 0.85
+    assert "unsure below 0.85" in client.get("/api").get_data(as_text=True)
+
+
 def test_examples_cover_all_ten_digits_with_labels(client):
     page = client.get("/").get_data(as_text=True)
     for digit in range(10):

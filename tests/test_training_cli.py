@@ -45,6 +45,12 @@ def test_training_writes_a_loadable_h5_and_a_complete_card(trained_model):
         assert 0.0 <= metrics["accuracy"] <= 1.0
         assert len(metrics["confusion_matrix"]) == 10 and set(metrics["per_class"]) == set(card["class_names"])
     assert sum(map(sum, card["metrics"]["test"]["confusion_matrix"])) == card["data"]["counts"]["test"]
+    # The .h5 is scored through its fp32 export only because the two were checked to agree.
+    fp32 = card["files"]["exports"]["fp32"]
+    assert fp32["agreement"]["passed"] and fp32["agreement"]["max_probability_difference"] <= 1e-3
+    assert card["metrics_scored_with"] == "litert-fp32"
+    assert fp32["metrics"]["test"]["accuracy"] == card["metrics"]["test"]["accuracy"]
+    assert set(card["seconds_per_stage"]) >= {"fit", "localise", "evaluate", "export"}
     for suffix in (".manifest.json", ".history.png", ".confusion.png", ".tflite"):
         assert trained_model.with_name(trained_model.stem + suffix).is_file() or trained_model.with_suffix(suffix).is_file()
 
@@ -194,3 +200,26 @@ def test_ema_momentum_out_of_range_is_refused(dataset_dir, tmp_path, capsys):
     status = main(["--data", str(dataset_dir), "--weights", "none", "--out", str(tmp_path / "m.h5"), "--ema-momentum", "1"])
     assert status == 2
     assert "--ema-momentum" in capsys.readouterr().err
+
+
+class _FixedPredictor:
+    def __init__(self, probabilities: np.ndarray) -> None:
+        self.probabilities = probabilities
+
+    def predict(self, images: np.ndarray) -> np.ndarray:
+        return self.probabilities[: len(images)]
+
+
+def test_an_export_that_does_not_reproduce_the_h5_does_not_score_it():
+    from training.pipeline import export_agreement
+
+    images = np.zeros((3, 224, 224, 3), np.uint8)
+    h5 = np.full((3, 10), 0.02, np.float32)
+    h5[:, 4] = 0.82
+    assert export_agreement(_FixedPredictor(h5), _FixedPredictor(h5 + 1e-5), images)["passed"]
+    drifted = h5.copy()
+    drifted[:, 4], drifted[:, 5] = 0.6, 0.24
+    assert not export_agreement(_FixedPredictor(h5), _FixedPredictor(drifted), images)["passed"]  # same answers, drifted
+    swapped = h5[:, ::-1].copy()
+    report = export_agreement(_FixedPredictor(h5), _FixedPredictor(swapped), images)
+    assert not report["passed"] and report["same_answers"] == 0.0

@@ -55,6 +55,7 @@ def build_card(
     h5_sha256: str,
     seconds: dict[str, float],
     localised: bool,
+    scored_with: str,
 ) -> dict:
     """Return the model card of a finished run."""
     history = dict(history)
@@ -86,6 +87,8 @@ def build_card(
         "training_seconds": round(seconds["training"], 1),
         "total_seconds": round(seconds["total"], 1),
         "metrics": metrics,
+        "metrics_scored_with": scored_with,  # litert-fp32: the .h5 scored through its fp32 export (agreement in files)
+        "seconds_per_stage": {stage: round(value, 1) for stage, value in seconds.get("stages", {}).items()},
         "versions": versions(),
         "created": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
     }

@@ -17,12 +17,11 @@ import numpy as np
 from PIL import Image
 from sklearn.metrics import confusion_matrix, precision_recall_fscore_support
 
-from training.inference import Prepared, Recogniser, Recognition
+from training.inference import UNSURE_BELOW, Prepared, Recogniser, Recognition
 from training.paths import default_data_dir
 from training.preprocessing import CLASS_NAMES
 
 log = logging.getLogger(__name__)
-UNSURE_BELOW = 0.6  # the web app's default: answers under this confidence are flagged unsure
 
 
 def prepare_all(recogniser: Recogniser, pictures: list[np.ndarray] | np.ndarray, batch: int = 64) -> Prepared:

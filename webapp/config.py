@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from training.inference import UNSURE_BELOW
 from training.paths import DEFAULT_MODEL
 
 DEFAULTS: dict[str, object] = {
@@ -16,7 +17,7 @@ DEFAULTS: dict[str, object] = {
     "MAX_IMAGE_MEGAPIXELS": 40,  # larger dimensions are refused as a decompression bomb
     "MAX_DECODED_MB": 120,  # memory a decoded image may take (pixels x bytes per pixel); bench/hostile.py
     "BODY_TIMEOUT_SECONDS": 20,  # a request body must arrive within this (plus 1 s per 100 KB)
-    "UNSURE_BELOW": 0.6,  # confidence under which the result is marked unsure
+    "UNSURE_BELOW": UNSURE_BELOW,  # confidence under which the result is marked unsure (chosen on validation)
     "KIOSK_IDLE_SECONDS": 8,  # kiosk goes back to the live camera after this
     "SECRET_KEY": None,  # only needed if sessions are ever used; never hard-coded
 }

@@ -25,7 +25,10 @@ PREDICTION = {
             "minItems": 10,
             "maxItems": 10,
         },
-        "unsure": {"type": "boolean", "description": "Confidence under the server's threshold (ASL_UNSURE_BELOW, 0.6)."},
+        "unsure": {
+            "type": "boolean",
+            "description": "Confidence under the server's threshold (ASL_UNSURE_BELOW, default 0.7, chosen on validation).",
+        },
         "no_hand": {"type": "boolean", "description": "No hand was found: show the message instead of the digit."},
         "message": {"type": "string", "description": "The answer in words, e.g. 'Digit 7, 94% sure.'"},
         "hand": {

@@ -41,6 +41,7 @@ def page_settings() -> dict:
         "class_names": CLASS_NAMES,
         "max_upload_mb": config["MAX_UPLOAD_MB"],
         "kiosk_idle_seconds": config["KIOSK_IDLE_SECONDS"],
+        "unsure_below": config["UNSURE_BELOW"],
     }
 
 
