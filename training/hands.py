@@ -4,7 +4,9 @@ The detector (``models/hands/palm_detection_full.tflite``, Apache-2.0, from the 
 ``mediapipe==0.10.21``) takes the picture letterboxed to 192x192, RGB scaled to [0, 1], and
 scores 2016 anchors. The best-scoring palm box, averaged with the anchors that overlap it, is
 widened to a square that frames the whole hand: :data:`HAND_SCALE` times the palm, moved
-towards the fingers (wrist keypoint 0 to middle-finger base keypoint 2).
+towards the fingers (wrist keypoint 0 to middle-finger base keypoint 2). In a wide or tall picture
+a doubtful first look is followed by one per square of the short side along the long side (a
+distant hand is bigger in those), and the most certain palm wins.
 
 :func:`frame` then picks the square the classifier reads: the largest square of the picture,
 centred on that hand, and a smaller one only when the hand is clearly small (measured on
@@ -32,6 +34,8 @@ OVERLAP = 0.3  # anchors overlapping the best box this much (IoU) are averaged i
 MIN_SCORE = 0.1  # below this no box is returned at all (the caller falls back to the whole picture)
 ZOOM_BELOW = 0.3  # zoom in only when the hand square is under this share of the picture's short side
 ZOOM_MIN_SCORE = 0.8  # ... and the palm is this certain (bench/framing.py, on validation: README)
+LOOK_AGAIN_BELOW = 0.8  # a palm less certain than this in a wide or tall picture is looked for square by square
+LOOK_AGAIN_ASPECT = 1.2  # ... when its long side is at least this many times the short side
 
 
 @lru_cache(maxsize=1)
@@ -152,6 +156,17 @@ class PalmDetector:
 
     def locate(self, image: Image.Image) -> HandBox | None:
         """Return the square around the best hand of RGB ``image`` in its pixels, or ``None`` if none scores."""
+        best = self.locate_once(image)
+        if best is not None and best.score >= LOOK_AGAIN_BELOW:
+            return best
+        for left, top, side in square_tiles(*image.size):
+            found = self.locate_once(image.crop((left, top, left + side, top + side)))
+            if found is not None and (best is None or found.score > best.score):
+                best = HandBox(found.left + left, found.top + top, found.side, found.score)
+        return best
+
+    def locate_once(self, image: Image.Image) -> HandBox | None:
+        """Return the best hand of RGB ``image`` seen whole (letterboxed), or ``None``."""
         tensor, scale, offset_x, offset_y = letterbox(image)
         with self._lock:
             self._interpreter.set_tensor(self._input, tensor[None])
@@ -168,6 +183,18 @@ class PalmDetector:
         left = (centre_x * DETECTOR_SIZE - offset_x) / scale - side_px / 2
         top = (centre_y * DETECTOR_SIZE - offset_y) / scale - side_px / 2
         return HandBox(float(left), float(top), float(side_px), score)
+
+
+def square_tiles(width: int, height: int) -> list[tuple[int, int, int]]:
+    """Return (left, top, side) of the squares of the short side at the start, middle and end of the long side.
+
+    None for a picture closer to square than :data:`LOOK_AGAIN_ASPECT`: it is its own square.
+    """
+    short, long = min(width, height), max(width, height)
+    if long < LOOK_AGAIN_ASPECT * short:
+        return []
+    offsets = sorted({0, (long - short) // 2, long - short})
+    return [(offset, 0, short) if width >= height else (0, offset, short) for offset in offsets]
 
 
 def frame(size: tuple[int, int], hand: HandBox | None) -> tuple[int, int, int, int]:

@@ -4,7 +4,8 @@ Built from the subject-disjoint test split, so no hand here belongs to a person 
 Backgrounds are photographs and textures shipped with scikit-image plus plain colours; training
 draws its own photographs from other files (``training.scenes.TRAINING_PHOTOS``; a test checks
 they are disjoint). Most kinds keep the 224x224 square; ``wide_off_centre`` renders a 16:9 or
-4:3 frame with a small hand off-centre, which only hand localisation reads well.
+4:3 frame with a small hand off-centre, and ``hand_distant`` a 4:3 photo with the hand a quarter
+to 0.4 of its short side anywhere (a phone held at arm's length): only hand localisation reads those well.
 """
 
 from __future__ import annotations
@@ -54,6 +55,7 @@ SHIFT_KINDS = (
     "sensor_noise",
     "under_exposed",
     "motion_blur",
+    "hand_distant",
 )
 # Gains applied to the hand's pixels to render lighter and darker skin than the dataset's students'.
 SKIN_TONES = ((0.62, 0.5, 0.42), (0.42, 0.33, 0.27), (0.3, 0.23, 0.19), (1.08, 1.0, 0.92), (0.8, 0.62, 0.5))
@@ -143,6 +145,18 @@ def _wide(image: np.ndarray, mask: np.ndarray, background: np.ndarray, rng: np.r
     return np.asarray(scene)
 
 
+def _distant(image: np.ndarray, mask: np.ndarray, background: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    """Return a 4:3 photo, either way up, with the hand (a quarter to 0.4 of its short side) anywhere in it."""
+    short = 336
+    width, height = (448, short) if rng.random() < 0.5 else (short, 448)
+    scene = Image.fromarray(background).resize((width, height), Image.Resampling.BILINEAR)
+    side = int(short * rng.uniform(0.25, 0.4) / 0.8)  # the photo's hand fills about 0.8 of it
+    hand = Image.fromarray(image).resize((side, side), Image.Resampling.BILINEAR)
+    alpha = Image.fromarray((ndimage.gaussian_filter(mask.astype(np.float32), 1.0) * 255).astype(np.uint8)).resize((side, side))
+    scene.paste(hand, (int(rng.integers(0, width - side + 1)), int(rng.integers(0, height - side + 1))), alpha)
+    return np.asarray(scene)
+
+
 def _motion_blur(image: np.ndarray, rng: np.random.Generator) -> np.ndarray:
     """Return ``image`` smeared along a random direction over 9-15 pixels, as a moving hand or camera does."""
     length = int(rng.integers(9, 16))
@@ -224,13 +238,16 @@ def shift_renderers(seed: int) -> dict[str, Callable[[np.ndarray, np.ndarray], n
         "sensor_noise": lambda image, _m: _noisy(image, rng, float(rng.uniform(12, 22))),
         "under_exposed": lambda image, _m: _under_exposed(image, rng),
         "motion_blur": lambda image, _m: _motion_blur(image, rng),
+        "hand_distant": lambda image, mask: _distant(
+            image, mask, random_crop(photos[int(rng.integers(len(photos)))], 448, rng), rng
+        ),
     }
 
 
 def build_shift_set(images: np.ndarray, seed: int = 2024) -> dict[str, list[np.ndarray]]:
     """Return, per kind of shift, every image of ``images`` re-rendered that way (labels unchanged).
 
-    Every picture is RGB uint8; all are 224x224 but those of ``wide_off_centre``.
+    Every picture is RGB uint8; all are 224x224 but those of ``wide_off_centre`` and ``hand_distant``.
     """
     masks = [hand_mask(image) for image in images]
     renderers = shift_renderers(seed)
