@@ -8,10 +8,9 @@ towards the fingers (wrist keypoint 0 to middle-finger base keypoint 2). In a wi
 a doubtful first look is followed by one per square of the short side along the long side (a
 distant hand is bigger in those), and the most certain palm wins.
 
-:func:`frame` then picks the square the classifier reads: the largest square of the picture,
-centred on that hand, and a smaller one only when the hand is clearly small (measured on
-validation: zooming in on more hands cost accuracy, because the palm box of a close-up is
-sometimes a part of the hand; README).
+:func:`frame` then picks the square the classifier reads: the hand's square when the palm is
+certain, else the largest square of the picture centred on the hand (a doubtful palm box may be a
+part of the hand), else the centre square (chosen on validation by bench/framing.py; README).
 """
 
 from __future__ import annotations
@@ -32,7 +31,7 @@ HAND_SCALE = 4.0  # side of the hand square, in palm sizes (the hand fills about
 FINGER_SHIFT = 0.45  # move the square's centre this many palm sizes from the wrist towards the fingers
 OVERLAP = 0.3  # anchors overlapping the best box this much (IoU) are averaged into it
 MIN_SCORE = 0.1  # below this no box is returned at all (the caller falls back to the whole picture)
-ZOOM_BELOW = 0.3  # zoom in only when the hand square is under this share of the picture's short side
+ZOOM_BELOW = 1.0  # zoom in to the hand square when it is under this share of the picture's short side
 ZOOM_MIN_SCORE = 0.8  # ... and the palm is this certain (bench/framing.py, on validation: README)
 LOOK_AGAIN_BELOW = 0.8  # a palm less certain than this in a wide or tall picture is looked for square by square
 LOOK_AGAIN_ASPECT = 1.2  # ... when its long side is at least this many times the short side
