@@ -22,7 +22,7 @@ NO_HAND_SCORE = 0.5
 NO_HAND_CONFIDENCE = 0.5
 # Answers under this confidence are flagged "unsure": the lowest value that keeps wrong-but-confident
 # answers at or under 1% on the validation split and its shift set (bench/unsure.py, README "Unsure").
-UNSURE_BELOW = 0.7
+UNSURE_BELOW = 0.75
 
 
 def says_no_hand(hand: HandBox | None, confidence: float) -> bool:
