@@ -17,6 +17,7 @@ import numpy as np
 from PIL import Image, ImageEnhance, ImageFilter
 from scipy import ndimage
 
+from training.distortions import low_resolution, motion_blur, noisy, turned, under_exposed, wall_colour
 from training.scenes import package_picture, place_hand, random_crop
 from training.segmentation import hand_mask
 
@@ -65,10 +66,6 @@ def _solid(colour: np.ndarray, size: int) -> np.ndarray:
     return np.broadcast_to(colour.astype(np.uint8), (size, size, 3)).copy()
 
 
-def _wall_colour(image: np.ndarray) -> tuple[int, int, int]:
-    return tuple(int(v) for v in np.median(image[:8].reshape(-1, 3), axis=0))
-
-
 def _photometric(image: np.ndarray, enhancer: type, factor: float) -> np.ndarray:
     return np.asarray(enhancer(Image.fromarray(image)).enhance(factor))
 
@@ -97,33 +94,6 @@ def _fill_frame(image: np.ndarray, mask: np.ndarray) -> np.ndarray:
     return np.asarray(crop.resize((size, size), Image.Resampling.BILINEAR))
 
 
-def _perspective_coefficients(source: list[tuple[float, float]], target: list[tuple[float, float]]) -> list[float]:
-    """Return PIL's 8 perspective coefficients mapping output corners ``target`` to input corners ``source``."""
-    rows = []
-    for (x, y), (u, v) in zip(target, source, strict=True):
-        rows.append([x, y, 1, 0, 0, 0, -u * x, -u * y])
-        rows.append([0, 0, 0, x, y, 1, -v * x, -v * y])
-    return np.linalg.solve(np.array(rows, float), np.array(source, float).reshape(8)).tolist()
-
-
-def _turned(image: np.ndarray, rng: np.random.Generator) -> np.ndarray:
-    """Return ``image`` as if the hand were turned in 3-D: one side of the frame pulled in (a perspective warp)."""
-    size = image.shape[0]
-    squeeze = float(rng.uniform(0.12, 0.22)) * size
-    corners = [(0, 0), (size, 0), (size, size), (0, size)]
-    moved = [list(c) for c in corners]
-    # The receding edge's two corners move towards each other: (corner, axis, direction) for
-    # the left, right, top and bottom edge.
-    pulls = (((0, 1, 1), (3, 1, -1)), ((1, 1, 1), (2, 1, -1)), ((0, 0, 1), (1, 0, -1)), ((3, 0, 1), (2, 0, -1)))
-    for corner, axis, direction in pulls[int(rng.integers(4))]:
-        moved[corner][axis] += direction * squeeze
-    coefficients = _perspective_coefficients(corners, [tuple(c) for c in moved])
-    picture = Image.fromarray(image).transform(
-        (size, size), Image.Transform.PERSPECTIVE, coefficients, Image.Resampling.BILINEAR, fillcolor=_wall_colour(image)
-    )
-    return np.asarray(picture)
-
-
 def _skin_tone(image: np.ndarray, mask: np.ndarray, gains: tuple[float, float, float]) -> np.ndarray:
     """Return ``image`` with the hand's pixels re-toned by ``gains``, the edge feathered."""
     alpha = ndimage.gaussian_filter(mask.astype(np.float32), 1.0)[..., None]
@@ -131,58 +101,33 @@ def _skin_tone(image: np.ndarray, mask: np.ndarray, gains: tuple[float, float, f
     return (toned * alpha + image.astype(np.float32) * (1 - alpha)).astype(np.uint8)
 
 
+def _pasted(
+    image: np.ndarray, mask: np.ndarray, background: np.ndarray, size: tuple[int, int], side: int, corner: tuple[int, int]
+) -> np.ndarray:
+    """Return ``background`` resized to ``size`` with the hand of ``image`` (``side`` pixels) pasted at ``corner``."""
+    scene = Image.fromarray(background).resize(size, Image.Resampling.BILINEAR)
+    hand = Image.fromarray(image).resize((side, side), Image.Resampling.BILINEAR)
+    alpha = Image.fromarray((ndimage.gaussian_filter(mask.astype(np.float32), 1.0) * 255).astype(np.uint8)).resize((side, side))
+    scene.paste(hand, corner, alpha)
+    return np.asarray(scene)
+
+
 def _wide(image: np.ndarray, mask: np.ndarray, background: np.ndarray, rng: np.random.Generator) -> np.ndarray:
     """Return a 16:9 or 4:3 frame with the hand (a third to a half of its height) off-centre on ``background``."""
     height = image.shape[0]
     width = round(height * (16 / 9 if rng.random() < 0.5 else 4 / 3))
-    scene = Image.fromarray(background).resize((width, height), Image.Resampling.BILINEAR)
     side = int(height * rng.uniform(0.55, 0.75))  # the photo's hand fills most of it
-    hand = Image.fromarray(image).resize((side, side), Image.Resampling.BILINEAR)
-    alpha = Image.fromarray((ndimage.gaussian_filter(mask.astype(np.float32), 1.0) * 255).astype(np.uint8)).resize((side, side))
     left = int(rng.uniform(0.0, 0.12) * width) if rng.random() < 0.5 else width - side - int(rng.uniform(0.0, 0.12) * width)
-    top = int(rng.integers(0, height - side + 1))
-    scene.paste(hand, (left, top), alpha)
-    return np.asarray(scene)
+    return _pasted(image, mask, background, (width, height), side, (left, int(rng.integers(0, height - side + 1))))
 
 
 def _distant(image: np.ndarray, mask: np.ndarray, background: np.ndarray, rng: np.random.Generator) -> np.ndarray:
     """Return a 4:3 photo, either way up, with the hand (a quarter to 0.4 of its short side) anywhere in it."""
     short = 336
     width, height = (448, short) if rng.random() < 0.5 else (short, 448)
-    scene = Image.fromarray(background).resize((width, height), Image.Resampling.BILINEAR)
     side = int(short * rng.uniform(0.25, 0.4) / 0.8)  # the photo's hand fills about 0.8 of it
-    hand = Image.fromarray(image).resize((side, side), Image.Resampling.BILINEAR)
-    alpha = Image.fromarray((ndimage.gaussian_filter(mask.astype(np.float32), 1.0) * 255).astype(np.uint8)).resize((side, side))
-    scene.paste(hand, (int(rng.integers(0, width - side + 1)), int(rng.integers(0, height - side + 1))), alpha)
-    return np.asarray(scene)
-
-
-def _motion_blur(image: np.ndarray, rng: np.random.Generator) -> np.ndarray:
-    """Return ``image`` smeared along a random direction over 9-15 pixels, as a moving hand or camera does."""
-    length = int(rng.integers(9, 16))
-    kernel = np.zeros((length, length), np.float32)
-    kernel[length // 2, :] = 1.0
-    kernel = ndimage.rotate(kernel, float(rng.uniform(0, 180)), reshape=False, order=1)
-    kernel /= kernel.sum()
-    channels = [ndimage.convolve(image[..., c].astype(np.float32), kernel, mode="nearest") for c in range(3)]
-    return np.clip(np.stack(channels, axis=-1), 0, 255).astype(np.uint8)
-
-
-def _noisy(image: np.ndarray, rng: np.random.Generator, sigma: float) -> np.ndarray:
-    return np.clip(image.astype(np.float32) + rng.normal(0, sigma, image.shape), 0, 255).astype(np.uint8)
-
-
-def _under_exposed(image: np.ndarray, rng: np.random.Generator) -> np.ndarray:
-    """Return ``image`` as a dim phone photo: a quarter of the light, brightened back with its noise and banding."""
-    dim = np.round(image.astype(np.float32) * 0.22)
-    return np.clip(_noisy(dim.astype(np.uint8), rng, 2.0).astype(np.float32) * 3.2, 0, 255).astype(np.uint8)
-
-
-def _low_resolution(image: np.ndarray, rng: np.random.Generator) -> np.ndarray:
-    size = image.shape[0]
-    small = int(rng.integers(28, 44))
-    tiny = Image.fromarray(image).resize((small, small), Image.Resampling.BILINEAR)
-    return np.asarray(tiny.resize((size, size), Image.Resampling.BILINEAR))
+    corner = (int(rng.integers(0, width - side + 1)), int(rng.integers(0, height - side + 1)))
+    return _pasted(image, mask, background, (width, height), side, corner)
 
 
 def shift_renderers(seed: int) -> dict[str, Callable[[np.ndarray, np.ndarray], np.ndarray]]:
@@ -206,7 +151,7 @@ def shift_renderers(seed: int) -> dict[str, Callable[[np.ndarray, np.ndarray], n
 
     def rotate(image: np.ndarray, _mask: np.ndarray) -> np.ndarray:
         angle = float(rng.choice([-1, 1]) * rng.uniform(10, 20))
-        return np.asarray(Image.fromarray(image).rotate(angle, resample=Image.Resampling.BILINEAR, fillcolor=_wall_colour(image)))
+        return np.asarray(Image.fromarray(image).rotate(angle, resample=Image.Resampling.BILINEAR, fillcolor=wall_colour(image)))
 
     def hsv_colour(low: float, high: float) -> np.ndarray:
         hue = Image.new("HSV", (1, 1), (int(rng.integers(0, 256)), int(rng.integers(150, 256)), int(rng.uniform(low, high))))
@@ -229,15 +174,15 @@ def shift_renderers(seed: int) -> dict[str, Callable[[np.ndarray, np.ndarray], n
         "blurred": lambda image, _m: np.asarray(Image.fromarray(image).filter(ImageFilter.GaussianBlur(2.5))),
         "jpeg_compressed": lambda image, _m: _jpeg(image, 15),
         "mirrored": lambda image, _m: np.ascontiguousarray(image[:, ::-1]),
-        "turned_3d": lambda image, _m: _turned(image, rng),
+        "turned_3d": lambda image, _m: turned(image, rng),
         "other_skin_tones": lambda image, mask: _skin_tone(image, mask, SKIN_TONES[int(rng.integers(len(SKIN_TONES)))]),
         "wide_off_centre": lambda image, mask: _wide(
             image, mask, random_crop(photos[int(rng.integers(len(photos)))], 400, rng), rng
         ),
-        "low_resolution": lambda image, _m: _low_resolution(image, rng),
-        "sensor_noise": lambda image, _m: _noisy(image, rng, float(rng.uniform(12, 22))),
-        "under_exposed": lambda image, _m: _under_exposed(image, rng),
-        "motion_blur": lambda image, _m: _motion_blur(image, rng),
+        "low_resolution": lambda image, _m: low_resolution(image, rng),
+        "sensor_noise": lambda image, _m: noisy(image, rng, float(rng.uniform(12, 22))),
+        "under_exposed": lambda image, _m: under_exposed(image, rng),
+        "motion_blur": lambda image, _m: motion_blur(image, rng),
         "hand_distant": lambda image, mask: _distant(
             image, mask, random_crop(photos[int(rng.integers(len(photos)))], 448, rng), rng
         ),
