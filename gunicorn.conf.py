@@ -4,9 +4,10 @@ import multiprocessing
 import os
 
 bind = os.environ.get("GUNICORN_BIND", f"0.0.0.0:{os.environ.get('PORT', '8000')}")
-# One worker per core: inference is CPU-bound and each worker runs one LiteRT thread.
+# One worker per core: inference is CPU-bound. A request alone in its worker uses ASL_INFERENCE_THREADS
+# LiteRT threads (2); while others run, each uses one (training/interpreters.py).
 workers = int(os.environ.get("GUNICORN_WORKERS", multiprocessing.cpu_count()))
-# Threads per worker: inference is serialised per worker behind a lock, so extra threads cost
+# Threads per worker: inference runs at most two at a time per worker (one per interpreter), so extra threads cost
 # little; they keep a few slow or trickling clients (each holds a thread until its body arrives
 # or the app's body timeout drops it) from starving everyone else (bench/hostile.py).
 worker_class = "gthread"

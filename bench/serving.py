@@ -143,9 +143,10 @@ def profile(model: Path, pictures: dict[str, bytes], runs: int = 60) -> dict:
     from training.hands import frame
     from training.inference import load_recogniser
     from training.preprocessing import to_model_input
+    from webapp.config import DEFAULTS
     from webapp.imaging import decode_picture
 
-    threads = int(os.environ.get("ASL_INFERENCE_THREADS", "1"))
+    threads = int(os.environ.get("ASL_INFERENCE_THREADS", DEFAULTS["INFERENCE_THREADS"]))
     recogniser = load_recogniser(model, threads=threads)
     stages: dict[str, dict[str, float]] = {}
     for name, data in pictures.items():

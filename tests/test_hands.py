@@ -49,7 +49,9 @@ def test_looking_again_never_keeps_a_less_certain_palm(detector, monkeypatch):
 def test_a_certain_palm_is_not_looked_for_again(detector, monkeypatch):
     looks = []
     original = PalmDetector.locate_once
-    monkeypatch.setattr(PalmDetector, "locate_once", lambda self, image: looks.append(image.size) or original(self, image))
+    monkeypatch.setattr(
+        PalmDetector, "locate_once", lambda self, image, alone=True: looks.append(image.size) or original(self, image, alone)
+    )
     monkeypatch.setattr(hands, "LOOK_AGAIN_BELOW", 0.0)
     assert detector.locate(distant_hand_scene(150, 10, size=(640, 360), hand=340)) is not None
     assert looks == [(640, 360)]

@@ -15,7 +15,6 @@ part of the hand), else the centre square (chosen on validation by bench/framing
 
 from __future__ import annotations
 
-import threading
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -23,6 +22,7 @@ from pathlib import Path
 import numpy as np
 from PIL import Image
 
+from training.interpreters import InterpreterPair
 from training.paths import PROJECT_ROOT
 
 DETECTOR_PATH = PROJECT_ROOT / "models" / "hands" / "palm_detection_full.tflite"
@@ -143,35 +143,27 @@ class PalmDetector:
     """Locate the most prominent hand in an RGB picture; safe to share between threads."""
 
     def __init__(self, path: Path = DETECTOR_PATH, threads: int = 1) -> None:
-        from ai_edge_litert.interpreter import Interpreter
-
         self.path = Path(path)
-        self._interpreter = Interpreter(model_path=str(self.path), num_threads=threads)
-        self._interpreter.allocate_tensors()
-        self._input = self._interpreter.get_input_details()[0]["index"]
-        outputs = sorted(self._interpreter.get_output_details(), key=lambda d: -int(d["shape"][-1]))
-        self._regressors, self._logits = outputs[0]["index"], outputs[1]["index"]
-        self._lock = threading.Lock()
+        self._interpreters = InterpreterPair(self.path, threads)
+        self._input = self._interpreters.input_details[0]["index"]
+        outputs = sorted(self._interpreters.output_details, key=lambda d: -int(d["shape"][-1]))
+        self._outputs = [outputs[0]["index"], outputs[1]["index"]]  # regressors, logits
 
-    def locate(self, image: Image.Image) -> HandBox | None:
+    def locate(self, image: Image.Image, alone: bool = True) -> HandBox | None:
         """Return the square around the best hand of RGB ``image`` in its pixels, or ``None`` if none scores."""
-        best = self.locate_once(image)
+        best = self.locate_once(image, alone)
         if best is not None and best.score >= LOOK_AGAIN_BELOW:
             return best
         for left, top, side in square_tiles(*image.size):
-            found = self.locate_once(image.crop((left, top, left + side, top + side)))
+            found = self.locate_once(image.crop((left, top, left + side, top + side)), alone)
             if found is not None and (best is None or found.score > best.score):
                 best = HandBox(found.left + left, found.top + top, found.side, found.score)
         return best
 
-    def locate_once(self, image: Image.Image) -> HandBox | None:
+    def locate_once(self, image: Image.Image, alone: bool = True) -> HandBox | None:
         """Return the best hand of RGB ``image`` seen whole (letterboxed), or ``None``."""
         tensor, scale, offset_x, offset_y = letterbox(image)
-        with self._lock:
-            self._interpreter.set_tensor(self._input, tensor[None])
-            self._interpreter.invoke()
-            regressors = self._interpreter.get_tensor(self._regressors)[0]
-            logits = self._interpreter.get_tensor(self._logits)[0]
+        regressors, logits = (output[0] for output in self._interpreters.run({self._input: tensor[None]}, self._outputs, alone))
         found = decode_best(regressors, logits)
         if found is None:
             return None

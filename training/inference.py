@@ -13,6 +13,7 @@ import numpy as np
 from PIL import Image
 
 from training.hands import DETECTOR_PATH, HandBox, PalmDetector, frame
+from training.interpreters import Occupancy
 from training.predictors import Predictor, load_predictor
 from training.preprocessing import center_square, to_model_input
 
@@ -71,21 +72,22 @@ class Recogniser:
     def __init__(self, predictor: Predictor, detector: PalmDetector | None = None) -> None:
         self.predictor = predictor
         self.detector = detector
+        self.occupancy = Occupancy()  # a recognition alone in the process may use every inference thread
 
     @property
     def backend(self) -> str:
         return self.predictor.backend
 
-    def locate(self, picture: Image.Image) -> tuple[HandBox | None, tuple[int, int, int, int]]:
+    def locate(self, picture: Image.Image, alone: bool = True) -> tuple[HandBox | None, tuple[int, int, int, int]]:
         """Return the hand found in RGB ``picture`` (or ``None``) and the square to classify."""
         if self.detector is None:
             return None, center_square(picture.size)
-        hand = self.detector.locate(picture)
+        hand = self.detector.locate(picture, alone)
         return hand, frame(picture.size, hand)
 
-    def prepare(self, pictures: list[Image.Image]) -> Prepared:
+    def prepare(self, pictures: list[Image.Image], alone: bool = True) -> Prepared:
         """Locate the hand in each RGB picture and cut the squares the classifier reads."""
-        located = [self.locate(picture) for picture in pictures]
+        located = [self.locate(picture, alone) for picture in pictures]
         inputs = np.stack([to_model_input(picture, box) for picture, (_hand, box) in zip(pictures, located, strict=True)])
         return Prepared(
             inputs,
@@ -95,17 +97,18 @@ class Recogniser:
             self.detector is not None,
         )
 
-    def classify(self, prepared: Prepared) -> list[Recognition]:
+    def classify(self, prepared: Prepared, alone: bool = True) -> list[Recognition]:
         """Classify prepared squares (the same squares may be classified by several backends)."""
-        probabilities = self.predictor.predict(prepared.inputs)
+        probabilities = self.predictor.predict(prepared.inputs, alone)
         return [
             Recognition(row, box, size, hand, prepared.localised)
             for row, hand, box, size in zip(probabilities, prepared.hands, prepared.boxes, prepared.sizes, strict=True)
         ]
 
     def recognise(self, pictures: list[Image.Image]) -> list[Recognition]:
-        """Return one :class:`Recognition` per RGB picture."""
-        return self.classify(self.prepare(pictures))
+        """Return one :class:`Recognition` per RGB picture (with every inference thread if no other is running)."""
+        with self.occupancy.entered() as alone:
+            return self.classify(self.prepare(pictures, alone), alone)
 
 
 def load_recogniser(model_path: str | Path, backend: str = "auto", threads: int = 1, localise: bool = True) -> Recogniser:

@@ -56,7 +56,7 @@ class InMemoryKerasPredictor:
     def __init__(self, model) -> None:
         self.model = model
 
-    def predict(self, images: np.ndarray) -> np.ndarray:
+    def predict(self, images: np.ndarray, alone: bool = True) -> np.ndarray:
         return self.model.predict(images.astype(np.float32), batch_size=64, verbose=0)
 
 

@@ -9,13 +9,13 @@ backend only, when it is chosen.
 from __future__ import annotations
 
 import logging
-import threading
 from collections.abc import Callable
 from pathlib import Path
 from typing import Protocol
 
 import numpy as np
 
+from training.interpreters import InterpreterPair
 from training.model_files import ModelFiles
 from training.preprocessing import IMAGE_SIZE
 
@@ -27,26 +27,28 @@ class Predictor(Protocol):
 
     backend: str
 
-    def predict(self, images: np.ndarray) -> np.ndarray: ...
+    def predict(self, images: np.ndarray, alone: bool = True) -> np.ndarray:
+        """Return probabilities; ``alone=False`` asks for one thread, as other requests are running."""
+        ...
 
 
 class LiteRTPredictor:
-    """Run a LiteRT export (float or uint8 input) with one interpreter, one invoke per image."""
+    """Run a LiteRT export (float or uint8 input), one invoke per image.
+
+    ``threads`` serve a request alone in its process; with ``alone=False`` a one-thread copy of the
+    model runs instead, so that concurrent requests share the cores (:mod:`training.interpreters`).
+    """
 
     def __init__(self, path: Path, threads: int = 1, backend: str = "litert") -> None:
-        from ai_edge_litert.interpreter import Interpreter
-
         self.backend = backend
         self.path = Path(path)
-        self._interpreter = Interpreter(model_path=str(path), num_threads=threads)
-        self._interpreter.allocate_tensors()
-        source = self._interpreter.get_input_details()[0]
+        self._interpreters = InterpreterPair(self.path, threads)
+        source = self._interpreters.input_details[0]
         self._input, self._input_dtype = source["index"], source["dtype"]
         self._input_scale, self._input_zero = source["quantization"]
-        target = self._interpreter.get_output_details()[0]
+        target = self._interpreters.output_details[0]
         self._output = target["index"]
         self._output_scale, self._output_zero = target["quantization"]
-        self._lock = threading.Lock()  # an interpreter must not be invoked from two threads
 
     def _encode(self, image: np.ndarray) -> np.ndarray:
         if self._input_dtype == np.float32:
@@ -57,14 +59,11 @@ class LiteRTPredictor:
         quantised = np.round(image.astype(np.float32) / self._input_scale + self._input_zero)
         return np.clip(quantised, info.min, info.max).astype(self._input_dtype)[None]
 
-    def predict(self, images: np.ndarray) -> np.ndarray:
+    def predict(self, images: np.ndarray, alone: bool = True) -> np.ndarray:
         outputs = []
         for image in images:
-            tensor = self._encode(image)
-            with self._lock:
-                self._interpreter.set_tensor(self._input, tensor)
-                self._interpreter.invoke()
-                output = self._interpreter.get_tensor(self._output)[0].copy()
+            (output,) = self._interpreters.run({self._input: self._encode(image)}, [self._output], alone)
+            output = output[0]
             if output.dtype != np.float32:
                 output = (output.astype(np.float32) - self._output_zero) * self._output_scale
             outputs.append(output)
@@ -88,7 +87,7 @@ class KerasPredictor:
         )
         self._call(np.zeros((1, IMAGE_SIZE, IMAGE_SIZE, 3), np.float32))  # trace once, now
 
-    def predict(self, images: np.ndarray) -> np.ndarray:
+    def predict(self, images: np.ndarray, alone: bool = True) -> np.ndarray:
         return np.asarray(self._call(images.astype(np.float32)))
 
 

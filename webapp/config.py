@@ -9,7 +9,9 @@ DEFAULTS: dict[str, object] = {
     # The .h5 model; its int8 / fp32 .tflite exports beside it (hashes in the card) are served by LiteRT.
     "MODEL_PATH": str(DEFAULT_MODEL),
     "BACKEND": "auto",  # auto (int8, else fp32 LiteRT, else Keras) | litert-int8 | litert-fp32 | keras
-    "INFERENCE_THREADS": 1,  # LiteRT threads per worker (classifier and palm detector); see gunicorn.conf.py
+    # LiteRT threads for a request alone in its worker (classifier and palm detector); concurrent
+    # requests use one thread each (training/interpreters.py; bench/serving.py, README "Serving").
+    "INFERENCE_THREADS": 2,
     "LOCALISE_HAND": True,  # find the hand with the palm detector before classifying
     "LOAD_MODEL_AT_START": True,  # load in a background thread when the app is created
     "MAX_UPLOAD_MB": 10,  # whole request, all files together, however it is framed
