@@ -14,9 +14,9 @@ IMAGE_SIZE = 224
 CLASS_NAMES: tuple[str, ...] = tuple(str(digit) for digit in range(10))
 RESAMPLING = Image.Resampling.BILINEAR
 PREPROCESSING_NOTE = (
-    "EXIF-upright, first frame, RGB (alpha composited on white), the largest square of the picture "
-    "centred on the hand the palm detector finds (zoomed in on a small hand; the centre square when "
-    f"none is found), Pillow bilinear resize to {IMAGE_SIZE}x{IMAGE_SIZE}, uint8 0-255 into the model; "
+    "EXIF-upright, first frame, RGB (alpha composited on white), a square around the hand the palm "
+    "detector finds (the hand's own square when the palm scores 0.8 or more, else the largest square "
+    f"of the picture centred on it; the centre square when none is found), Pillow bilinear resize to {IMAGE_SIZE}x{IMAGE_SIZE}, uint8 0-255 into the model; "
     "the model itself scales x/127.5-1 (keras.applications.mobilenet.preprocess_input)."
 )
 ORIENTATION_TAG = 0x0112
