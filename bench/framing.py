@@ -12,18 +12,18 @@ bench/results/framing-SPLIT.json.
 from __future__ import annotations
 
 import argparse
-import json
 from pathlib import Path
 
 import numpy as np
 from PIL import Image
 
 import training.hands as hands
+from bench import save_result
 from training.data import load_images, read_manifest
 from training.hands import PalmDetector
 from training.inference import Recogniser
 from training.model_files import ModelFiles
-from training.paths import DEFAULT_MODEL, PROJECT_ROOT, SHARED_DATA
+from training.paths import DEFAULT_MODEL, SHARED_DATA
 from training.predictors import LiteRTPredictor
 from training.preprocessing import center_square, to_model_input
 from training.shift import build_shift_set
@@ -69,8 +69,7 @@ def main() -> int:
             **{kind: accuracy[kind] for kind in SMALL_KINDS},
         }
         print(name, {k: round(v, 4) for k, v in report[name].items()}, flush=True)
-    out = PROJECT_ROOT / "bench" / "results" / f"framing-{args.split}.json"
-    out.write_text(json.dumps({"backend": recogniser.backend, "images": len(data.labels), "settings": report}, indent=1) + "\n")
+    save_result(f"framing-{args.split}.json", {"backend": recogniser.backend, "images": len(data.labels), "settings": report})
     return 0
 
 

@@ -20,10 +20,11 @@ import time
 import numpy as np
 from PIL import Image
 
+from bench import save_result
 from bench.load import HOST, Client, Gunicorn, rss_mib
 from bench.serving import hand_photo, jpeg, phone_jpeg
 from tests.test_hardening import jpeg_with_bad_exif, png_16bit, progressive_jpeg_with_repeated_scans
-from training.paths import DEFAULT_MODEL, PROJECT_ROOT
+from training.paths import DEFAULT_MODEL
 
 PORT = 18761
 
@@ -184,8 +185,7 @@ def main() -> int:
         )
         time.sleep(1)
         report["rss_at_end_mib"] = [round(rss_mib(pid), 1) for pid in server.workers()]
-    out = PROJECT_ROOT / "bench" / "results" / "hostile.json"
-    out.write_text(json.dumps(report, indent=1) + "\n")
+    save_result("hostile.json", report)
     print(json.dumps(report, indent=1))
     return 0
 

@@ -20,6 +20,7 @@ from pathlib import Path
 import numpy as np
 from PIL import Image, ImageDraw
 
+from bench import save_result
 from training.data import load_images, read_manifest
 from training.evaluate import recognise_all
 from training.inference import load_recogniser
@@ -125,8 +126,7 @@ def main() -> int:
         },
         "grid": grid,
     }
-    out = PROJECT_ROOT / "bench" / "results" / "no_hand.json"
-    out.write_text(json.dumps(report, indent=1) + "\n")
+    save_result("no_hand.json", report)
     print(json.dumps({k: v for k, v in report.items() if k != "grid"}, indent=1))
     return 0
 

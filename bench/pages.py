@@ -18,6 +18,7 @@ from pathlib import Path
 
 from PIL import Image
 
+from bench import save_result
 from bench.load import Gunicorn
 from bench.serving import hand_photo, phone_jpeg
 from tests.test_browser import CHROMIUM, PHONE, write_y4m
@@ -94,8 +95,7 @@ def main() -> int:
             page.screenshot(path=str(SHOTS / f"kiosk-{name}.png"))
             context.close()
         browser.close()
-    out = PROJECT_ROOT / "bench" / "results" / "pages.json"
-    out.write_text(json.dumps(report, indent=1) + "\n")
+    save_result("pages.json", report)
     print(json.dumps(report, indent=1))
     return 0
 

@@ -27,9 +27,10 @@ from pathlib import Path
 import numpy as np
 from PIL import Image
 
+from bench import RESULTS, save_result
 from bench.load import Gunicorn, rss_mib, run_load
 from training.model_files import ModelFiles
-from training.paths import DEFAULT_MODEL, PROJECT_ROOT, SHARED_DATA
+from training.paths import DEFAULT_MODEL, SHARED_DATA
 
 
 def hand_photo() -> Image.Image:
@@ -207,7 +208,7 @@ def main() -> int:
     parser.add_argument("--port", type=int, default=18731)
     parser.add_argument("--full", action="store_true", help="also soak, overload and kill a worker")
     parser.add_argument("--soak-requests", type=int, default=2000)
-    parser.add_argument("--out", type=Path, default=PROJECT_ROOT / "bench" / "results" / "serving.json")
+    parser.add_argument("--out", type=Path, default=RESULTS / "serving.json")
     args = parser.parse_args()
     small, phone = jpeg(hand_photo()), phone_jpeg()
     report: dict = {"model": args.model.name, "cpus": os.cpu_count(), "phone_jpeg_bytes": len(phone)}
@@ -226,7 +227,7 @@ def main() -> int:
     if args.full:
         report["robustness"] = robustness(args.port + 2, args.model, small, args.soak_requests)
     args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(json.dumps(report, indent=1) + "\n")
+    save_result(args.out, report)
     print(json.dumps(report, indent=1))
     return 0
 

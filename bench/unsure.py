@@ -14,16 +14,16 @@ Writes bench/results/unsure.json; the chosen value belongs in ``training.inferen
 from __future__ import annotations
 
 import argparse
-import json
 from pathlib import Path
 
 import numpy as np
 
+from bench import save_result
 from training.data import load_images, read_manifest
 from training.evaluate import recognise_all
 from training.inference import UNSURE_BELOW, load_recogniser
 from training.model_files import ModelFiles
-from training.paths import DEFAULT_MODEL, PROJECT_ROOT, SHARED_DATA
+from training.paths import DEFAULT_MODEL, SHARED_DATA
 from training.shift import build_shift_set
 
 THRESHOLDS = tuple(round(0.5 + 0.05 * step, 2) for step in range(10))  # 0.5 ... 0.95
@@ -85,8 +85,7 @@ def main() -> int:
         "at_chosen": grid[f"{chosen:g}"],
         "grid": grid,
     }
-    out = PROJECT_ROOT / "bench" / "results" / "unsure.json"
-    out.write_text(json.dumps(report, indent=1) + "\n")
+    save_result("unsure.json", report)
     for t in THRESHOLDS:
         row = grid[f"{t:g}"]
         print(

@@ -179,7 +179,7 @@ class PalmDetector:
 def square_tiles(width: int, height: int) -> list[tuple[int, int, int]]:
     """Return (left, top, side) of the squares of the short side at the start, middle and end of the long side.
 
-    None for a picture closer to square than :data:`LOOK_AGAIN_ASPECT`: it is its own square.
+    No squares for a picture closer to square than :data:`LOOK_AGAIN_ASPECT`: it is its own square.
     """
     short, long = min(width, height), max(width, height)
     if long < LOOK_AGAIN_ASPECT * short:
