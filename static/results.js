@@ -1,15 +1,23 @@
 // Shared by the upload page and the kiosk: check a file, send it, and show the server-rendered result.
 "use strict";
 window.AslDigits = {
-  ACCEPTED: ["image/jpeg", "image/png", "image/gif", "image/webp", "image/bmp", "image/tiff", "image/avif"],
+  // The formats the server decodes, as the page was given them (data-accepted on the page's root).
+  accepted() {
+    const root = document.querySelector("[data-accepted]");
+    return {
+      types: root ? root.dataset.accepted.split(",") : ["image/jpeg", "image/png"],
+      names: (root && root.dataset.acceptedNames) || "JPEG or PNG",
+    };
+  },
 
   // Return why ``file`` cannot be sent (same limits as the server), or null when it may be.
   problemWith(file, maxMb) {
     if (!file) return "No file was chosen.";
     if (file.size === 0) return "The file is empty.";
-    if (file.type && !this.ACCEPTED.includes(file.type)) {
+    const accepted = this.accepted();
+    if (file.type && !accepted.types.includes(file.type)) {
       const kind = file.type.startsWith("image/") ? file.type.slice(6).toUpperCase().replace("SVG+XML", "SVG") : "This kind of file";
-      return `${kind} files are not accepted; please choose a JPEG, PNG, GIF, WebP, BMP, TIFF or AVIF photo.`;
+      return `${kind} files are not accepted; please choose a ${accepted.names} photo.`;
     }
     if (maxMb && file.size > maxMb * 1024 * 1024) {
       return `The file is ${(file.size / 1048576).toFixed(1)} MB; the limit is ${maxMb} MB.`;

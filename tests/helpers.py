@@ -40,7 +40,7 @@ def make_dataset(root: Path, per_class: int = 6, size: int = 64) -> Path:
 
 
 def encode(image: Image.Image, format: str = "JPEG", **params) -> bytes:
-    """Return ``image`` encoded in ``format``."""
+    """Return ``image`` encoded in ``format`` (``"HEIF"`` too: the web app registers pillow-heif)."""
     buffer = io.BytesIO()
     image.save(buffer, format=format, **params)
     return buffer.getvalue()

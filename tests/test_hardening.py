@@ -120,10 +120,11 @@ def test_phone_photos_decode_at_reduced_scale():
 
 
 def test_fuzzed_images_never_escape_as_anything_but_a_rejection():
-    """Seeded mutations of JPEG, PNG, GIF, WebP, AVIF and TIFF files: each decodes or is rejected, nothing else."""
+    """Seeded mutations of JPEG, PNG, GIF, WebP, AVIF, TIFF and HEIC files: each decodes or is rejected, nothing else."""
     rng = np.random.default_rng(2026)
     seeds = {fmt: encode(HAND.resize((48, 40)), fmt) for fmt in ("JPEG", "PNG", "GIF", "WEBP", "AVIF", "TIFF")}
     seeds["EXIF"] = jpeg_with_bad_exif()
+    seeds["HEIC"] = encode(HAND.resize((48, 40)), "HEIF", quality=80)
     cases = outcomes = 0
     for name, seed in seeds.items():
         for _ in range(350):
@@ -143,7 +144,7 @@ def test_fuzzed_images_never_escape_as_anything_but_a_rejection():
             except ImageRejected as rejected:
                 assert 400 <= rejected.status < 500, name
             outcomes += 1
-    assert cases == outcomes == 2450
+    assert cases == outcomes == 2800
 
 
 def test_fuzzed_uploads_through_the_api_never_get_a_5xx(client):

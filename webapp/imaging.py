@@ -18,13 +18,25 @@ import warnings
 from dataclasses import dataclass
 
 from PIL import Image, UnidentifiedImageError
+from pillow_heif import register_heif_opener
 
 from training.preprocessing import to_rgb
 
 log = logging.getLogger(__name__)
 
-ACCEPTED_FORMATS = {"JPEG", "PNG", "GIF", "WEBP", "BMP", "TIFF", "MPO", "AVIF"}
-ACCEPTED_NAMES = "JPEG, PNG, GIF, WebP, BMP, TIFF or AVIF"
+ACCEPTED_FORMATS = {"JPEG", "PNG", "GIF", "WEBP", "BMP", "TIFF", "MPO", "AVIF", "HEIF"}
+ACCEPTED_NAMES = "JPEG, PNG, GIF, WebP, BMP, TIFF, AVIF or HEIC"
+ACCEPTED_MEDIA_TYPES = (
+    "image/jpeg",
+    "image/png",
+    "image/gif",
+    "image/webp",
+    "image/bmp",
+    "image/tiff",
+    "image/avif",
+    "image/heic",
+    "image/heif",
+)  # what the pages let a person choose (checked again here, by content, whatever the browser says)
 WORK_SIZE = 448  # short side the picture is reduced to (at least) before localisation and cropping
 MAX_JPEG_SCANS = 32  # a normal progressive JPEG has about 10; thousands make a minute-long decode
 BYTES_PER_PIXEL = {"1": 1, "L": 1, "P": 1, "I;16": 2, "I;16B": 2, "I;16L": 2, "I;16N": 2}  # others: 4
@@ -36,6 +48,12 @@ if _libc is not None and hasattr(_libc, "mallopt"):
     # A fixed threshold (glibc otherwise raises it after each big free) keeps every buffer over 1 MB in
     # its own mapping, handed back to the system as soon as a decode frees it.
     _libc.mallopt(M_MMAP_THRESHOLD, 1 << 20)
+# HEIC/HEIF (iPhone photos) through pillow-heif (libheif). Only the main picture is read, not the
+# thumbnails, depth maps or auxiliary images a phone stores beside it. libheif applies the file's
+# rotation and mirroring and resets its EXIF orientation, so nothing is turned twice. pillow-heif, not
+# its decode-only twin pi-heif: pi-heif 1.4.0's older libheif crashed the process on one of 20,000
+# mutated files; pillow-heif 1.8.1 rejected them all.
+register_heif_opener(thumbnails=False, depth_images=False, aux_images=False, decode_threads=2)
 
 
 class ImageRejected(Exception):
@@ -58,8 +76,6 @@ def _sniff_unsupported(data: bytes) -> str | None:
     head = data[:512].lstrip().lower()
     if head.startswith(b"<svg") or (head.startswith(b"<?xml") and b"<svg" in data[:4096].lower()):
         return "SVG"
-    if data[4:12] in (b"ftypheic", b"ftypheix", b"ftyphevc", b"ftypmif1", b"ftypmsf1"):
-        return "HEIC"
     return None
 
 

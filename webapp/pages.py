@@ -8,7 +8,7 @@ from flask import Blueprint, current_app, render_template, request
 
 from training.preprocessing import CLASS_NAMES
 from webapp.errors import describe
-from webapp.imaging import ImageRejected
+from webapp.imaging import ACCEPTED_MEDIA_TYPES, ACCEPTED_NAMES, ImageRejected
 from webapp.recognition import Answered, preview_data_url, recognise_uploads
 from webapp.uploads import uploads_from
 
@@ -42,6 +42,8 @@ def page_settings() -> dict:
         "max_upload_mb": config["MAX_UPLOAD_MB"],
         "kiosk_idle_seconds": config["KIOSK_IDLE_SECONDS"],
         "unsure_below": config["UNSURE_BELOW"],
+        "accepted_types": ",".join(ACCEPTED_MEDIA_TYPES),
+        "accepted_names": ACCEPTED_NAMES,
     }
 
 
