@@ -2,31 +2,160 @@
 
 from __future__ import annotations
 
+import math
+
 import keras
 import numpy as np
 import tensorflow as tf
+from keras import ops
 
 from training.recipe import AugmentConfig
 from training.scenes import place_hand, training_background
+
+
+def _apply_to_chosen(images, chosen, transform):
+    """Return ``images`` with ``transform`` applied to the chosen ones only (the others cost nothing)."""
+    where = tf.where(chosen)
+    return tf.cond(
+        tf.size(where) > 0,
+        lambda: tf.tensor_scatter_nd_update(images, where, transform(tf.gather_nd(images, where))),
+        lambda: images,
+    )
+
+
+class RandomPlacement(keras.layers.Layer):
+    """Flip, rotate, zoom and shift each image of a batch in one resampling (nearest-edge fill).
+
+    Does what RandomFlip, RandomRotation, RandomZoom and RandomTranslation do one after the
+    other, as one affine transform per image: a quarter of their cost and one interpolation
+    instead of three.
+    """
+
+    def __init__(self, degrees: float, zoom: float, shift: float, seed: int | None = None, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.degrees, self.zoom, self.shift, self.seed = degrees, zoom, shift, seed
+        self.seed_generator = keras.random.SeedGenerator(seed)
+
+    def call(self, images, training: bool = True):
+        if not training:
+            return images
+        batch = ops.shape(images)[0]
+        height, width = (ops.cast(ops.shape(images)[axis], "float32") for axis in (1, 2))
+
+        def uniform(low: float, high: float, count: int = 1):
+            return keras.random.uniform((batch, count), low, high, seed=self.seed_generator)
+
+        angle = uniform(-self.degrees, self.degrees) * (math.pi / 180)
+        scale = 1 + uniform(-self.zoom, self.zoom)  # above 1 shows more of the picture (zooms out)
+        flip = ops.where(uniform(0, 1) < 0.5, -1.0, 1.0)
+        shift = uniform(-self.shift, self.shift, 2) * ops.stack([width, height])[None]
+        cos, sin = ops.cos(angle) * scale, ops.sin(angle) * scale
+        a0, a1, b0, b1 = cos * flip, -sin, sin * flip, cos
+        cx, cy = (width - 1.0) / 2, (height - 1.0) / 2
+        a2 = cx - a0 * cx - a1 * cy + shift[:, :1]
+        b2 = cy - b0 * cx - b1 * cy + shift[:, 1:]
+        transform = ops.concatenate([a0, a1, a2, b0, b1, b2, ops.zeros((batch, 2))], axis=1)
+        return ops.image.affine_transform(images, transform, interpolation="bilinear", fill_mode="nearest")
+
+    def get_config(self) -> dict:
+        return {**super().get_config(), "degrees": self.degrees, "zoom": self.zoom, "shift": self.shift, "seed": self.seed}
+
+
+class RandomBlur(keras.layers.Layer):
+    """Blur some images of a batch with a Gaussian, as RandomGaussianBlur does, in two 1-D passes.
+
+    Each image is blurred with a probability drawn from [0, ``factor``]; the batch shares one
+    sigma per axis drawn from ``sigma``. Edges are mirrored, so borders keep their brightness.
+    """
+
+    def __init__(self, factor: float, kernel_size: int, sigma: tuple[float, float], seed: int | None = None, **kwargs) -> None:
+        super().__init__(**kwargs)
+        if kernel_size % 2 == 0:
+            raise ValueError(f"kernel_size must be odd, not {kernel_size}")
+        self.factor, self.kernel_size, self.sigma, self.seed = factor, kernel_size, tuple(sigma), seed
+        self.seed_generator = keras.random.SeedGenerator(seed)
+
+    def _kernel(self, sigma, channels: int):
+        half = self.kernel_size // 2
+        taps = ops.exp(-(ops.arange(-half, half + 1, dtype="float32") ** 2) / (2 * sigma**2))
+        taps = taps / ops.sum(taps)
+        return ops.tile(ops.reshape(taps, (-1, 1, 1)), (1, channels, 1))
+
+    def call(self, images, training: bool = True):
+        if not training:
+            return images
+        batch, channels, half = ops.shape(images)[0], images.shape[-1], self.kernel_size // 2
+        probability = keras.random.uniform((batch,), 0, self.factor, seed=self.seed_generator)
+        chosen = keras.random.uniform((batch,), 0, 1, seed=self.seed_generator) < probability
+        sigma = keras.random.uniform((2,), *self.sigma, seed=self.seed_generator) + 1e-6
+
+        def blur(some):
+            padded = ops.pad(some, [[0, 0], [half, half], [half, half], [0, 0]], mode="reflect")
+            across = ops.depthwise_conv(padded, ops.expand_dims(self._kernel(sigma[0], channels), 0), padding="valid")
+            return ops.depthwise_conv(across, ops.expand_dims(self._kernel(sigma[1], channels), 1), padding="valid")
+
+        return _apply_to_chosen(images, chosen, blur)
+
+    def get_config(self) -> dict:
+        return {
+            **super().get_config(),
+            "factor": self.factor,
+            "kernel_size": self.kernel_size,
+            "sigma": self.sigma,
+            "seed": self.seed,
+        }
+
+
+class RandomResolution(keras.layers.Layer):
+    """Show some images of a batch as a far-away or cheap camera would: shrunk, then enlarged back.
+
+    Each image is chosen with ``probability``; the batch shares one small size, drawn between
+    ``smallest`` and ``largest`` pixels a side (area-averaged down, bilinear up).
+    """
+
+    def __init__(self, probability: float, smallest: int, largest: int, seed: int | None = None, **kwargs) -> None:
+        super().__init__(**kwargs)
+        if not 1 <= smallest <= largest:
+            raise ValueError(f"need 1 <= smallest <= largest, not {smallest} and {largest}")
+        self.probability, self.smallest, self.largest, self.seed = probability, smallest, largest, seed
+        self.seed_generator = keras.random.SeedGenerator(seed)
+
+    def call(self, images, training: bool = True):
+        if not training:
+            return images
+        batch, height, width = (ops.shape(images)[axis] for axis in range(3))
+        chosen = keras.random.uniform((batch,), 0, 1, seed=self.seed_generator) < self.probability
+        side = ops.cast(keras.random.uniform((), self.smallest, self.largest + 1, seed=self.seed_generator), "int32")
+
+        def coarsen(some):
+            small = tf.image.resize(some, tf.stack([side, side]), method="area")
+            return tf.image.resize(small, tf.stack([height, width]), method="bilinear")
+
+        return _apply_to_chosen(images, chosen, coarsen)
+
+    def get_config(self) -> dict:
+        return {
+            **super().get_config(),
+            "probability": self.probability,
+            "smallest": self.smallest,
+            "largest": self.largest,
+            "seed": self.seed,
+        }
 
 
 def keras_augmenter(level: str, seed: int) -> keras.Sequential | None:
     """Return the Keras layers that augment a batch of uint8-valued images, or ``None``."""
     if level == "none":
         return None
-    layers: list[keras.layers.Layer] = [
-        keras.layers.RandomFlip("horizontal", seed=seed),
-        keras.layers.RandomRotation(20 / 360, fill_mode="nearest", seed=seed + 1),
-        keras.layers.RandomZoom((-0.15, 0.15), fill_mode="nearest", seed=seed + 2),
-        keras.layers.RandomTranslation(0.08, 0.08, fill_mode="nearest", seed=seed + 3),
-    ]
+    layers: list[keras.layers.Layer] = [RandomPlacement(degrees=20, zoom=0.15, shift=0.08, seed=seed)]
     if level == "strong":
         layers += [
             keras.layers.RandomBrightness(0.35, value_range=(0, 255), seed=seed + 4),
             keras.layers.RandomContrast(0.45, value_range=(0, 255), seed=seed + 5),
             keras.layers.RandomSaturation((0.35, 0.7), value_range=(0, 255), seed=seed + 6),
             keras.layers.RandomHue(0.04, value_range=(0, 255), seed=seed + 7),
-            keras.layers.RandomGaussianBlur(0.3, kernel_size=5, sigma=(0.1, 1.6), value_range=(0, 255), seed=seed + 8),
+            RandomBlur(0.3, kernel_size=5, sigma=(0.1, 1.6), seed=seed + 8),
+            RandomResolution(0.25, smallest=32, largest=112, seed=seed + 9),
         ]
     return keras.Sequential(layers, name=f"augment_{level}")
 

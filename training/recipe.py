@@ -46,10 +46,10 @@ class Recipe:
     """Hyper-parameters of one training run (recorded in the model card); the defaults ship."""
 
     name: str = "two-phase"
-    epochs: int = 12  # both phases together
+    epochs: int = 9  # both phases together
     batch_size: int = 10
     learning_rate: float = 3e-4  # fine-tuning (phase 2 of two-phase)
-    head_epochs: int = 2  # two-phase only: epochs with the whole backbone frozen
+    head_epochs: int = 1  # two-phase only: epochs with the whole backbone frozen
     head_learning_rate: float = 1e-3  # two-phase only
     fine_tune_layers: int = 40  # backbone layers trained (head apart)
     label_smoothing: float = 0.0

@@ -38,7 +38,7 @@ def training_dataset(data: LoadedImages, recipe: Recipe, seed: int) -> tf.data.D
         image = tf.numpy_function(fetch, [index], tf.uint8, stateful=True)
         image = tf.ensure_shape(image, images.shape[1:])
         if augment.level == "strong":
-            image = jpeg_and_colour_cast(image)
+            image = tf.ensure_shape(jpeg_and_colour_cast(image), images.shape[1:])
         return image, tf.gather(labels, index)
 
     dataset = (
