@@ -19,11 +19,11 @@ from training.preprocessing import center_square, to_model_input
 
 # "No hand" when the palm detector finds no palm, or only a faint one, while the classifier is
 # unsure too; chosen on validation hands and non-hand pictures by bench/no_hand.py (README "No hand").
-NO_HAND_SCORE = 0.5
-NO_HAND_CONFIDENCE = 0.5
+NO_HAND_SCORE = 0.7
+NO_HAND_CONFIDENCE = 0.4
 # Answers under this confidence are flagged "unsure": the lowest value that keeps wrong-but-confident
 # answers at or under 1% on the validation split and its shift set (bench/unsure.py, README "Unsure").
-UNSURE_BELOW = 0.75
+UNSURE_BELOW = 0.70
 
 
 def says_no_hand(hand: HandBox | None, confidence: float) -> bool:

@@ -27,7 +27,7 @@ PREDICTION = {
         },
         "unsure": {
             "type": "boolean",
-            "description": "Confidence under the server's threshold (ASL_UNSURE_BELOW, default 0.75, chosen on validation).",
+            "description": "Confidence under the server's threshold (ASL_UNSURE_BELOW, default 0.70, chosen on validation).",
         },
         "no_hand": {"type": "boolean", "description": "No hand was found: show the message instead of the digit."},
         "message": {"type": "string", "description": "The answer in words, e.g. 'Digit 7, 94% sure.'"},
