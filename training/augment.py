@@ -23,7 +23,21 @@ def _apply_to_chosen(images, chosen, transform):
     )
 
 
-class RandomPlacement(keras.layers.Layer):
+class _SeededLayer(keras.layers.Layer):
+    """A random augmentation layer: its own seed generator, and a config made of the settings in ``SETTINGS``."""
+
+    SETTINGS: tuple[str, ...] = ()
+
+    def __init__(self, seed: int | None = None, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.seed = seed
+        self.seed_generator = keras.random.SeedGenerator(seed)
+
+    def get_config(self) -> dict:
+        return {**super().get_config(), "seed": self.seed, **{name: getattr(self, name) for name in self.SETTINGS}}
+
+
+class RandomPlacement(_SeededLayer):
     """Flip, rotate, zoom and shift each image of a batch in one resampling (nearest-edge fill).
 
     Does what RandomFlip, RandomRotation, RandomZoom and RandomTranslation do one after the
@@ -31,10 +45,11 @@ class RandomPlacement(keras.layers.Layer):
     instead of three.
     """
 
+    SETTINGS = ("degrees", "zoom", "shift")
+
     def __init__(self, degrees: float, zoom: float, shift: float, seed: int | None = None, **kwargs) -> None:
-        super().__init__(**kwargs)
-        self.degrees, self.zoom, self.shift, self.seed = degrees, zoom, shift, seed
-        self.seed_generator = keras.random.SeedGenerator(seed)
+        super().__init__(seed, **kwargs)
+        self.degrees, self.zoom, self.shift = degrees, zoom, shift
 
     def call(self, images, training: bool = True):
         if not training:
@@ -57,23 +72,21 @@ class RandomPlacement(keras.layers.Layer):
         transform = ops.concatenate([a0, a1, a2, b0, b1, b2, ops.zeros((batch, 2))], axis=1)
         return ops.image.affine_transform(images, transform, interpolation="bilinear", fill_mode="nearest")
 
-    def get_config(self) -> dict:
-        return {**super().get_config(), "degrees": self.degrees, "zoom": self.zoom, "shift": self.shift, "seed": self.seed}
 
-
-class RandomBlur(keras.layers.Layer):
+class RandomBlur(_SeededLayer):
     """Blur some images of a batch with a Gaussian, as RandomGaussianBlur does, in two 1-D passes.
 
     Each image is blurred with a probability drawn from [0, ``factor``]; the batch shares one
     sigma per axis drawn from ``sigma``. Edges are mirrored, so borders keep their brightness.
     """
 
+    SETTINGS = ("factor", "kernel_size", "sigma")
+
     def __init__(self, factor: float, kernel_size: int, sigma: tuple[float, float], seed: int | None = None, **kwargs) -> None:
-        super().__init__(**kwargs)
         if kernel_size % 2 == 0:
             raise ValueError(f"kernel_size must be odd, not {kernel_size}")
-        self.factor, self.kernel_size, self.sigma, self.seed = factor, kernel_size, tuple(sigma), seed
-        self.seed_generator = keras.random.SeedGenerator(seed)
+        super().__init__(seed, **kwargs)
+        self.factor, self.kernel_size, self.sigma = factor, kernel_size, tuple(sigma)
 
     def _kernel(self, sigma, channels: int):
         half = self.kernel_size // 2
@@ -96,29 +109,21 @@ class RandomBlur(keras.layers.Layer):
 
         return _apply_to_chosen(images, chosen, blur)
 
-    def get_config(self) -> dict:
-        return {
-            **super().get_config(),
-            "factor": self.factor,
-            "kernel_size": self.kernel_size,
-            "sigma": self.sigma,
-            "seed": self.seed,
-        }
 
-
-class RandomResolution(keras.layers.Layer):
+class RandomResolution(_SeededLayer):
     """Show some images of a batch as a far-away or cheap camera would: shrunk, then enlarged back.
 
     Each image is chosen with ``probability``; the batch shares one small size, drawn between
     ``smallest`` and ``largest`` pixels a side (area-averaged down, bilinear up).
     """
 
+    SETTINGS = ("probability", "smallest", "largest")
+
     def __init__(self, probability: float, smallest: int, largest: int, seed: int | None = None, **kwargs) -> None:
-        super().__init__(**kwargs)
         if not 1 <= smallest <= largest:
             raise ValueError(f"need 1 <= smallest <= largest, not {smallest} and {largest}")
-        self.probability, self.smallest, self.largest, self.seed = probability, smallest, largest, seed
-        self.seed_generator = keras.random.SeedGenerator(seed)
+        super().__init__(seed, **kwargs)
+        self.probability, self.smallest, self.largest = probability, smallest, largest
 
     def call(self, images, training: bool = True):
         if not training:
@@ -132,15 +137,6 @@ class RandomResolution(keras.layers.Layer):
             return tf.image.resize(small, tf.stack([height, width]), method="bilinear")
 
         return _apply_to_chosen(images, chosen, coarsen)
-
-    def get_config(self) -> dict:
-        return {
-            **super().get_config(),
-            "probability": self.probability,
-            "smallest": self.smallest,
-            "largest": self.largest,
-            "seed": self.seed,
-        }
 
 
 def keras_augmenter(level: str, seed: int) -> keras.Sequential | None:
