@@ -36,13 +36,13 @@ def main() -> int:
     if any(paths != splits[0] for paths in splits):
         parser.error("the models were validated on different people; compare only models of one split")
     data = load_images(SHARED_DATA, splits[0])
-    locator = Recogniser(None, PalmDetector(threads=2))
+    locator = Recogniser(None, PalmDetector(side_by_side=2))  # one one-thread copy per core
     plain = prepare_all(locator, data.images)
     shift = {kind: prepare_all(locator, pictures) for kind, pictures in build_shift_set(data.images).items()}
     report = {"split": "valid", "images": len(data.labels), "shift_pictures": len(data.labels) * len(shift), "models": {}}
     for model in args.models:
         files = ModelFiles.from_h5(model)
-        recogniser = Recogniser(LiteRTPredictor(files.export("fp32"), threads=2, backend="litert-fp32"), locator.detector)
+        recogniser = Recogniser(LiteRTPredictor(files.export("fp32"), backend="litert-fp32", side_by_side=2), locator.detector)
         valid = evaluate_split(recogniser, plain, data.labels)
         shifted = shift_metrics(recogniser, shift, data.labels)
         entry = {

@@ -142,9 +142,10 @@ def hand_square(palm: np.ndarray) -> tuple[float, float, float]:
 class PalmDetector:
     """Locate the most prominent hand in an RGB picture; safe to share between threads."""
 
-    def __init__(self, path: Path = DETECTOR_PATH, threads: int = 1) -> None:
+    def __init__(self, path: Path = DETECTOR_PATH, threads: int = 1, side_by_side: int = 1) -> None:
         self.path = Path(path)
-        self._interpreters = InterpreterPair(self.path, threads)
+        self._interpreters = InterpreterPair(self.path, threads, side_by_side)
+        self.side_by_side = self._interpreters.side_by_side  # one-thread copies that may run at once
         self._input = self._interpreters.input_details[0]["index"]
         outputs = sorted(self._interpreters.output_details, key=lambda d: -int(d["shape"][-1]))
         self._outputs = [outputs[0]["index"], outputs[1]["index"]]  # regressors, logits

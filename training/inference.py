@@ -14,6 +14,7 @@ from PIL import Image
 
 from training.hands import DETECTOR_PATH, HandBox, PalmDetector, frame
 from training.interpreters import Occupancy
+from training.parallel import in_parallel
 from training.predictors import Predictor, load_predictor
 from training.preprocessing import center_square, to_model_input
 
@@ -97,9 +98,17 @@ class Recogniser:
             self.detector is not None,
         )
 
-    def classify(self, prepared: Prepared, alone: bool = True) -> list[Recognition]:
-        """Classify prepared squares (the same squares may be classified by several backends)."""
-        probabilities = self.predictor.predict(prepared.inputs, alone)
+    def classify(self, prepared: Prepared, alone: bool = True, workers: int = 1) -> list[Recognition]:
+        """Classify prepared squares (the same squares may be classified by several backends).
+
+        ``workers`` > 1 spreads them over the predictor's one-thread copies (offline work only).
+        """
+        if workers > 1:
+            chunks = [part for part in np.array_split(prepared.inputs, 4 * workers) if len(part)]
+            parts = in_parallel(lambda part: self.predictor.predict(part, alone=False), chunks, workers)
+            probabilities = np.concatenate(parts) if parts else np.zeros((0, 10), np.float32)
+        else:
+            probabilities = self.predictor.predict(prepared.inputs, alone)
         return [
             Recognition(row, box, size, hand, prepared.localised)
             for row, hand, box, size in zip(probabilities, prepared.hands, prepared.boxes, prepared.sizes, strict=True)

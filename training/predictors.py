@@ -36,13 +36,15 @@ class LiteRTPredictor:
     """Run a LiteRT export (float or uint8 input), one invoke per image.
 
     ``threads`` serve a request alone in its process; with ``alone=False`` a one-thread copy of the
-    model runs instead, so that concurrent requests share the cores (:mod:`training.interpreters`).
+    model runs instead, so that concurrent requests share the cores (:mod:`training.interpreters`);
+    offline work loads ``side_by_side`` such copies and calls them from as many threads.
     """
 
-    def __init__(self, path: Path, threads: int = 1, backend: str = "litert") -> None:
+    def __init__(self, path: Path, threads: int = 1, backend: str = "litert", side_by_side: int = 1) -> None:
         self.backend = backend
         self.path = Path(path)
-        self._interpreters = InterpreterPair(self.path, threads)
+        self._interpreters = InterpreterPair(self.path, threads, side_by_side)
+        self.side_by_side = self._interpreters.side_by_side  # one-thread copies that may run at once
         source = self._interpreters.input_details[0]
         self._input, self._input_dtype = source["index"], source["dtype"]
         self._input_scale, self._input_zero = source["quantization"]

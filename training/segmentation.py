@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import os
+
 import numpy as np
 from scipy import ndimage
+
+from training.parallel import in_parallel
 
 CHROMA_THRESHOLD = 0.12
 DARK_FRACTION = 0.45
@@ -47,3 +51,8 @@ def hand_mask(rgb: np.ndarray) -> np.ndarray:
         small = np.flatnonzero(hole_sizes <= MAX_FILLED_HOLE * mask.size) + 1
         mask |= np.isin(hole_labels, small)
     return mask
+
+
+def hand_masks(images: np.ndarray | list[np.ndarray], workers: int | None = None) -> list[np.ndarray]:
+    """Return :func:`hand_mask` of each image, computed by ``workers`` threads (default: one per core)."""
+    return in_parallel(hand_mask, list(images), workers or os.cpu_count() or 1)

@@ -19,7 +19,7 @@ from scipy import ndimage
 
 from training.distortions import low_resolution, motion_blur, noisy, turned, under_exposed, wall_colour
 from training.scenes import package_picture, place_hand, random_crop
-from training.segmentation import hand_mask
+from training.segmentation import hand_masks
 
 # Files shipped inside the scikit-image wheel (skimage/data/), read without any download.
 PHOTO_BACKGROUNDS = (
@@ -194,6 +194,6 @@ def build_shift_set(images: np.ndarray, seed: int = 2024) -> dict[str, list[np.n
 
     Every picture is RGB uint8; all are 224x224 but those of ``wide_off_centre`` and ``hand_distant``.
     """
-    masks = [hand_mask(image) for image in images]
+    masks = hand_masks(images)
     renderers = shift_renderers(seed)
     return {kind: [renderers[kind](image, mask) for image, mask in zip(images, masks, strict=True)] for kind in SHIFT_KINDS}

@@ -14,7 +14,7 @@ from training.data import LoadedImages
 from training.model import backbone_of, set_trainable_top
 from training.preprocessing import CLASS_NAMES
 from training.recipe import RECIPES, SCHEDULES, Recipe
-from training.segmentation import hand_mask
+from training.segmentation import hand_masks
 
 log = logging.getLogger(__name__)
 
@@ -25,7 +25,7 @@ def training_dataset(data: LoadedImages, recipe: Recipe, seed: int) -> tf.data.D
     augment = recipe.augment
     replacer = None
     if augment.replaces_background:
-        masks = np.stack([hand_mask(image) for image in data.images])
+        masks = np.stack(hand_masks(data.images))
         replacer = BackgroundReplacer(masks, augment, seed)
     images = data.images
     labels = tf.one_hot(data.labels, len(CLASS_NAMES))
