@@ -2,7 +2,7 @@
 
 One request alone is fastest with several threads; several requests at once are fastest with one
 thread each, side by side (README "Serving"). :class:`InterpreterPair` holds both for one model,
-each behind its own lock, and :class:`Occupancy` counts the recognitions in flight so that the
+each used by one thread at a time, and :class:`Occupancy` counts the recognitions in flight so that the
 caller can say which one to use. Offline work (evaluation) asks for several one-thread copies
 (``side_by_side``) and spreads its pictures over them (:func:`training.parallel.in_parallel`).
 """
