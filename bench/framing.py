@@ -3,7 +3,7 @@
     python -m bench.framing [--model models/asl_digits.h5] [--split valid]
 
 The palm detector runs once per picture; each setting of ``ZOOM_BELOW`` x ``ZOOM_MIN_SCORE``
-(``training.hands.frame``) then re-frames and re-classifies with the served backend. "never"
+(``training.hands.frame``'s zoom rule) then re-frames and re-classifies with the served backend. "never"
 reads the largest square centred on the hand; "centre" ignores the detector. Prints accuracy on
 the plain split, on the shift set (mean of kinds), and on its small-hand kinds; writes
 bench/results/framing-SPLIT.json.
@@ -17,10 +17,9 @@ from pathlib import Path
 import numpy as np
 from PIL import Image
 
-import training.hands as hands
 from bench import save_result
 from training.data import load_images, read_manifest
-from training.hands import PalmDetector
+from training.hands import PalmDetector, frame
 from training.inference import Recogniser
 from training.model_files import ModelFiles
 from training.paths import DEFAULT_MODEL, SHARED_DATA
@@ -57,8 +56,7 @@ def main() -> int:
             if below is None:
                 boxes = [center_square(p.size) for p in images]
             else:
-                hands.ZOOM_BELOW, hands.ZOOM_MIN_SCORE = below, score
-                boxes = [hands.frame(p.size, hand) for p, hand in zip(images, found[kind], strict=True)]
+                boxes = [frame(p.size, hand, below, score) for p, hand in zip(images, found[kind], strict=True)]
             inputs = np.stack([to_model_input(p, box) for p, box in zip(images, boxes, strict=True)])
             accuracy[kind] = float((recogniser.predictor.predict(inputs).argmax(1) == data.labels).mean())
         shift = [v for k, v in accuracy.items() if k != "plain"]

@@ -26,8 +26,8 @@ from training.inference import UNSURE_BELOW
 from training.model_files import ModelFiles
 from training.parallel import in_parallel
 from training.paths import DEFAULT_MODEL, SHARED_DATA
-from training.predictors import LiteRTPredictor
-from training.preprocessing import center_square, to_model_input
+from training.predictors import LiteRTPredictor, predict_side_by_side
+from training.preprocessing import to_model_input
 from training.shift import build_shift_set
 
 WORKERS = 2
@@ -36,17 +36,10 @@ SMALL_KINDS = ("hand_small", "wide_off_centre", "hand_distant")
 
 
 def loose_frame(size: tuple[int, int], hand: HandBox | None, zoom_from: float, loose_from: float, loose_scale: float):
-    """Return :func:`training.hands.frame` with other zoom rules: full zoom from ``zoom_from``, ``loose_scale`` x the hand from ``loose_from``."""
-    if hand is None:
-        return center_square(size)
-    short = min(size)
-    side = float(short)
-    if hand.score >= zoom_from and hand.side < short:
-        side = max(hand.side, 8.0)
-    elif hand.score >= loose_from:
-        side = min(short, max(loose_scale * hand.side, 8.0))
-    centre_x, centre_y = hand.left + hand.side / 2, hand.top + hand.side / 2
-    return HandBox(centre_x - side / 2, centre_y - side / 2, side, hand.score).clamped(*size)
+    """Return :func:`training.hands.frame` with full zoom from ``zoom_from``, and ``loose_scale`` x the hand from ``loose_from``."""
+    if hand is not None and loose_from <= hand.score < zoom_from:
+        return hand.around(min(min(size), max(loose_scale * hand.side, 8.0)), *size)
+    return frame(size, hand, zoom_min_score=zoom_from)
 
 
 def tiles(width: int, height: int) -> list[tuple[int, int, int]]:
@@ -64,12 +57,7 @@ def second_look(detector: PalmDetector, picture: Image.Image, hand: HandBox | No
     """Return the best palm of the tiles of a picture whose first palm is doubtful, else ``None``."""
     if hand is not None and hand.score >= LOOK_AGAIN_BELOW:
         return None
-    best = None
-    for left, top, side in tiles(*picture.size):
-        found = detector.locate_once(picture.crop((left, top, left + side, top + side)), alone=False)
-        if found is not None and (best is None or found.score > best.score):
-            best = HandBox(found.left + left, found.top + top, found.side, found.score)
-    return best
+    return detector.best_in_squares(picture, tiles(*picture.size), alone=False)
 
 
 def main() -> int:
@@ -87,8 +75,7 @@ def main() -> int:
         return detector.locate(picture, alone=False)
 
     def classify(inputs: np.ndarray) -> np.ndarray:
-        parts = [part for part in np.array_split(inputs, 4 * WORKERS) if len(part)]
-        return np.concatenate(in_parallel(lambda part: predictor.predict(part, alone=False), parts, WORKERS))
+        return predict_side_by_side(predictor, inputs, WORKERS)
 
     def squares(kind: str, boxes: list) -> np.ndarray:
         return np.stack([to_model_input(p, box) for p, box in zip(pictures[kind], boxes, strict=True)])

@@ -65,6 +65,11 @@ class HandBox:
         top = round(np.clip(centre_y - side / 2, 0, height - side))
         return left, top, left + side, top + side
 
+    def around(self, side: float, width: int, height: int) -> tuple[int, int, int, int]:
+        """Return a square of ``side`` pixels centred on this hand, as :meth:`clamped` puts it in the picture."""
+        centre_x, centre_y = self.left + self.side / 2, self.top + self.side / 2
+        return HandBox(centre_x - side / 2, centre_y - side / 2, side, self.score).clamped(width, height)
+
     def as_dict(self, width: int, height: int) -> dict[str, float]:
         """Return the clamped square as fractions of the picture's width and height, and the score."""
         return {**box_fractions(self.clamped(width, height), (width, height)), "score": round(self.score, 4)}
@@ -155,7 +160,13 @@ class PalmDetector:
         best = self.locate_once(image, alone)
         if best is not None and best.score >= LOOK_AGAIN_BELOW:
             return best
-        for left, top, side in square_tiles(*image.size):
+        return self.best_in_squares(image, square_tiles(*image.size), best, alone)
+
+    def best_in_squares(
+        self, image: Image.Image, squares: list[tuple[int, int, int]], best: HandBox | None = None, alone: bool = True
+    ) -> HandBox | None:
+        """Look at each (left, top, side) square of ``image`` alone; return the most certain of ``best`` and their hands."""
+        for left, top, side in squares:
             found = self.locate_once(image.crop((left, top, left + side, top + side)), alone)
             if found is not None and (best is None or found.score > best.score):
                 best = HandBox(found.left + left, found.top + top, found.side, found.score)
@@ -189,15 +200,19 @@ def square_tiles(width: int, height: int) -> list[tuple[int, int, int]]:
     return [(offset, 0, short) if width >= height else (0, offset, short) for offset in offsets]
 
 
-def frame(size: tuple[int, int], hand: HandBox | None) -> tuple[int, int, int, int]:
-    """Return the square (left, top, right, bottom) of a ``(width, height)`` picture the classifier should read."""
+def frame(
+    size: tuple[int, int], hand: HandBox | None, zoom_below: float = ZOOM_BELOW, zoom_min_score: float = ZOOM_MIN_SCORE
+) -> tuple[int, int, int, int]:
+    """Return the square (left, top, right, bottom) of a ``(width, height)`` picture the classifier should read.
+
+    ``zoom_below`` and ``zoom_min_score`` are the zoom rule; the defaults are the shipped one.
+    """
     width, height = size
     short = min(width, height)
     if hand is None:
         left, top = (width - short) // 2, (height - short) // 2
         return left, top, left + short, top + short
     side = float(short)
-    if hand.score >= ZOOM_MIN_SCORE and hand.side < ZOOM_BELOW * short:
+    if hand.score >= zoom_min_score and hand.side < zoom_below * short:
         side = max(hand.side, 8.0)
-    centre_x, centre_y = hand.left + hand.side / 2, hand.top + hand.side / 2
-    return HandBox(centre_x - side / 2, centre_y - side / 2, side, hand.score).clamped(width, height)
+    return hand.around(side, width, height)

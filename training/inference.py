@@ -14,8 +14,7 @@ from PIL import Image
 
 from training.hands import DETECTOR_PATH, HandBox, PalmDetector, frame
 from training.interpreters import Occupancy
-from training.parallel import in_parallel
-from training.predictors import Predictor, load_predictor
+from training.predictors import Predictor, load_predictor, predict_side_by_side
 from training.preprocessing import center_square, to_model_input
 
 # "No hand" when the palm detector finds no palm, or only a faint one, while the classifier is
@@ -104,9 +103,7 @@ class Recogniser:
         ``workers`` > 1 spreads them over the predictor's one-thread copies (offline work only).
         """
         if workers > 1:
-            chunks = [part for part in np.array_split(prepared.inputs, 4 * workers) if len(part)]
-            parts = in_parallel(lambda part: self.predictor.predict(part, alone=False), chunks, workers)
-            probabilities = np.concatenate(parts) if parts else np.zeros((0, 10), np.float32)
+            probabilities = predict_side_by_side(self.predictor, prepared.inputs, workers)
         else:
             probabilities = self.predictor.predict(prepared.inputs, alone)
         return [

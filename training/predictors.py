@@ -17,7 +17,8 @@ import numpy as np
 
 from training.interpreters import InterpreterPair
 from training.model_files import ModelFiles
-from training.preprocessing import IMAGE_SIZE
+from training.parallel import in_parallel
+from training.preprocessing import CLASS_NAMES, IMAGE_SIZE
 
 log = logging.getLogger(__name__)
 
@@ -91,6 +92,15 @@ class KerasPredictor:
 
     def predict(self, images: np.ndarray, alone: bool = True) -> np.ndarray:
         return np.asarray(self._call(images.astype(np.float32)))
+
+
+def predict_side_by_side(predictor: Predictor, images: np.ndarray, workers: int) -> np.ndarray:
+    """Return ``predictor``'s probabilities for ``images`` from ``workers`` threads on its one-thread copies (offline work)."""
+    if workers <= 1:
+        return predictor.predict(images)
+    chunks = [part for part in np.array_split(images, 4 * workers) if len(part)]
+    parts = in_parallel(lambda part: predictor.predict(part, alone=False), chunks, workers)
+    return np.concatenate(parts) if parts else np.zeros((0, len(CLASS_NAMES)), np.float32)
 
 
 def _litert(precision: str) -> Callable[[ModelFiles, dict, int], Predictor | None]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from training.inference import UNSURE_BELOW
 from training.preprocessing import CLASS_NAMES
 
 BOX = {
@@ -27,7 +28,7 @@ PREDICTION = {
         },
         "unsure": {
             "type": "boolean",
-            "description": "Confidence under the server's threshold (ASL_UNSURE_BELOW, default 0.70, chosen on validation).",
+            "description": f"Confidence under the server's threshold (ASL_UNSURE_BELOW, default {UNSURE_BELOW:.2f}, chosen on validation).",
         },
         "no_hand": {"type": "boolean", "description": "No hand was found: show the message instead of the digit."},
         "message": {"type": "string", "description": "The answer in words, e.g. 'Digit 7, 94% sure.'"},
