@@ -1,12 +1,14 @@
-"""The palm detector's search: whole picture first, then square by square in wide or tall pictures."""
+"""The hand search: palms in the whole picture, then square by square; palms checked for a hand."""
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 from PIL import Image
 
 import training.hands as hands
-from training.hands import PalmDetector, square_tiles
+from training.hands import HAND_PRESENT, HandBox, HandChecker, PalmDetector, decode_palms, frame, square_tiles
+from training.inference import NO_HAND_CONFIDENCE, NO_HAND_SCORE, says_no_hand
 from training.paths import PROJECT_ROOT
 
 EXAMPLE = PROJECT_ROOT / "static" / "examples" / "digit_5.jpg"
@@ -20,6 +22,11 @@ def test_square_tiles_run_along_the_long_side():
 
 @pytest.fixture(scope="module")
 def detector() -> PalmDetector:
+    return PalmDetector(checker_path=None)  # palms only, as before the hand check
+
+
+@pytest.fixture(scope="module")
+def checked_detector() -> PalmDetector:
     return PalmDetector()
 
 
@@ -48,10 +55,95 @@ def test_looking_again_never_keeps_a_less_certain_palm(detector, monkeypatch):
 
 def test_a_certain_palm_is_not_looked_for_again(detector, monkeypatch):
     looks = []
-    original = PalmDetector.locate_once
+    original = PalmDetector.palms_once
     monkeypatch.setattr(
-        PalmDetector, "locate_once", lambda self, image, alone=True: looks.append(image.size) or original(self, image, alone)
+        PalmDetector,
+        "palms_once",
+        lambda self, image, limit=1, alone=True: looks.append(image.size) or original(self, image, limit, alone),
     )
     monkeypatch.setattr(hands, "LOOK_AGAIN_BELOW", 0.0)
     assert detector.locate(distant_hand_scene(150, 10, size=(640, 360), hand=340)) is not None
     assert looks == [(640, 360)]
+
+
+def test_decoded_palms_are_best_first_and_do_not_overlap():
+    rng = np.random.default_rng(0)
+    regressors = rng.normal(0, 2, (2016, 18)).astype(np.float32)
+    regressors[:, 2:4] = 20.0  # 20-pixel boxes
+    logits = np.full(2016, -10.0, np.float32)
+    logits[[100, 101, 1500]] = (3.0, 2.0, 1.0)  # anchors 100 and 101 share a cell; 1500 is elsewhere
+    palms = decode_palms(regressors, logits, limit=4)
+    assert [round(score, 3) for score, _ in palms] == [round(1 / (1 + np.exp(-3.0)), 3), round(1 / (1 + np.exp(-1.0)), 3)]
+    assert decode_palms(regressors, np.full(2016, -10.0, np.float32), limit=4) == []
+
+
+def test_the_checker_tells_a_hand_from_a_plain_square():
+    checker = HandChecker()
+    hand = Image.open(EXAMPLE).convert("RGB")
+    whole = HandBox(0, 0, min(hand.size), 0.9)
+    assert checker.presence(hand, whole) >= HAND_PRESENT
+    assert checker.presence(Image.new("RGB", hand.size, (200, 30, 30)), whole) < HAND_PRESENT
+    assert checker.presence(hand, HandBox(5, 5, 0.2, 0.9)) == 0.0  # a square under a pixel holds nothing
+
+
+def test_a_distant_hand_is_confirmed_and_framed_closely(checked_detector):
+    scene = distant_hand_scene(1040, 480)
+    found = checked_detector.locate(scene)
+    assert found is not None and found.confirmed
+    centre_x, centre_y = found.left + found.side / 2, found.top + found.side / 2
+    assert 1040 <= centre_x <= 1240 and 480 <= centre_y <= 680
+    left, _top, right, _bottom = frame(scene.size, HandBox(found.left, found.top, found.side, 0.0, found.presence))
+    assert right - left < 720  # zoomed to the hand even with a faint palm, because the hand is confirmed
+
+
+def test_a_confirmed_best_palm_ends_the_search(checked_detector, monkeypatch):
+    looks = []
+    original = PalmDetector.palms_once
+    monkeypatch.setattr(
+        PalmDetector,
+        "palms_once",
+        lambda self, image, limit=1, alone=True: looks.append(image.size) or original(self, image, limit, alone),
+    )
+    found = checked_detector.locate(distant_hand_scene(150, 10, size=(640, 360), hand=340))
+    assert found is not None and found.confirmed
+    assert looks == [(640, 360)]
+
+
+def test_a_hand_beats_a_more_certain_palm_that_is_not_one(checked_detector, monkeypatch):
+    palms = [HandBox(0, 0, 100, 0.95), HandBox(300, 100, 120, 0.4), HandBox(500, 50, 90, 0.3)]
+    monkeypatch.setattr(
+        PalmDetector, "palms_once", lambda self, image, limit=1, alone=True: palms if image.size == (640, 360) else []
+    )
+    monkeypatch.setattr(checked_detector.checker, "presence", lambda image, hand, alone=True: 0.9 if hand.left == 500 else 0.1)
+    found = checked_detector.locate(Image.new("RGB", (640, 360)))
+    assert (found.left, found.score, found.presence) == (500, 0.3, 0.9) and found.confirmed
+
+
+def test_without_a_hand_the_most_certain_palm_is_kept(checked_detector, monkeypatch):
+    monkeypatch.setattr(checked_detector.checker, "presence", lambda image, hand, alone=True: 0.1)
+    for palms, expected in (
+        ([HandBox(0, 0, 100, 0.85), HandBox(300, 0, 100, 0.9)], 0.85),  # a certain first palm stays, as without the check
+        ([HandBox(0, 0, 100, 0.5), HandBox(300, 0, 100, 0.7)], 0.7),
+    ):
+        monkeypatch.setattr(
+            PalmDetector,
+            "palms_once",
+            lambda self, image, limit=1, alone=True, palms=palms: palms if image.size == (640, 360) else [],
+        )
+        found = checked_detector.locate(Image.new("RGB", (640, 360)))
+        assert found.score == expected and found.presence == 0.1 and not found.confirmed
+    monkeypatch.setattr(PalmDetector, "palms_once", lambda self, image, limit=1, alone=True: [])
+    assert checked_detector.locate(Image.new("RGB", (640, 360))) is None
+
+
+def test_a_confirmed_hand_is_never_answered_no_hand():
+    faint = HandBox(0, 0, 50, NO_HAND_SCORE / 2)
+    unsure = NO_HAND_CONFIDENCE / 2
+    assert says_no_hand(faint, unsure) and says_no_hand(None, unsure)
+    assert says_no_hand(HandBox(0, 0, 50, faint.score, HAND_PRESENT - 0.01), unsure)
+    assert not says_no_hand(HandBox(0, 0, 50, faint.score, HAND_PRESENT), unsure)
+
+
+def test_the_hand_reports_its_presence():
+    assert HandBox(10, 20, 100, 0.61234, 0.98765).as_dict(200, 200)["presence"] == 0.9877
+    assert HandBox(10, 20, 100, 0.6).as_dict(200, 200)["presence"] is None

@@ -56,6 +56,7 @@ def test_example_hands_are_found_and_a_plain_colour_is_not(client, monkeypatch):
     ]
     assert len(found) == 10
     assert sum(answer["hand"] is not None for answer in found) >= 9  # the palm detector finds real hands
+    assert sum((answer["hand"] or {}).get("presence", 0) >= 0.5 for answer in found) >= 9  # and the checker confirms them
     plain = client.post(
         "/api/predict", data=encode(Image.new("RGB", (320, 240), (200, 30, 30)), "PNG"), content_type="image/png"
     ).get_json()

@@ -2,15 +2,21 @@
 
 The detector (``models/hands/palm_detection_full.tflite``, Apache-2.0, from the PyPI wheel
 ``mediapipe==0.10.21``) takes the picture letterboxed to 192x192, RGB scaled to [0, 1], and
-scores 2016 anchors. The best-scoring palm box, averaged with the anchors that overlap it, is
-widened to a square that frames the whole hand: :data:`HAND_SCALE` times the palm, moved
-towards the fingers (wrist keypoint 0 to middle-finger base keypoint 2). In a wide or tall picture
-a doubtful first look is followed by one per square of the short side along the long side (a
-distant hand is bigger in those), and the most certain palm wins.
+scores 2016 anchors. Each palm box, averaged with the anchors that overlap it, is widened to a
+square that frames the whole hand: :data:`HAND_SCALE` times the palm, moved towards the fingers
+(wrist keypoint 0 to middle-finger base keypoint 2).
 
-:func:`frame` then picks the square the classifier reads: the hand's square when the palm is
-certain, else the largest square of the picture centred on the hand (a doubtful palm box may be a
-part of the hand), else the centre square (chosen on validation by bench/framing.py; README).
+Palms alone lock onto eyes, handles and folds in busy photographs, so MediaPipe's hand-landmark
+model (``hand_landmark_lite.tflite``, same wheel) checks them: its hand-presence score on the
+square says whether a hand is really there. The best palm of the whole picture is checked first;
+if it is not a hand, the other palms, and in a wide or tall picture those found square by square
+along the long side (a distant hand is bigger in those), are checked in order of palm score and
+the most present hand wins. When none is a hand, the most certain palm is kept, as before the check.
+
+:func:`frame` then picks the square the classifier reads: the hand's square when the hand is
+confirmed or its palm certain, else the largest square of the picture centred on the hand (a
+doubtful palm box may be a part of the hand), else the centre square (chosen on validation by
+bench/framing.py and bench/hand_check.py; README).
 """
 
 from __future__ import annotations
@@ -26,7 +32,9 @@ from training.interpreters import InterpreterPair
 from training.paths import PROJECT_ROOT
 
 DETECTOR_PATH = PROJECT_ROOT / "models" / "hands" / "palm_detection_full.tflite"
+CHECKER_PATH = PROJECT_ROOT / "models" / "hands" / "hand_landmark_lite.tflite"
 DETECTOR_SIZE = 192
+CHECKER_SIZE = 224
 HAND_SCALE = 4.0  # side of the hand square, in palm sizes (the hand fills about half of it)
 FINGER_SHIFT = 0.45  # move the square's centre this many palm sizes from the wrist towards the fingers
 OVERLAP = 0.3  # anchors overlapping the best box this much (IoU) are averaged into it
@@ -35,6 +43,9 @@ ZOOM_BELOW = 1.0  # zoom in to the hand square when it is under this share of th
 ZOOM_MIN_SCORE = 0.8  # ... and the palm is this certain (bench/framing.py, on validation: README)
 LOOK_AGAIN_BELOW = 0.8  # a palm less certain than this in a wide or tall picture is looked for square by square
 LOOK_AGAIN_ASPECT = 1.2  # ... when its long side is at least this many times the short side
+PALMS_PER_LOOK = 4  # palms decoded per look (the best first, then the next that do not overlap it)
+HAND_PRESENT = 0.5  # a square whose hand-presence score reaches this holds a hand (bench/hand_check.py)
+MOST_CHECKS = 6  # at most this many more palms are checked when the best one is not a hand
 
 
 @lru_cache(maxsize=1)
@@ -56,6 +67,20 @@ class HandBox:
     top: float
     side: float
     score: float
+    presence: float | None = None  # the hand-landmark model's hand-presence score on the square; None if unchecked
+
+    @property
+    def confirmed(self) -> bool:
+        """Return whether the hand-landmark model says the square holds a hand."""
+        return self.presence is not None and self.presence >= HAND_PRESENT
+
+    def checked(self, presence: float) -> HandBox:
+        """Return this square with its hand-presence score."""
+        return HandBox(self.left, self.top, self.side, self.score, presence)
+
+    def moved(self, left: float, top: float) -> HandBox:
+        """Return this square moved by (``left``, ``top``) pixels: from a part of a picture to the whole."""
+        return HandBox(self.left + left, self.top + top, self.side, self.score, self.presence)
 
     def clamped(self, width: int, height: int) -> tuple[int, int, int, int]:
         """Return the square as an integer (left, top, right, bottom) box moved and shrunk into the picture."""
@@ -70,9 +95,14 @@ class HandBox:
         centre_x, centre_y = self.left + self.side / 2, self.top + self.side / 2
         return HandBox(centre_x - side / 2, centre_y - side / 2, side, self.score).clamped(width, height)
 
-    def as_dict(self, width: int, height: int) -> dict[str, float]:
-        """Return the clamped square as fractions of the picture's width and height, and the score."""
-        return {**box_fractions(self.clamped(width, height), (width, height)), "score": round(self.score, 4)}
+    def as_dict(self, width: int, height: int) -> dict[str, float | None]:
+        """Return the clamped square as fractions of the picture's width and height, the palm score and the presence."""
+        presence = None if self.presence is None else round(self.presence, 4)
+        return {
+            **box_fractions(self.clamped(width, height), (width, height)),
+            "score": round(self.score, 4),
+            "presence": presence,
+        }
 
 
 def box_fractions(box: tuple[int, int, int, int], size: tuple[int, int]) -> dict[str, float]:
@@ -110,24 +140,38 @@ def _iou(box: np.ndarray, boxes: np.ndarray) -> np.ndarray:
     return inter / np.maximum(area + areas - inter, 1e-9)
 
 
-def decode_best(regressors: np.ndarray, logits: np.ndarray, size: int = DETECTOR_SIZE) -> tuple[float, np.ndarray] | None:
-    """Return (score, palm) for the best palm in detector units [0, 1] or ``None``.
+def decode_palms(
+    regressors: np.ndarray, logits: np.ndarray, limit: int = 1, size: int = DETECTOR_SIZE
+) -> list[tuple[float, np.ndarray]]:
+    """Return up to ``limit`` (score, palm) pairs, best first, in detector units [0, 1].
 
-    ``palm`` holds centre x, y, width, height and keypoints 0 and 2 (x, y each): 8 numbers.
+    Each palm is the best remaining anchor averaged with the anchors overlapping it (which are then
+    used up). ``palm`` holds centre x, y, width, height and keypoints 0 and 2 (x, y each): 8 numbers.
     """
     scores = 1 / (1 + np.exp(-np.clip(logits.reshape(-1), -80, 80)))
-    best = int(np.argmax(scores))
-    if scores[best] < MIN_SCORE:
-        return None
+    left = scores >= MIN_SCORE
+    if not left.any():
+        return []
     centres = anchors()
     raw = regressors.reshape(-1, 18) / size
     cx, cy = raw[:, 0] + centres[:, 0], raw[:, 1] + centres[:, 1]
     boxes = np.stack([cx - raw[:, 2] / 2, cy - raw[:, 3] / 2, cx + raw[:, 2] / 2, cy + raw[:, 3] / 2], axis=1)
-    near = (_iou(boxes[best], boxes) >= OVERLAP) & (scores >= MIN_SCORE)
-    weights = scores[near] / scores[near].sum()
     keypoints = raw[:, 4:8] + np.tile(centres, 2)
-    palm = np.concatenate([cx[near, None], cy[near, None], raw[near, 2:4], keypoints[near]], axis=1)
-    return float(scores[best]), (palm * weights[:, None]).sum(axis=0)
+    palms = []
+    while left.any() and len(palms) < limit:
+        best = int(np.argmax(np.where(left, scores, -1.0)))
+        near = (_iou(boxes[best], boxes) >= OVERLAP) & left
+        weights = scores[near] / scores[near].sum()
+        palm = np.concatenate([cx[near, None], cy[near, None], raw[near, 2:4], keypoints[near]], axis=1)
+        palms.append((float(scores[best]), (palm * weights[:, None]).sum(axis=0)))
+        left &= ~near
+    return palms
+
+
+def decode_best(regressors: np.ndarray, logits: np.ndarray, size: int = DETECTOR_SIZE) -> tuple[float, np.ndarray] | None:
+    """Return (score, palm) for the best palm in detector units [0, 1] or ``None`` (see :func:`decode_palms`)."""
+    palms = decode_palms(regressors, logits, 1, size)
+    return palms[0] if palms else None
 
 
 def hand_square(palm: np.ndarray) -> tuple[float, float, float]:
@@ -145,47 +189,100 @@ def hand_square(palm: np.ndarray) -> tuple[float, float, float]:
 
 
 class PalmDetector:
-    """Locate the most prominent hand in an RGB picture; safe to share between threads."""
+    """Locate the most prominent hand in an RGB picture; safe to share between threads.
 
-    def __init__(self, path: Path = DETECTOR_PATH, threads: int = 1, side_by_side: int = 1) -> None:
+    With ``checker_path`` (the hand-landmark model; ``None`` to go without) palms are checked for a
+    hand before one is chosen (module docstring).
+    """
+
+    def __init__(
+        self, path: Path = DETECTOR_PATH, threads: int = 1, side_by_side: int = 1, checker_path: Path | None = CHECKER_PATH
+    ) -> None:
         self.path = Path(path)
         self._interpreters = InterpreterPair(self.path, threads, side_by_side)
         self.side_by_side = self._interpreters.side_by_side  # one-thread copies that may run at once
         self._input = self._interpreters.input_details[0]["index"]
         outputs = sorted(self._interpreters.output_details, key=lambda d: -int(d["shape"][-1]))
         self._outputs = [outputs[0]["index"], outputs[1]["index"]]  # regressors, logits
+        self.checker = None if checker_path is None else HandChecker(Path(checker_path), threads, side_by_side)
 
     def locate(self, image: Image.Image, alone: bool = True) -> HandBox | None:
         """Return the square around the best hand of RGB ``image`` in its pixels, or ``None`` if none scores."""
-        best = self.locate_once(image, alone)
+        palms = self.palms_once(image, PALMS_PER_LOOK if self.checker else 1, alone)
+        best = palms[0] if palms else None
+        if self.checker is None:
+            if best is not None and best.score >= LOOK_AGAIN_BELOW:
+                return best
+            return self.best_in_squares(image, square_tiles(*image.size), best, alone)
+        if best is not None:
+            best = best.checked(self.checker.presence(image, best, alone))
+            if best.confirmed:
+                return best
+        others = palms[1:]
+        for left, top, side in square_tiles(*image.size):
+            square = image.crop((left, top, left + side, top + side))
+            others += [palm.moved(left, top) for palm in self.palms_once(square, PALMS_PER_LOOK, alone)]
+        others = sorted(others, key=lambda palm: -palm.score)[:MOST_CHECKS]
+        checked = [palm.checked(self.checker.presence(image, palm, alone)) for palm in others]
+        present = max(checked, key=lambda palm: palm.presence or 0.0, default=None)
+        if present is not None and present.confirmed:
+            return present
         if best is not None and best.score >= LOOK_AGAIN_BELOW:
             return best
-        return self.best_in_squares(image, square_tiles(*image.size), best, alone)
+        return max([palm for palm in (best, *checked) if palm is not None], key=lambda palm: palm.score, default=None)
 
     def best_in_squares(
         self, image: Image.Image, squares: list[tuple[int, int, int]], best: HandBox | None = None, alone: bool = True
     ) -> HandBox | None:
-        """Look at each (left, top, side) square of ``image`` alone; return the most certain of ``best`` and their hands."""
+        """Look at each (left, top, side) square of ``image`` alone; return the most certain of ``best`` and their palms."""
         for left, top, side in squares:
             found = self.locate_once(image.crop((left, top, left + side, top + side)), alone)
             if found is not None and (best is None or found.score > best.score):
-                best = HandBox(found.left + left, found.top + top, found.side, found.score)
+                best = found.moved(left, top)
         return best
 
     def locate_once(self, image: Image.Image, alone: bool = True) -> HandBox | None:
-        """Return the best hand of RGB ``image`` seen whole (letterboxed), or ``None``."""
+        """Return the best palm's square of RGB ``image`` seen whole (letterboxed), or ``None``."""
+        palms = self.palms_once(image, 1, alone)
+        return palms[0] if palms else None
+
+    def palms_once(self, image: Image.Image, limit: int = 1, alone: bool = True) -> list[HandBox]:
+        """Return the squares of up to ``limit`` palms of RGB ``image`` seen whole (letterboxed), best first."""
         tensor, scale, offset_x, offset_y = letterbox(image)
         regressors, logits = (output[0] for output in self._interpreters.run({self._input: tensor[None]}, self._outputs, alone))
-        found = decode_best(regressors, logits)
-        if found is None:
-            return None
-        score, palm = found
-        centre_x, centre_y, side = hand_square(palm)
-        to_pixels = DETECTOR_SIZE / scale
-        side_px = side * to_pixels
-        left = (centre_x * DETECTOR_SIZE - offset_x) / scale - side_px / 2
-        top = (centre_y * DETECTOR_SIZE - offset_y) / scale - side_px / 2
-        return HandBox(float(left), float(top), float(side_px), score)
+        squares = []
+        for score, palm in decode_palms(regressors, logits, limit):
+            centre_x, centre_y, side = hand_square(palm)
+            side_px = side * DETECTOR_SIZE / scale
+            left = (centre_x * DETECTOR_SIZE - offset_x) / scale - side_px / 2
+            top = (centre_y * DETECTOR_SIZE - offset_y) / scale - side_px / 2
+            squares.append(HandBox(float(left), float(top), float(side_px), score))
+        return squares
+
+
+class HandChecker:
+    """Say how surely a square of a picture holds a hand, with MediaPipe's hand-landmark model; thread-safe.
+
+    The model takes 224x224 RGB in [0, 1] and returns 21 landmarks, a hand-presence score (already a
+    probability), handedness and world landmarks; only the presence is used.
+    """
+
+    def __init__(self, path: Path = CHECKER_PATH, threads: int = 1, side_by_side: int = 1) -> None:
+        self.path = Path(path)
+        self._interpreters = InterpreterPair(self.path, threads, side_by_side)
+        self._input = self._interpreters.input_details[0]["index"]
+        scalars = [d for d in self._interpreters.output_details if int(np.prod(d["shape"])) == 1]
+        self._presence = min(scalars, key=lambda d: d["name"])["index"]  # Identity_1 (Identity_2 is handedness)
+
+    def presence(self, image: Image.Image, hand: HandBox, alone: bool = True) -> float:
+        """Return the hand-presence score (0 to 1) of ``hand``'s square of RGB ``image`` (black past its edges)."""
+        box = tuple(round(v) for v in (hand.left, hand.top, hand.left + hand.side, hand.top + hand.side))
+        if box[2] - box[0] < 1:
+            return 0.0
+        square = image.crop(box).resize((CHECKER_SIZE, CHECKER_SIZE), Image.Resampling.BILINEAR)
+        tensor = np.asarray(square, np.float32)[None] / 255.0
+        (presence,) = self._interpreters.run({self._input: tensor}, [self._presence], alone)
+        return float(np.clip(presence.reshape(-1)[0], 0.0, 1.0))
 
 
 def square_tiles(width: int, height: int) -> list[tuple[int, int, int]]:
@@ -213,6 +310,6 @@ def frame(
         left, top = (width - short) // 2, (height - short) // 2
         return left, top, left + short, top + short
     side = float(short)
-    if hand.score >= zoom_min_score and hand.side < zoom_below * short:
+    if (hand.confirmed or hand.score >= zoom_min_score) and hand.side < zoom_below * short:
         side = max(hand.side, 8.0)
     return hand.around(side, width, height)

@@ -17,8 +17,9 @@ from training.interpreters import Occupancy
 from training.predictors import Predictor, load_predictor, predict_side_by_side
 from training.preprocessing import center_square, to_model_input
 
-# "No hand" when the palm detector finds no palm, or only a faint one, while the classifier is
-# unsure too; chosen on validation hands and non-hand pictures by bench/no_hand.py (README "No hand").
+# "No hand" when the palm detector finds no palm, or only a faint one that the hand-landmark model
+# does not confirm, while the classifier is unsure too; chosen on validation hands and non-hand
+# pictures by bench/no_hand.py (README "No hand").
 NO_HAND_SCORE = 0.7
 NO_HAND_CONFIDENCE = 0.4
 # Answers under this confidence are flagged "unsure": the lowest value that keeps wrong-but-confident
@@ -27,7 +28,9 @@ UNSURE_BELOW = 0.70
 
 
 def says_no_hand(hand: HandBox | None, confidence: float) -> bool:
-    """Return whether the picture should be answered "no hand" from the palm score and the confidence."""
+    """Return whether the picture should be answered "no hand" from the hand found and the confidence."""
+    if hand is not None and hand.confirmed:
+        return False
     score = 0.0 if hand is None else hand.score
     return score < NO_HAND_SCORE and confidence < NO_HAND_CONFIDENCE
 

@@ -37,11 +37,19 @@ PREDICTION = {
                 {"type": "null"},
                 {
                     **BOX,
-                    "required": [*BOX["required"], "score"],
-                    "properties": {**BOX["properties"], "score": {"type": "number"}},
+                    "required": [*BOX["required"], "score", "presence"],
+                    "properties": {
+                        **BOX["properties"],
+                        "score": {"type": "number", "description": "The palm detector's score (0-1)."},
+                        "presence": {
+                            "type": ["number", "null"],
+                            "description": "The hand-landmark model's hand-presence score on the square (0-1; "
+                            "a hand from 0.5); null when it did not look.",
+                        },
+                    },
                 },
             ],
-            "description": "The square around the hand the palm detector found, with its score; null when none.",
+            "description": "The square around the hand that was found, with its scores; null when none.",
         },
         "region": {**BOX, "description": "The square the classifier read."},
         "filename": {"type": "string"},
