@@ -5,7 +5,8 @@
 Hands: the valid (choice) or test (report) split, plus its domain-shift set. Non-hands: pictures
 shipped in scikit-image, matplotlib and scikit-learn, plain colours, gradients, noise and text,
 split in two halves by a fixed draw (one to choose, one to report). The rule is
-``training.inference.says_no_hand``: no palm found, or a faint palm while the classifier is unsure;
+``training.inference.says_no_hand``: no palm found, or a faint palm that the hand check does not
+confirm, while the classifier is unsure;
 the grid search picks the pair of thresholds that keeps false "no hand" on valid hands at or
 under 1% and finds the most non-hands (or, if none keeps it, the fewest false answers).
 Writes bench/results/no_hand.json and the raw signals to runs/no_hand_signals.npz.
@@ -72,13 +73,18 @@ def synthetic_non_hands(rng: np.random.Generator) -> list[np.ndarray]:
 
 
 def signals(recogniser, pictures) -> np.ndarray:
-    """Return (palm score or 0, confidence) per picture."""
-    return np.array([(r.hand.score if r.hand else 0.0, r.confidence) for r in recognise_all(recogniser, pictures)])
+    """Return (palm score or 0, confidence, 1 if the hand check confirmed a hand else 0) per picture."""
+    return np.array(
+        [
+            (r.hand.score if r.hand else 0.0, r.confidence, float(r.hand is not None and r.hand.confirmed))
+            for r in recognise_all(recogniser, pictures)
+        ]
+    )
 
 
 def no_hand(found: np.ndarray, score: float, confidence: float) -> np.ndarray:
     """Apply the rule of ``says_no_hand`` with these thresholds (a score of 0 means no palm was found)."""
-    return (found[:, 0] < score) & (found[:, 1] < confidence)
+    return (found[:, 2] == 0) & (found[:, 0] < score) & (found[:, 1] < confidence)
 
 
 def main() -> int:
@@ -123,6 +129,11 @@ def main() -> int:
         "no_palm_at_all": {
             "test_hands": float((test["hands"][:, 0] == 0).mean()),
             "report_non_hands": float((test["non_hands"][:, 0] == 0).mean()),
+        },
+        "hand_confirmed": {
+            "test_hands": float(test["hands"][:, 2].mean()),
+            "report_non_hands": float(test["non_hands"][:, 2].mean()),
+            "choose_non_hands": float(measured["valid"]["non_hands"][:, 2].mean()),
         },
         "grid": grid,
     }
