@@ -151,7 +151,12 @@ def profile(model: Path, pictures: dict[str, bytes], runs: int = 60) -> dict:
     recogniser = load_recogniser(model, threads=threads)
     stages: dict[str, dict[str, float]] = {}
     for name, data in pictures.items():
-        times: dict[str, list[float]] = {"decode": [], "locate": [], "crop_resize": [], "classifier": []}  # locate: palms + hand check
+        times: dict[str, list[float]] = {
+            "decode": [],
+            "locate": [],
+            "crop_resize": [],
+            "classifier": [],
+        }  # locate: palms + hand check
         for _ in range(runs):
             t0 = time.perf_counter()
             picture = decode_picture(data)

@@ -71,6 +71,7 @@ def test_model_endpoint_describes_the_model(client):
     assert body["class_names"] == [str(d) for d in range(10)]
     assert body["input_size"] == [224, 224, 3]
     assert "test_accuracy" in body["metrics"]
+    assert body["hand_localisation"] is True and body["hand_check"] == "hand_landmark_lite.tflite"
 
 
 def test_healthz_ok_once_loaded(client):

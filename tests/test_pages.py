@@ -88,7 +88,8 @@ def test_localisation_can_be_turned_off(trained_model):
     )
     assert answer["no_hand"] is False and answer["hand"] is None
     assert answer["region"] == {"x": round(50 / 300, 4), "y": 0.0, "width": round(200 / 300, 4), "height": 1.0}
-    assert app.test_client().get("/api/model").get_json()["hand_localisation"] is False
+    described = app.test_client().get("/api/model").get_json()
+    assert described["hand_localisation"] is False and described["hand_check"] is None
 
 
 def test_result_fragment_is_the_one_result_template(client):

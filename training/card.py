@@ -7,7 +7,7 @@ import time
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from training.hands import DETECTOR_PATH
+from training.hands import CHECKER_PATH, DETECTOR_PATH
 from training.model_files import ModelFiles, sha256_of
 from training.paths import PROJECT_ROOT
 from training.preprocessing import CLASS_NAMES, IMAGE_SIZE, PREPROCESSING_NOTE
@@ -44,6 +44,15 @@ def versions() -> dict[str, str]:
     }
 
 
+def hand_models() -> dict:
+    """Return the palm detector's and the hand checker's files and SHA-256 (what located the hands measured)."""
+
+    def entry(path: Path) -> dict:
+        return {"file": path.relative_to(PROJECT_ROOT).as_posix(), "sha256": sha256_of(path)}
+
+    return {**entry(DETECTOR_PATH), "hand_check": entry(CHECKER_PATH)}
+
+
 def build_card(
     config: TrainingConfig,
     files: ModelFiles,
@@ -60,9 +69,7 @@ def build_card(
     """Return the model card of a finished run."""
     history = dict(history)
     best_epoch = int(history.pop("best_epoch")[0])
-    detector = (
-        {"file": DETECTOR_PATH.relative_to(PROJECT_ROOT).as_posix(), "sha256": sha256_of(DETECTOR_PATH)} if localised else None
-    )
+    detector = hand_models() if localised else None
     return {
         "name": files.name,
         "task": "American Sign Language digit (0-9) from a photo of one hand",

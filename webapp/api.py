@@ -34,6 +34,12 @@ def predict_batch():
     return jsonify({"predictions": [answered.answer for answered in recognise_uploads(uploads)]})
 
 
+def _hand_check(recogniser) -> str | None:
+    """Return the file name of the model that checks palms for a hand, or ``None`` when none is loaded."""
+    checker = None if recogniser.detector is None else recogniser.detector.checker
+    return None if checker is None else checker.path.name
+
+
 @blueprint.get("/model")
 def model_info():
     """Describe the served model: name, input, classes, card metrics and backend."""
@@ -46,6 +52,7 @@ def model_info():
             "file": holder.model_path.name,
             "backend": recogniser.backend,
             "hand_localisation": recogniser.detector is not None,
+            "hand_check": _hand_check(recogniser),
             "input_size": (card.get("input") or {}).get("shape", [224, 224, 3]),
             "class_names": card.get("class_names", [str(d) for d in range(10)]),
             "preprocessing": (card.get("input") or {}).get("preprocessing"),

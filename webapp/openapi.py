@@ -153,6 +153,10 @@ def openapi_document() -> dict[str, Any]:
                         "class_names": {"type": "array", "items": {"type": "string"}, "minItems": 10, "maxItems": 10},
                         "input_size": {"type": "array", "items": {"type": "integer"}},
                         "hand_localisation": {"type": "boolean"},
+                        "hand_check": {
+                            "type": ["string", "null"],
+                            "description": "The model that checks palms for a hand; null without localisation.",
+                        },
                         "metrics": {"type": "object"},
                         "limits": {"type": "object"},
                     },
