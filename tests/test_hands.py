@@ -7,8 +7,9 @@ import pytest
 from PIL import Image
 
 import training.hands as hands
-from training.hands import HAND_PRESENT, HandBox, HandChecker, PalmDetector, decode_palms, frame, square_tiles
+from training.hands import HAND_PRESENT, HandBox, HandChecker, PalmDetector, frame, square_tiles
 from training.inference import NO_HAND_CONFIDENCE, NO_HAND_SCORE, says_no_hand
+from training.palms import decode_palms
 from training.paths import PROJECT_ROOT
 
 EXAMPLE = PROJECT_ROOT / "static" / "examples" / "digit_5.jpg"

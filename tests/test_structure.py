@@ -15,6 +15,7 @@ TF_FREE = (
     "training/paths.py",
     "training/preprocessing.py",
     "training/hands.py",
+    "training/palms.py",
     "training/interpreters.py",
     "training/model_files.py",
     "training/predictors.py",
