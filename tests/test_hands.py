@@ -85,6 +85,9 @@ def test_the_checker_tells_a_hand_from_a_plain_square():
     assert checker.presence(hand, whole) >= HAND_PRESENT
     assert checker.presence(Image.new("RGB", hand.size, (200, 30, 30)), whole) < HAND_PRESENT
     assert checker.presence(hand, HandBox(5, 5, 0.2, 0.9)) == 0.0  # a square under a pixel holds nothing
+    panorama = Image.new("RGB", (40_000, 100))  # a huge square is refused, not cut (it would take gigabytes)
+    assert checker.presence(panorama, HandBox(-20_000, -20_000, 40_000, 0.9)) == 0.0
+    assert checker.presence(hand, HandBox(float("nan"), 0, 50, 0.9)) == 0.0
 
 
 def test_a_distant_hand_is_confirmed_and_framed_closely(checked_detector):

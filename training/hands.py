@@ -41,6 +41,7 @@ LOOK_AGAIN_ASPECT = 1.2  # ... when its long side is at least this many times th
 PALMS_PER_LOOK = 4  # palms decoded per look (the best first, then the next that do not overlap it)
 HAND_PRESENT = 0.5  # a square whose hand-presence score reaches this holds a hand (bench/hand_check.py)
 MOST_CHECKS = 6  # at most this many more palms are checked when the best one is not a hand
+LARGEST_SQUARE = 3.0  # a square over this many times the picture's short side holds no hand (validation: under 2.1)
 
 
 @dataclass(frozen=True)
@@ -169,7 +170,8 @@ class PalmDetector:
             side_px = side * DETECTOR_SIZE / scale
             left = (centre_x * DETECTOR_SIZE - offset_x) / scale - side_px / 2
             top = (centre_y * DETECTOR_SIZE - offset_y) / scale - side_px / 2
-            squares.append(HandBox(float(left), float(top), float(side_px), score))
+            if np.isfinite([left, top, side_px]).all() and side_px > 0:
+                squares.append(HandBox(float(left), float(top), float(side_px), score))
         return squares
 
 
@@ -189,9 +191,9 @@ class HandChecker:
 
     def presence(self, image: Image.Image, hand: HandBox, alone: bool = True) -> float:
         """Return the hand-presence score (0 to 1) of ``hand``'s square of RGB ``image`` (black past its edges)."""
+        if not 1 <= hand.side <= LARGEST_SQUARE * min(image.size) or not np.isfinite([hand.left, hand.top]).all():
+            return 0.0  # under a pixel, or far larger than any hand the picture can hold (and costly to cut)
         box = tuple(round(v) for v in (hand.left, hand.top, hand.left + hand.side, hand.top + hand.side))
-        if box[2] - box[0] < 1:
-            return 0.0
         square = image.crop(box).resize((CHECKER_SIZE, CHECKER_SIZE), Image.Resampling.BILINEAR)
         tensor = np.asarray(square, np.float32)[None] / 255.0
         (presence,) = self._interpreters.run({self._input: tensor}, [self._presence], alone)
