@@ -2,9 +2,10 @@
 
 The detector (``models/hands/palm_detection_full.tflite``, Apache-2.0, from the PyPI wheel
 ``mediapipe==0.10.21``) takes the picture letterboxed to 192x192, RGB scaled to [0, 1], and
-scores 2016 anchors (decoded in :mod:`training.palms`). Each palm box, averaged with the anchors that overlap it, is widened to a
-square that frames the whole hand: :data:`HAND_SCALE` times the palm, moved towards the fingers
-(wrist keypoint 0 to middle-finger base keypoint 2).
+scores 2016 anchors (decoded in :mod:`training.palms`). Each palm box, averaged with the anchors
+that overlap it, is widened to a square that frames the whole hand:
+:data:`training.palms.HAND_SCALE` times the palm, moved towards the fingers (wrist keypoint 0 to
+middle-finger base keypoint 2).
 
 Palms alone lock onto eyes, handles and folds in busy photographs, so MediaPipe's hand-landmark
 model (``hand_landmark_lite.tflite``, same wheel) checks them: its hand-presence score on the
