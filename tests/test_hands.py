@@ -37,6 +37,23 @@ def distant_hand_scene(left: int, top: int, size: tuple[int, int] = (1280, 720),
     return scene
 
 
+def record_looks(monkeypatch) -> list[tuple[int, int]]:
+    """Make every detector look append the size of the picture it looked at to the returned list."""
+    looks = []
+    original = PalmDetector.palms_once
+    monkeypatch.setattr(
+        PalmDetector,
+        "palms_once",
+        lambda self, image, limit=1, alone=True: looks.append(image.size) or original(self, image, limit, alone),
+    )
+    return looks
+
+
+def palms_in_whole_picture(monkeypatch, palms: list[HandBox], size: tuple[int, int] = (640, 360)) -> None:
+    """Make the detector find ``palms`` in a picture of ``size`` seen whole, and nothing in its squares."""
+    monkeypatch.setattr(PalmDetector, "palms_once", lambda self, image, limit=1, alone=True: palms if image.size == size else [])
+
+
 @pytest.mark.parametrize("left, top", [(1040, 480), (60, 40), (560, 300)])
 def test_a_hand_found_square_by_square_is_reported_in_the_pictures_pixels(detector, monkeypatch, left, top):
     monkeypatch.setattr(hands, "LOOK_AGAIN_BELOW", 1.01)  # always look square by square too
@@ -55,13 +72,7 @@ def test_looking_again_never_keeps_a_less_certain_palm(detector, monkeypatch):
 
 
 def test_a_certain_palm_is_not_looked_for_again(detector, monkeypatch):
-    looks = []
-    original = PalmDetector.palms_once
-    monkeypatch.setattr(
-        PalmDetector,
-        "palms_once",
-        lambda self, image, limit=1, alone=True: looks.append(image.size) or original(self, image, limit, alone),
-    )
+    looks = record_looks(monkeypatch)
     monkeypatch.setattr(hands, "LOOK_AGAIN_BELOW", 0.0)
     assert detector.locate(distant_hand_scene(150, 10, size=(640, 360), hand=340)) is not None
     assert looks == [(640, 360)]
@@ -101,13 +112,7 @@ def test_a_distant_hand_is_confirmed_and_framed_closely(checked_detector):
 
 
 def test_a_confirmed_best_palm_ends_the_search(checked_detector, monkeypatch):
-    looks = []
-    original = PalmDetector.palms_once
-    monkeypatch.setattr(
-        PalmDetector,
-        "palms_once",
-        lambda self, image, limit=1, alone=True: looks.append(image.size) or original(self, image, limit, alone),
-    )
+    looks = record_looks(monkeypatch)
     found = checked_detector.locate(distant_hand_scene(150, 10, size=(640, 360), hand=340))
     assert found is not None and found.confirmed
     assert looks == [(640, 360)]
@@ -115,9 +120,7 @@ def test_a_confirmed_best_palm_ends_the_search(checked_detector, monkeypatch):
 
 def test_a_hand_beats_a_more_certain_palm_that_is_not_one(checked_detector, monkeypatch):
     palms = [HandBox(0, 0, 100, 0.95), HandBox(300, 100, 120, 0.4), HandBox(500, 50, 90, 0.3)]
-    monkeypatch.setattr(
-        PalmDetector, "palms_once", lambda self, image, limit=1, alone=True: palms if image.size == (640, 360) else []
-    )
+    palms_in_whole_picture(monkeypatch, palms)
     monkeypatch.setattr(checked_detector.checker, "presence", lambda image, hand, alone=True: 0.9 if hand.left == 500 else 0.1)
     found = checked_detector.locate(Image.new("RGB", (640, 360)))
     assert (found.left, found.score, found.presence) == (500, 0.3, 0.9) and found.confirmed
@@ -129,14 +132,10 @@ def test_without_a_hand_the_most_certain_palm_is_kept(checked_detector, monkeypa
         ([HandBox(0, 0, 100, 0.85), HandBox(300, 0, 100, 0.9)], 0.85),  # a certain first palm stays, as without the check
         ([HandBox(0, 0, 100, 0.5), HandBox(300, 0, 100, 0.7)], 0.7),
     ):
-        monkeypatch.setattr(
-            PalmDetector,
-            "palms_once",
-            lambda self, image, limit=1, alone=True, palms=palms: palms if image.size == (640, 360) else [],
-        )
+        palms_in_whole_picture(monkeypatch, palms)
         found = checked_detector.locate(Image.new("RGB", (640, 360)))
         assert found.score == expected and found.presence == 0.1 and not found.confirmed
-    monkeypatch.setattr(PalmDetector, "palms_once", lambda self, image, limit=1, alone=True: [])
+    palms_in_whole_picture(monkeypatch, [])
     assert checked_detector.locate(Image.new("RGB", (640, 360))) is None
 
 
