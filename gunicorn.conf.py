@@ -5,7 +5,7 @@ import os
 
 bind = os.environ.get("GUNICORN_BIND", f"0.0.0.0:{os.environ.get('PORT', '8000')}")
 # One worker per core: inference is CPU-bound. A request alone in its worker uses ASL_INFERENCE_THREADS
-# LiteRT threads (2); while others run, each uses one (training/interpreters.py).
+# LiteRT threads (2); while others run, each uses one (recognition/interpreters.py).
 workers = int(os.environ.get("GUNICORN_WORKERS", multiprocessing.cpu_count()))
 # Threads per worker: inference runs at most two at a time per worker (one per interpreter), so extra threads cost
 # little; they keep a few slow or trickling clients (each holds a thread until its body arrives

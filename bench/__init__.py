@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from training.paths import PROJECT_ROOT
+from recognition.paths import PROJECT_ROOT
 
 RESULTS = PROJECT_ROOT / "bench" / "results"
 

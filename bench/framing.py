@@ -3,7 +3,7 @@
     python -m bench.framing [--model models/asl_digits.h5] [--split valid]
 
 The palm detector runs once per picture; each setting of ``ZOOM_BELOW`` x ``ZOOM_MIN_SCORE``
-(``training.hands.frame``'s zoom rule) then re-frames and re-classifies with the served backend. "never"
+(``recognition.hands.frame``'s zoom rule) then re-frames and re-classifies with the served backend. "never"
 reads the largest square centred on the hand; "centre" ignores the detector. Prints accuracy on
 the plain split, on the shift set (mean of kinds), and on its small-hand kinds; writes
 bench/results/framing-SPLIT.json.
@@ -18,13 +18,14 @@ import numpy as np
 from PIL import Image
 
 from bench import save_result
+from recognition.backends import LiteRTPredictor
+from recognition.hands import PalmDetector, frame
+from recognition.model_files import ModelFiles
+from recognition.paths import DEFAULT_MODEL
+from recognition.preprocessing import center_square, to_model_input
+from recognition.recogniser import Recogniser
 from training.data import load_images, read_manifest
-from training.hands import PalmDetector, frame
-from training.inference import Recogniser
-from training.model_files import ModelFiles
-from training.paths import DEFAULT_MODEL, SHARED_DATA
-from training.predictors import LiteRTPredictor
-from training.preprocessing import center_square, to_model_input
+from training.paths import SHARED_DATA
 from training.shift import build_shift_set
 
 SETTINGS = [("centre", None, None), ("never", 0.0, 1.1)] + [

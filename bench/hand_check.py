@@ -18,13 +18,14 @@ import time
 from pathlib import Path
 
 from bench import save_result
+from recognition.backends import LiteRTPredictor
+from recognition.hands import CHECKER_PATH, PalmDetector
+from recognition.model_files import ModelFiles
+from recognition.paths import DEFAULT_MODEL
+from recognition.recogniser import Recogniser
 from training.data import load_images, read_manifest
 from training.evaluate import evaluate_split, prepare_all, shift_metrics
-from training.hands import CHECKER_PATH, PalmDetector
-from training.inference import Recogniser
-from training.model_files import ModelFiles
-from training.paths import DEFAULT_MODEL, SHARED_DATA
-from training.predictors import LiteRTPredictor
+from training.paths import SHARED_DATA
 from training.shift import build_shift_set
 
 WORKERS = 2

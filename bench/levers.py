@@ -20,23 +20,25 @@ import numpy as np
 from PIL import Image
 
 from bench import save_result
+from recognition.backends import LiteRTPredictor, predict_side_by_side
+from recognition.hands import HandBox, PalmDetector, frame
+from recognition.model_files import ModelFiles
+from recognition.parallel import in_parallel
+from recognition.paths import DEFAULT_MODEL
+from recognition.preprocessing import to_model_input
+from recognition.settings import Settings
 from training.data import load_images, read_manifest
-from training.hands import LOOK_AGAIN_BELOW, HandBox, PalmDetector, frame
-from training.inference import UNSURE_BELOW
-from training.model_files import ModelFiles
-from training.parallel import in_parallel
-from training.paths import DEFAULT_MODEL, SHARED_DATA
-from training.predictors import LiteRTPredictor, predict_side_by_side
-from training.preprocessing import to_model_input
+from training.paths import SHARED_DATA
 from training.shift import build_shift_set
 
 WORKERS = 2
+SHIPPED = Settings.for_model(DEFAULT_MODEL)
 TILE_SHARE = 0.6  # side of the second look's squares, as a share of the picture's short side
 SMALL_KINDS = ("hand_small", "wide_off_centre", "hand_distant")
 
 
 def loose_frame(size: tuple[int, int], hand: HandBox | None, zoom_from: float, loose_from: float, loose_scale: float):
-    """Return :func:`training.hands.frame` with full zoom from ``zoom_from``, and ``loose_scale`` x the hand from ``loose_from``."""
+    """Return :func:`recognition.hands.frame` with full zoom from ``zoom_from``, and ``loose_scale`` x the hand from ``loose_from``."""
     if hand is not None and loose_from <= hand.score < zoom_from:
         return hand.around(min(min(size), max(loose_scale * hand.side, 8.0)), *size)
     return frame(size, hand, zoom_min_score=zoom_from)
@@ -55,7 +57,7 @@ def tiles(width: int, height: int) -> list[tuple[int, int, int]]:
 
 def second_look(detector: PalmDetector, picture: Image.Image, hand: HandBox | None) -> HandBox | None:
     """Return the best palm of the tiles of a picture whose first palm is doubtful, else ``None``."""
-    if hand is not None and hand.score >= LOOK_AGAIN_BELOW:
+    if hand is not None and hand.score >= SHIPPED.look_again_below:
         return None
     return detector.best_in_squares(picture, tiles(*picture.size), alone=False)
 
@@ -92,7 +94,7 @@ def main() -> int:
         served[kind] = classify(inputs)
         mirrored[kind] = classify(np.ascontiguousarray(inputs[:, :, ::-1]))
         usable = [
-            look is not None and look.score >= LOOK_AGAIN_BELOW and (hand is None or look.score > hand.score)
+            look is not None and look.score >= SHIPPED.look_again_below and (hand is None or look.score > hand.score)
             for hand, look in zip(found[kind], again[kind], strict=True)
         ]
         has_look[kind] = np.array(usable)
@@ -112,7 +114,7 @@ def main() -> int:
             answers = probabilities(kind)
             right = answers.argmax(1) == data.labels
             accuracy[kind] = float(right.mean())
-            confident_wrong[kind] = float((~right & (answers.max(1) >= UNSURE_BELOW)).mean())
+            confident_wrong[kind] = float((~right & (answers.max(1) >= SHIPPED.unsure_below)).mean())
         shift = [kind for kind in pictures if kind != "plain"]
         return {
             "plain": accuracy["plain"],

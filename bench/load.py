@@ -14,7 +14,7 @@ from pathlib import Path
 
 import numpy as np
 
-from training.paths import PROJECT_ROOT
+from recognition.paths import PROJECT_ROOT
 
 HOST = "127.0.0.1"
 

@@ -5,11 +5,12 @@
 Hands: the valid (choice) or test (report) split, plus its domain-shift set. Non-hands: pictures
 shipped in scikit-image, matplotlib and scikit-learn, plain colours, gradients, noise and text,
 split in two halves by a fixed draw (one to choose, one to report). The rule is
-``training.inference.says_no_hand``: no palm found, or a faint palm that the hand check does not
+``recognition.recogniser.says_no_hand``: no palm found, or a faint palm that the hand check does not
 confirm, while the classifier is unsure;
 the grid search picks the pair of thresholds that keeps false "no hand" on valid hands at or
 under 1% and finds the most non-hands (or, if none keeps it, the fewest false answers).
-Writes bench/results/no_hand.json and the raw signals to runs/no_hand_signals.npz.
+Writes bench/results/no_hand.json, the raw signals to runs/no_hand_signals.npz and, with
+``--write``, the chosen thresholds into the model's settings file (``NAME.settings.json``).
 """
 
 from __future__ import annotations
@@ -22,11 +23,13 @@ import numpy as np
 from PIL import Image, ImageDraw
 
 from bench import save_result
+from recognition.model_files import ModelFiles
+from recognition.paths import DEFAULT_MODEL, PROJECT_ROOT
+from recognition.recogniser import load_recogniser
+from recognition.settings import Settings
 from training.data import load_images, read_manifest
 from training.evaluate import recognise_all
-from training.inference import load_recogniser
-from training.model_files import ModelFiles
-from training.paths import DEFAULT_MODEL, PROJECT_ROOT, SHARED_DATA
+from training.paths import SHARED_DATA
 from training.shift import build_shift_set
 
 SCORES = (0.05, 0.1, 0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 0.5, 0.6, 0.7)
@@ -92,6 +95,7 @@ def main() -> int:
     parser.add_argument("--model", type=Path, default=DEFAULT_MODEL)
     parser.add_argument("--backend", default="auto")
     parser.add_argument("--manifest", type=Path)
+    parser.add_argument("--write", action="store_true", help="write the chosen thresholds into the model's settings file")
     args = parser.parse_args()
     manifest = args.manifest or ModelFiles.from_h5(args.model).manifest
     splits = read_manifest(manifest)
@@ -111,6 +115,7 @@ def main() -> int:
             false_rate = float(no_hand(measured["valid"]["hands"], score, confidence).mean())
             caught = float(no_hand(measured["valid"]["non_hands"], score, confidence).mean())
             grid.append({"score": score, "confidence": confidence, "false_no_hand": false_rate, "non_hands_caught": caught})
+    (PROJECT_ROOT / "runs").mkdir(exist_ok=True)
     np.savez(PROJECT_ROOT / "runs" / "no_hand_signals.npz", **{f"{s}_{k}": v for s, d in measured.items() for k, v in d.items()})
     allowed = [row for row in grid if row["false_no_hand"] <= 0.01]
     if allowed:
@@ -139,6 +144,10 @@ def main() -> int:
     }
     save_result("no_hand.json", report)
     print(json.dumps({k: v for k, v in report.items() if k != "grid"}, indent=1))
+    if args.write:
+        settings = Settings.for_model(args.model).with_values(no_hand_score=best["score"], no_hand_confidence=best["confidence"])
+        note = "bench/no_hand.py: most non-hands caught with false 'no hand' <= 1% on the validation split and its shift set"
+        print("wrote", settings.save(args.model, {"no_hand_score": note, "no_hand_confidence": note}))
     return 0
 
 

@@ -21,8 +21,8 @@ from PIL import Image
 from bench import save_result
 from bench.load import Gunicorn
 from bench.serving import hand_photo, phone_jpeg
+from recognition.paths import DEFAULT_MODEL, PROJECT_ROOT
 from tests.test_browser import CHROMIUM, PHONE, write_y4m
-from training.paths import DEFAULT_MODEL, PROJECT_ROOT
 
 PORT = 18771
 DESKTOP = {"viewport": {"width": 1280, "height": 800}}

@@ -8,7 +8,7 @@ from __future__ import annotations
 import json
 import sys
 
-from training.paths import PROJECT_ROOT as ROOT
+from recognition.paths import PROJECT_ROOT as ROOT
 
 
 def settings(recipe: dict) -> str:

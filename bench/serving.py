@@ -29,8 +29,9 @@ from PIL import Image
 
 from bench import RESULTS, save_result
 from bench.load import Gunicorn, rss_mib, run_load
-from training.model_files import ModelFiles
-from training.paths import DEFAULT_MODEL, SHARED_DATA
+from recognition.model_files import ModelFiles
+from recognition.paths import DEFAULT_MODEL
+from training.paths import SHARED_DATA
 
 
 def hand_photo() -> Image.Image:
@@ -111,7 +112,7 @@ def machine_capacity(path: Path, seconds: float = 8.0) -> float:
 
 def reference(model: Path) -> dict:
     """Time the fixed reference (fp32 export of the .h5) and, for the profile, the int8 export and the palm detector."""
-    from training.hands import DETECTOR_PATH
+    from recognition.hands import DETECTOR_PATH
 
     files = ModelFiles.from_h5(model)
     fp32 = {threads: time_invoke(files.export("fp32"), threads) * 1000 for threads in (1, 2)}
@@ -141,11 +142,11 @@ def measure_app(port: int, model: Path, small: bytes, phone: bytes, **env: str) 
 
 def profile(model: Path, pictures: dict[str, bytes], runs: int = 60) -> dict:
     """Return the median milliseconds of each stage of one request, in process (no HTTP)."""
-    from training.hands import frame
-    from training.inference import load_recogniser
-    from training.preprocessing import to_model_input
+    from recognition.decode import decode_picture
+    from recognition.hands import frame
+    from recognition.preprocessing import to_model_input
+    from recognition.recogniser import load_recogniser
     from webapp.config import DEFAULTS
-    from webapp.imaging import decode_picture
 
     threads = int(os.environ.get("ASL_INFERENCE_THREADS", DEFAULTS["INFERENCE_THREADS"]))
     recogniser = load_recogniser(model, threads=threads)

@@ -8,7 +8,8 @@ right answers as unsure. For every threshold of the grid this measures both on t
 and its domain-shift set (choice) and on the test split and its shift set (report), served as
 the web app serves (hand localisation included). The choice is the lowest threshold that keeps
 the confident-wrong rate at or under 1% on the valid split and on the mean of its shift kinds.
-Writes bench/results/unsure.json; the chosen value belongs in ``training.inference.UNSURE_BELOW``.
+Writes bench/results/unsure.json and, with ``--write``, the chosen value into the model's settings file
+(``NAME.settings.json``, read by serving and evaluation).
 """
 
 from __future__ import annotations
@@ -19,11 +20,13 @@ from pathlib import Path
 import numpy as np
 
 from bench import save_result
+from recognition.model_files import ModelFiles
+from recognition.paths import DEFAULT_MODEL
+from recognition.recogniser import load_recogniser
+from recognition.settings import Settings
 from training.data import load_images, read_manifest
 from training.evaluate import recognise_all
-from training.inference import UNSURE_BELOW, load_recogniser
-from training.model_files import ModelFiles
-from training.paths import DEFAULT_MODEL, SHARED_DATA
+from training.paths import SHARED_DATA
 from training.shift import build_shift_set
 
 THRESHOLDS = tuple(round(0.5 + 0.05 * step, 2) for step in range(10))  # 0.5 ... 0.95
@@ -58,6 +61,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--model", type=Path, default=DEFAULT_MODEL)
     parser.add_argument("--backend", default="auto")
+    parser.add_argument("--write", action="store_true", help="write the chosen value into the model's settings file")
     args = parser.parse_args()
     splits = read_manifest(ModelFiles.from_h5(args.model).manifest)
     recogniser = load_recogniser(args.model, args.backend, threads=2)
@@ -81,7 +85,7 @@ def main() -> int:
         "pictures": {split: sum(len(found) for found in measured[split].values()) for split in measured},
         "target_confident_wrong": TARGET,
         "chosen_on_valid": chosen,
-        "in_use": UNSURE_BELOW,
+        "in_use": recogniser.settings.unsure_below,
         "at_chosen": grid[f"{chosen:g}"],
         "grid": grid,
     }
@@ -98,7 +102,11 @@ def main() -> int:
             ),
             sep=" | ",
         )
-    print("chosen on valid:", chosen, "(in use:", UNSURE_BELOW, ")")
+    print("chosen on valid:", chosen, "(in use:", recogniser.settings.unsure_below, ")")
+    if args.write:
+        settings = Settings.for_model(args.model).with_values(unsure_below=chosen)
+        note = f"bench/unsure.py: lowest threshold keeping confident-wrong <= {TARGET:.0%} on the validation split and its shift set"
+        print("wrote", settings.save(args.model, {"unsure_below": note}))
     return 0
 
 

@@ -15,13 +15,13 @@ import argparse
 from pathlib import Path
 
 from bench import save_result
+from recognition.backends import LiteRTPredictor
+from recognition.hands import PalmDetector
+from recognition.model_files import ModelFiles
+from recognition.recogniser import Recogniser
 from training.data import load_images, read_manifest
 from training.evaluate import evaluate_split, prepare_all, shift_metrics
-from training.hands import PalmDetector
-from training.inference import Recogniser
-from training.model_files import ModelFiles
 from training.paths import SHARED_DATA
-from training.predictors import LiteRTPredictor
 from training.shift import build_shift_set
 
 SMALL_KINDS = ("hand_small", "wide_off_centre", "hand_distant")

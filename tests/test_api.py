@@ -8,8 +8,8 @@ import numpy as np
 import pytest
 from PIL import Image
 
+from recognition.paths import PROJECT_ROOT
 from tests.helpers import encode, synthetic_hand
-from training.paths import PROJECT_ROOT
 
 
 def jpeg(seed: int = 0) -> bytes:
@@ -142,21 +142,24 @@ def test_security_headers_on_every_response(client, path):
     assert headers["Referrer-Policy"] == "no-referrer"
 
 
-def test_settings_come_from_the_environment(monkeypatch, trained_model):
+def test_settings_come_from_the_environment(monkeypatch, shipped_model):
     from webapp import create_app
 
     monkeypatch.setenv("ASL_MAX_UPLOAD_MB", "1")
     monkeypatch.setenv("ASL_KIOSK_IDLE_SECONDS", "3")
-    app = create_app({"MODEL_PATH": str(trained_model), "LOAD_MODEL_AT_START": False})
+    app = create_app({"MODEL_PATH": str(shipped_model), "LOAD_MODEL_AT_START": False})
     assert app.config["MAX_CONTENT_LENGTH"] == 1024 * 1024
     assert 'data-idle-seconds="3"' in app.test_client().get("/kiosk").get_data(as_text=True)
 
 
 def test_exif_rotated_photo_is_classified_upright(client):
-    upright = synthetic_hand(2, 120, 1)
+    upright = Image.open(PROJECT_ROOT / "static" / "examples" / "digit_2.jpg").convert("RGB")
     rotated = upright.transpose(Image.Transpose.ROTATE_90)  # stored on its side...
     exif = Image.Exif()
-    exif[0x0112] = 8  # ...with the orientation tag that turns it back upright
-    with_tag = client.post("/api/predict", data=encode(rotated, exif=exif), content_type="image/jpeg").get_json()
-    plain = client.post("/api/predict", data=encode(upright), content_type="image/jpeg").get_json()
-    np.testing.assert_allclose(with_tag["probabilities"], plain["probabilities"], atol=0.02)
+    exif[0x0112] = 6  # ...with the orientation tag that turns it back upright (a quarter turn clockwise)
+    with_tag = client.post("/api/predict", data=encode(rotated, "PNG", exif=exif), content_type="image/png").get_json()
+    plain = client.post("/api/predict", data=encode(upright, "PNG"), content_type="image/png").get_json()
+    unturned = client.post("/api/predict", data=encode(rotated, "PNG"), content_type="image/png").get_json()
+    np.testing.assert_allclose(with_tag["probabilities"], plain["probabilities"], atol=1e-5)
+    assert with_tag["digit"] == 2
+    assert max(abs(a - b) for a, b in zip(unturned["probabilities"], plain["probabilities"], strict=True)) > 0.05

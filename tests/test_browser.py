@@ -12,9 +12,9 @@ import pytest
 from PIL import Image
 from werkzeug.serving import make_server
 
+from recognition.paths import PROJECT_ROOT
 from tests.helpers import synthetic_hand
-from training.paths import PROJECT_ROOT
-from webapp.predictor import EXTENSION
+from webapp.loader import EXTENSION
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 pytestmark = pytest.mark.browser
@@ -41,10 +41,10 @@ def wide_photo_with_hand_on_the_left(path: Path) -> None:
 
 
 @pytest.fixture(scope="module")
-def live_server(trained_model):
+def live_server(shipped_model):
     from webapp import create_app
 
-    app = create_app({"MODEL_PATH": str(trained_model), "KIOSK_IDLE_SECONDS": 3})
+    app = create_app({"MODEL_PATH": str(shipped_model), "KIOSK_IDLE_SECONDS": 3})
     app.extensions[EXTENSION].get()
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)

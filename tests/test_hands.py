@@ -6,11 +6,15 @@ import numpy as np
 import pytest
 from PIL import Image
 
-import training.hands as hands
-from training.hands import HAND_PRESENT, HandBox, HandChecker, PalmDetector, frame, square_tiles
-from training.inference import NO_HAND_CONFIDENCE, NO_HAND_SCORE, says_no_hand
-from training.palms import decode_palms
-from training.paths import PROJECT_ROOT
+from recognition.hands import HandBox, HandChecker, PalmDetector, frame, square_tiles
+from recognition.palms import decode_palms
+from recognition.paths import PROJECT_ROOT
+from recognition.recogniser import says_no_hand
+from recognition.settings import Settings
+from webapp.answers import hand_fractions
+
+SHIPPED = Settings()
+HAND_PRESENT = SHIPPED.hand_present
 
 EXAMPLE = PROJECT_ROOT / "static" / "examples" / "digit_5.jpg"
 
@@ -24,6 +28,11 @@ def test_square_tiles_run_along_the_long_side():
 @pytest.fixture(scope="module")
 def detector() -> PalmDetector:
     return PalmDetector(checker_path=None)  # palms only, as before the hand check
+
+
+def looking_again_below(detector: PalmDetector, monkeypatch, threshold: float) -> None:
+    """Give ``detector`` the shipped settings but for the palm score under which it looks square by square."""
+    monkeypatch.setattr(detector, "settings", SHIPPED.with_values(look_again_below=threshold))
 
 
 @pytest.fixture(scope="module")
@@ -56,7 +65,7 @@ def palms_in_whole_picture(monkeypatch, palms: list[HandBox], size: tuple[int, i
 
 @pytest.mark.parametrize("left, top", [(1040, 480), (60, 40), (560, 300)])
 def test_a_hand_found_square_by_square_is_reported_in_the_pictures_pixels(detector, monkeypatch, left, top):
-    monkeypatch.setattr(hands, "LOOK_AGAIN_BELOW", 1.01)  # always look square by square too
+    looking_again_below(detector, monkeypatch, 1.01)  # always look square by square too
     found = detector.locate(distant_hand_scene(left, top))
     assert found is not None and found.score >= 0.5
     centre_x, centre_y = found.left + found.side / 2, found.top + found.side / 2
@@ -66,14 +75,14 @@ def test_a_hand_found_square_by_square_is_reported_in_the_pictures_pixels(detect
 def test_looking_again_never_keeps_a_less_certain_palm(detector, monkeypatch):
     scene = distant_hand_scene(1040, 480)
     once = detector.locate_once(scene)
-    monkeypatch.setattr(hands, "LOOK_AGAIN_BELOW", 1.01)
+    looking_again_below(detector, monkeypatch, 1.01)
     again = detector.locate(scene)
     assert again is not None and again.score >= (once.score if once else 0.0)
 
 
 def test_a_certain_palm_is_not_looked_for_again(detector, monkeypatch):
     looks = record_looks(monkeypatch)
-    monkeypatch.setattr(hands, "LOOK_AGAIN_BELOW", 0.0)
+    looking_again_below(detector, monkeypatch, 0.0)
     assert detector.locate(distant_hand_scene(150, 10, size=(640, 360), hand=340)) is not None
     assert looks == [(640, 360)]
 
@@ -107,7 +116,8 @@ def test_a_distant_hand_is_confirmed_and_framed_closely(checked_detector):
     assert found is not None and found.confirmed
     centre_x, centre_y = found.left + found.side / 2, found.top + found.side / 2
     assert 1040 <= centre_x <= 1240 and 480 <= centre_y <= 680
-    left, _top, right, _bottom = frame(scene.size, HandBox(found.left, found.top, found.side, 0.0, found.presence))
+    faint = HandBox(found.left, found.top, found.side, 0.0, found.presence, found.confirmed)
+    left, _top, right, _bottom = frame(scene.size, faint)
     assert right - left < 720  # zoomed to the hand even with a faint palm, because the hand is confirmed
 
 
@@ -140,13 +150,14 @@ def test_without_a_hand_the_most_certain_palm_is_kept(checked_detector, monkeypa
 
 
 def test_a_confirmed_hand_is_never_answered_no_hand():
-    faint = HandBox(0, 0, 50, NO_HAND_SCORE / 2)
-    unsure = NO_HAND_CONFIDENCE / 2
-    assert says_no_hand(faint, unsure) and says_no_hand(None, unsure)
-    assert says_no_hand(HandBox(0, 0, 50, faint.score, HAND_PRESENT - 0.01), unsure)
-    assert not says_no_hand(HandBox(0, 0, 50, faint.score, HAND_PRESENT), unsure)
+    faint = HandBox(0, 0, 50, SHIPPED.no_hand_score / 2)
+    unsure = SHIPPED.no_hand_confidence / 2
+    assert says_no_hand(faint, unsure, SHIPPED) and says_no_hand(None, unsure, SHIPPED)
+    assert says_no_hand(faint.checked(HAND_PRESENT - 0.01, HAND_PRESENT), unsure, SHIPPED)
+    assert not says_no_hand(faint.checked(HAND_PRESENT, HAND_PRESENT), unsure, SHIPPED)
+    assert not says_no_hand(faint, SHIPPED.no_hand_confidence, SHIPPED)  # a sure classifier keeps its answer
 
 
 def test_the_hand_reports_its_presence():
-    assert HandBox(10, 20, 100, 0.61234, 0.98765).as_dict(200, 200)["presence"] == 0.9877
-    assert HandBox(10, 20, 100, 0.6).as_dict(200, 200)["presence"] is None
+    assert hand_fractions(HandBox(10, 20, 100, 0.61234, 0.98765), (200, 200))["presence"] == 0.9877
+    assert hand_fractions(HandBox(10, 20, 100, 0.6), (200, 200))["presence"] is None

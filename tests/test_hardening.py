@@ -14,9 +14,9 @@ import numpy as np
 import pytest
 from PIL import Image
 
+from recognition.decode import MAX_JPEG_SCANS, DecodeLimits, ImageRejected, decode_picture
 from tests.helpers import encode, synthetic_hand
 from webapp.body import BodyTimeout, GuardedInput, MalformedBody
-from webapp.imaging import MAX_JPEG_SCANS, DecodeLimits, ImageRejected, decode_picture
 
 HAND = synthetic_hand(4, 120, 2)
 

@@ -8,8 +8,8 @@ import numpy as np
 import pytest
 from PIL import Image
 
+from recognition.decode import DecodeLimits, ImageRejected, decode_picture
 from tests.helpers import encode
-from webapp.imaging import DecodeLimits, ImageRejected, decode_picture
 
 
 def two_colours(orientation: int | None = None) -> bytes:

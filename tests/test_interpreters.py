@@ -5,10 +5,10 @@ from __future__ import annotations
 import numpy as np
 from PIL import Image
 
-from training.hands import DETECTOR_PATH
-from training.inference import Recogniser
-from training.interpreters import InterpreterPair, Occupancy
-from training.parallel import in_parallel
+from recognition.hands import DETECTOR_PATH
+from recognition.interpreters import InterpreterPair, Occupancy
+from recognition.parallel import in_parallel
+from recognition.recogniser import Recogniser
 
 
 def test_occupancy_says_who_started_alone():
@@ -73,8 +73,8 @@ def test_in_parallel_keeps_the_order_of_its_chunks():
 
 
 def test_a_palm_detector_with_copies_finds_the_same_hands_spread_over_threads():
+    from recognition.hands import PalmDetector
     from training.evaluate import prepare_all
-    from training.hands import PalmDetector
 
     rng = np.random.default_rng(2)
     pictures = [rng.integers(0, 255, (90 + 7 * i, 120, 3), dtype=np.uint8) for i in range(12)]

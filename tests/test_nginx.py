@@ -17,9 +17,9 @@ from pathlib import Path
 import pytest
 from werkzeug.serving import make_server
 
+from recognition.paths import PROJECT_ROOT
 from tests.helpers import encode, synthetic_hand
-from training.paths import PROJECT_ROOT
-from webapp.predictor import EXTENSION
+from webapp.loader import EXTENSION
 
 NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
 if not Path(NGINX).exists() and not os.environ.get("CI"):
@@ -33,10 +33,10 @@ def free_port() -> int:
 
 
 @pytest.fixture(scope="module")
-def proxied(trained_model, tmp_path_factory):
+def proxied(shipped_model, tmp_path_factory):
     from webapp import create_app
 
-    app = create_app({"MODEL_PATH": str(trained_model), "LOAD_MODEL_AT_START": False})
+    app = create_app({"MODEL_PATH": str(shipped_model), "LOAD_MODEL_AT_START": False})
     app.extensions[EXTENSION].get()
     server = make_server("127.0.0.1", 0, app, threaded=True)
     threading.Thread(target=server.serve_forever, daemon=True).start()

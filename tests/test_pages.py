@@ -8,8 +8,8 @@ import jsonschema
 import pytest
 from PIL import Image
 
+from recognition.paths import PROJECT_ROOT
 from tests.helpers import encode, synthetic_hand
-from training.paths import PROJECT_ROOT
 
 EXAMPLES = PROJECT_ROOT / "static" / "examples"
 
@@ -46,10 +46,7 @@ def test_real_answers_match_the_openapi_document(client):
         jsonschema.validate(response.get_json(), schema(client, "Error"))
 
 
-def test_example_hands_are_found_and_a_plain_colour_is_not(client, monkeypatch):
-    import training.inference
-
-    monkeypatch.setattr(training.inference, "NO_HAND_CONFIDENCE", 1.01)  # the tiny test model's confidence must not decide
+def test_example_hands_are_found_and_a_plain_colour_is_not(client):
     found = [
         client.post("/api/predict", data=path.read_bytes(), content_type="image/jpeg").get_json()
         for path in sorted(EXAMPLES.glob("*.jpg"))
@@ -75,11 +72,11 @@ def test_wide_photo_is_read_around_the_hand_not_its_centre(client):
     assert region["width"] * 960 == pytest.approx(region["height"] * 540, abs=2)  # a square
 
 
-def test_localisation_can_be_turned_off(trained_model):
+def test_localisation_can_be_turned_off(shipped_model):
     from webapp import create_app
-    from webapp.predictor import EXTENSION
+    from webapp.loader import EXTENSION
 
-    app = create_app({"MODEL_PATH": str(trained_model), "LOAD_MODEL_AT_START": False, "LOCALISE_HAND": False})
+    app = create_app({"MODEL_PATH": str(shipped_model), "LOAD_MODEL_AT_START": False, "LOCALISE_HAND": False})
     app.extensions[EXTENSION].get()
     answer = (
         app.test_client()

@@ -7,19 +7,19 @@ from pathlib import Path
 
 import pytest
 
-from training.paths import PROJECT_ROOT
+from recognition.paths import PROJECT_ROOT
 
 PACKAGES = ("training", "webapp", "bench")
 # Modules the web app (and LiteRT evaluation) load: TensorFlow and Keras may only be imported lazily, inside a function.
 TF_FREE = (
     "training/paths.py",
-    "training/preprocessing.py",
-    "training/hands.py",
-    "training/palms.py",
-    "training/interpreters.py",
-    "training/model_files.py",
-    "training/predictors.py",
-    "training/inference.py",
+    "recognition/preprocessing.py",
+    "recognition/hands.py",
+    "recognition/palms.py",
+    "recognition/interpreters.py",
+    "recognition/model_files.py",
+    "recognition/backends.py",
+    "recognition/recogniser.py",
     "training/recipe.py",
     *(f"webapp/{path.name}" for path in (PROJECT_ROOT / "webapp").glob("*.py")),
 )

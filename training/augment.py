@@ -139,21 +139,22 @@ class RandomResolution(_SeededLayer):
         return _apply_to_chosen(images, chosen, coarsen)
 
 
-def keras_augmenter(level: str, seed: int) -> keras.Sequential | None:
-    """Return the Keras layers that augment a batch of uint8-valued images, or ``None``."""
-    if level == "none":
+def keras_augmenter(config: AugmentConfig, seed: int) -> keras.Sequential | None:
+    """Return the Keras layers that augment a batch of uint8-valued images as ``config`` says, or ``None``."""
+    if config.level == "none":
         return None
-    layers: list[keras.layers.Layer] = [RandomPlacement(degrees=20, zoom=0.15, shift=0.08, seed=seed)]
-    if level == "strong":
+    layers: list[keras.layers.Layer] = [RandomPlacement(degrees=config.rotation_degrees, zoom=config.zoom, shift=config.shift, seed=seed)]
+    if config.level == "strong":
+        smallest, largest = config.low_resolution_sides
         layers += [
-            keras.layers.RandomBrightness(0.35, value_range=(0, 255), seed=seed + 4),
-            keras.layers.RandomContrast(0.45, value_range=(0, 255), seed=seed + 5),
-            keras.layers.RandomSaturation((0.35, 0.7), value_range=(0, 255), seed=seed + 6),
-            keras.layers.RandomHue(0.04, value_range=(0, 255), seed=seed + 7),
-            RandomBlur(0.3, kernel_size=5, sigma=(0.1, 1.6), seed=seed + 8),
-            RandomResolution(0.25, smallest=32, largest=112, seed=seed + 9),
+            keras.layers.RandomBrightness(config.brightness, value_range=(0, 255), seed=seed + 4),
+            keras.layers.RandomContrast(config.contrast, value_range=(0, 255), seed=seed + 5),
+            keras.layers.RandomSaturation(tuple(config.saturation), value_range=(0, 255), seed=seed + 6),
+            keras.layers.RandomHue(config.hue, value_range=(0, 255), seed=seed + 7),
+            RandomBlur(config.blur_probability, kernel_size=5, sigma=tuple(config.blur_sigma), seed=seed + 8),
+            RandomResolution(config.low_resolution_probability, smallest=smallest, largest=largest, seed=seed + 9),
         ]
-    return keras.Sequential(layers, name=f"augment_{level}")
+    return keras.Sequential(layers, name=f"augment_{config.level}")
 
 
 class BackgroundReplacer:
@@ -164,6 +165,7 @@ class BackgroundReplacer:
         self.probability = config.background_probability
         self.min_scale = config.min_hand_scale
         self.photo_share = config.photo_share
+        self.config = config
         self.rng = np.random.default_rng(seed)
 
     def __call__(self, image: np.ndarray, index: np.ndarray) -> np.ndarray:
@@ -175,15 +177,17 @@ class BackgroundReplacer:
             image,
             mask,
             background,
-            scale=float(np.exp(self.rng.uniform(np.log(self.min_scale), np.log(1.5)))),
-            angle=float(self.rng.uniform(-25, 25)),
-            shift=tuple(float(v) for v in self.rng.uniform(-0.15, 0.15, 2)),
+            scale=float(np.exp(self.rng.uniform(np.log(self.min_scale), np.log(self.config.max_hand_scale)))),
+            angle=float(self.rng.uniform(-self.config.background_angle, self.config.background_angle)),
+            shift=tuple(float(v) for v in self.rng.uniform(-self.config.background_shift, self.config.background_shift, 2)),
             feather=float(self.rng.uniform(0.5, 1.5)),
         )
 
 
-def jpeg_and_colour_cast(image: tf.Tensor) -> tf.Tensor:
-    """Randomly re-compress one uint8 image as JPEG and tint it warmer or cooler."""
-    image = tf.image.random_jpeg_quality(image, 25, 100)
-    gains = tf.stack([1.0 + tf.random.uniform([], -0.15, 0.15), tf.constant(1.0), 1.0 + tf.random.uniform([], -0.15, 0.15)])
+def jpeg_and_colour_cast(image: tf.Tensor, config: AugmentConfig) -> tf.Tensor:
+    """Randomly re-compress one uint8 image as JPEG and tint it warmer or cooler, as ``config`` says."""
+    lowest, highest = config.jpeg_quality
+    image = tf.image.random_jpeg_quality(image, lowest, highest)
+    cast = config.colour_cast
+    gains = tf.stack([1.0 + tf.random.uniform([], -cast, cast), tf.constant(1.0), 1.0 + tf.random.uniform([], -cast, cast)])
     return tf.cast(tf.clip_by_value(tf.cast(image, tf.float32) * gains, 0, 255), tf.uint8)

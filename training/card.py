@@ -7,13 +7,14 @@ import time
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from training.hands import CHECKER_PATH, DETECTOR_PATH
-from training.model_files import ModelFiles, sha256_of
-from training.paths import PROJECT_ROOT
-from training.preprocessing import CLASS_NAMES, IMAGE_SIZE, PREPROCESSING_NOTE
+from recognition.hands import CHECKER_PATH, DETECTOR_PATH
+from recognition.model_files import ModelFiles, sha256_of
+from recognition.paths import PROJECT_ROOT
+from recognition.preprocessing import CLASS_NAMES, IMAGE_SIZE, PREPROCESSING_NOTE
+from recognition.settings import Settings
 
 if TYPE_CHECKING:
-    from training.pipeline import TrainingConfig
+    from training.config import TrainingConfig
 
 
 def data_name(folder: Path) -> str:
@@ -88,6 +89,7 @@ def build_card(
         },
         "weights_source": weights_name(config.weights),
         "recipe": config.recipe.as_dict(),
+        "settings": {"file": files.settings.name, "values": Settings().as_dict()},
         "epochs": config.recipe.epochs,
         "best_epoch": best_epoch,
         "history": history,

@@ -11,8 +11,9 @@ import logging
 import sys
 from pathlib import Path
 
+from recognition.paths import DEFAULT_MODEL
 from training.console import configure_logging
-from training.paths import DEFAULT_MODEL, default_data_dir, default_weights
+from training.paths import default_data_dir, default_weights
 from training.recipe import AUGMENT_LEVELS, RECIPES, SCHEDULES, TEST_FRACTION, VALID_FRACTION, recipe_defaults_text
 
 log = logging.getLogger("training")
@@ -117,8 +118,9 @@ def main(argv: list[str] | None = None) -> int:
         flag = next((f for f, _, _ in RECIPE_FLAGS if field_of(f) in str(error)), "")
         return fail(f"{flag} {error}".strip())
 
+    from training.config import TrainingConfig
     from training.data import DataError
-    from training.pipeline import TrainingConfig, run
+    from training.pipeline import run
 
     config = TrainingConfig(
         data=args.data,

@@ -12,7 +12,7 @@ import numpy as np
 from PIL import Image, UnidentifiedImageError
 from sklearn.model_selection import StratifiedGroupKFold
 
-from training.preprocessing import CLASS_NAMES, IMAGE_SIZE, to_model_input, to_rgb
+from recognition.preprocessing import CLASS_NAMES, IMAGE_SIZE, to_model_input, to_rgb
 
 log = logging.getLogger(__name__)
 

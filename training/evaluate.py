@@ -1,7 +1,7 @@
 """Measure a model as it is served: accuracy, per-digit scores, confident errors, "no hand" answers, domain shift.
 
 Command line: ``python -m training.evaluate --model M [--manifest F --split test] [--shift] [--backend B]``.
-Every figure goes through :class:`training.inference.Recogniser`, the object the web app serves
+Every figure goes through :class:`recognition.recogniser.Recogniser`, the object the web app serves
 with: hand localisation, framing and the chosen backend (the int8 export by default).
 """
 
@@ -17,10 +17,10 @@ import numpy as np
 from PIL import Image
 from sklearn.metrics import confusion_matrix, precision_recall_fscore_support
 
-from training.inference import UNSURE_BELOW, Prepared, Recogniser, Recognition
-from training.parallel import in_parallel
+from recognition.parallel import in_parallel
+from recognition.preprocessing import CLASS_NAMES
+from recognition.recogniser import Prepared, Recogniser, Recognition
 from training.paths import default_data_dir
-from training.preprocessing import CLASS_NAMES
 
 log = logging.getLogger(__name__)
 
@@ -71,7 +71,7 @@ def classification_metrics(labels: np.ndarray, probabilities: np.ndarray) -> dic
     }
 
 
-def answer_metrics(labels: np.ndarray, recognitions: list[Recognition], unsure_below: float = UNSURE_BELOW) -> dict:
+def answer_metrics(labels: np.ndarray, recognitions: list[Recognition], unsure_below: float) -> dict:
     """Return what users see: accuracy, confident-wrong rate, false "no hand" rate and accuracy per digit."""
     predicted = np.array([r.digit for r in recognitions])
     confident = np.array([r.confidence >= unsure_below for r in recognitions])
@@ -91,12 +91,13 @@ def evaluate_split(recogniser: Recogniser, images: np.ndarray | Prepared, labels
     """Return the classification and answer metrics of ``recogniser`` on ``images`` (or their prepared squares)."""
     recognitions = recognise_all(recogniser, images)
     probabilities = np.stack([r.probabilities for r in recognitions])
-    return {**classification_metrics(labels, probabilities), **answer_metrics(labels, recognitions)}
+    return {**classification_metrics(labels, probabilities), **answer_metrics(labels, recognitions, recogniser.settings.unsure_below)}
 
 
 def shift_metrics(recogniser: Recogniser, shift_set: dict[str, list[np.ndarray] | Prepared], labels: np.ndarray) -> dict:
     """Return the answer metrics per kind of domain shift, their means and the worst kind."""
-    per_kind = {kind: answer_metrics(labels, recognise_all(recogniser, pictures)) for kind, pictures in shift_set.items()}
+    unsure_below = recogniser.settings.unsure_below
+    per_kind = {kind: answer_metrics(labels, recognise_all(recogniser, pictures), unsure_below) for kind, pictures in shift_set.items()}
     accuracy = {kind: metrics["accuracy"] for kind, metrics in per_kind.items()}
     worst = min(accuracy, key=accuracy.get)
     return {
@@ -159,7 +160,7 @@ def main(argv: list[str] | None = None) -> int:
     if not len(data.labels):
         print("error: no readable images to evaluate", file=sys.stderr)
         return 2
-    from training.inference import load_recogniser
+    from recognition.recogniser import load_recogniser
 
     try:
         recogniser = load_recogniser(args.model, args.backend, localise=not args.no_localise)

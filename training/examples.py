@@ -17,9 +17,10 @@ from pathlib import Path
 import numpy as np
 from PIL import Image
 
+from recognition.paths import DEFAULT_MODEL, PROJECT_ROOT
+from recognition.preprocessing import CLASS_NAMES, to_model_input, to_rgb
 from training.data import label_of, read_manifest
-from training.paths import DEFAULT_MODEL, PROJECT_ROOT, default_data_dir
-from training.preprocessing import CLASS_NAMES, to_model_input, to_rgb
+from training.paths import default_data_dir
 from training.segmentation import hand_mask
 from training.shift import shift_renderers
 

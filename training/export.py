@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from training.model_files import sha256_of
+from recognition.model_files import sha256_of
 
 if TYPE_CHECKING:
     import keras

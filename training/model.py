@@ -6,7 +6,7 @@ from pathlib import Path
 
 import keras
 
-from training.preprocessing import CLASS_NAMES, IMAGE_SIZE
+from recognition.preprocessing import CLASS_NAMES, IMAGE_SIZE
 
 FEATURES = 1024
 

@@ -1,12 +1,11 @@
-"""Where the project and the data it reads live: the one definition of the project root."""
+"""Where the training data and the starting weights live (the shared folder beside the project)."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-PROJECT_ROOT = Path(__file__).resolve().parents[1]
-MODELS_DIR = PROJECT_ROOT / "models"
-DEFAULT_MODEL = MODELS_DIR / "asl_digits.h5"
+from recognition.paths import PROJECT_ROOT
+
 SHARED_DIR = PROJECT_ROOT.parent / "shared"
 SHARED_DATA = SHARED_DIR / "datasets" / "sign-language-digits" / "Dataset"
 SHARED_WEIGHTS = SHARED_DIR / "weights" / "mobilenet_1_0_224_imagenet_no_top.weights.h5"

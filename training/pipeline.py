@@ -12,13 +12,13 @@ from __future__ import annotations
 import logging
 import os
 import time
-from dataclasses import dataclass, field
-from pathlib import Path
+from dataclasses import dataclass
 
 import numpy as np
 
-from training.model_files import ModelFiles
-from training.recipe import TEST_FRACTION, VALID_FRACTION, Recipe
+from recognition.model_files import ModelFiles
+from recognition.settings import Settings
+from training.config import TrainingConfig
 
 log = logging.getLogger(__name__)
 PARITY_POINTS = 0.5  # an int8 export that loses more accuracy than this anywhere is not served
@@ -29,38 +29,10 @@ AGREEMENT_TOLERANCE = 1e-3  # largest difference in any probability between the 
 EVALUATION_COPIES = max(1, os.cpu_count() or 1)
 
 
-@dataclass(frozen=True)
-class TrainingConfig:
-    """Everything a training run needs; ``weights`` is ``"imagenet"``, a no-top .weights.h5 path or ``None``."""
-
-    data: Path
-    out: Path
-    weights: str | None
-    recipe: Recipe = field(default_factory=Recipe)
-    seed: int = 42
-    manifest: Path | None = None  # reuse these splits instead of making new ones
-    valid_fraction: float = VALID_FRACTION
-    test_fraction: float = TEST_FRACTION
-    shift: bool = True  # measure the domain-shift set
-    export: bool = True  # write the LiteRT exports (fp32 and int8)
-
-
 @dataclass
 class TrainingResult:
     files: ModelFiles
     card: dict
-
-
-class InMemoryKerasPredictor:
-    """Serve a Keras model that is still in memory (the one just trained) through the Predictor interface."""
-
-    backend = "keras"
-
-    def __init__(self, model) -> None:
-        self.model = model
-
-    def predict(self, images: np.ndarray, alone: bool = True) -> np.ndarray:
-        return self.model.predict(images.astype(np.float32), batch_size=64, verbose=0)
 
 
 def export_agreement(reference, candidate, images: np.ndarray) -> dict:
@@ -115,15 +87,16 @@ def run(config: TrainingConfig) -> TrainingResult:
 
     import keras
 
+    from recognition.backends import LiteRTPredictor
+    from recognition.hands import DETECTOR_PATH, PalmDetector
+    from recognition.recogniser import Recogniser
     from training.card import build_card, data_name
     from training.data import write_manifest
     from training.evaluate import evaluate_split, prepare_all, shift_metrics
     from training.export import calibration_images, export_int8, export_tflite, save_h5
-    from training.hands import DETECTOR_PATH, PalmDetector
-    from training.inference import Recogniser
+    from training.keras_backend import InMemoryKerasPredictor
     from training.model import build_model
     from training.plots import plot_confusion_matrix, plot_history
-    from training.predictors import LiteRTPredictor
     from training.train import fit
 
     keras.utils.set_random_seed(config.seed)
@@ -201,4 +174,6 @@ def run(config: TrainingConfig) -> TrainingResult:
         scored_with=scorer.backend,
     )
     files.write_card(card)
+    carried = "carried over from the shipped settings, not re-chosen for this model (bench/unsure.py --write, bench/no_hand.py --write)"
+    Settings().save(files, {name: carried for name in Settings().as_dict()})
     return TrainingResult(files, card)

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import numpy as np
 
-from training.preprocessing import CLASS_NAMES
+from recognition.preprocessing import CLASS_NAMES
 
 
 def plot_confusion_matrix(matrix: list[list[int]], path: Path, title: str) -> None:

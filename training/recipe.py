@@ -26,6 +26,24 @@ class AugmentConfig:
     background_probability: float = 0.65  # share of images put on a new background
     min_hand_scale: float = 0.4  # smallest size of a re-placed hand, relative to the photo
     photo_share: float = 0.7  # share of new backgrounds from training photographs (half of them collages)
+    max_hand_scale: float = 1.5  # largest size of a re-placed hand
+    background_angle: float = 25.0  # a re-placed hand turns up to this many degrees either way
+    background_shift: float = 0.15  # ... and moves up to this share of the photo
+    # One resampling per image (RandomPlacement): every level but none.
+    rotation_degrees: float = 20.0
+    zoom: float = 0.15
+    shift: float = 0.08
+    # Photometric and camera effects: level strong only.
+    brightness: float = 0.35
+    contrast: float = 0.45
+    saturation: tuple[float, float] = (0.35, 0.7)
+    hue: float = 0.04
+    blur_probability: float = 0.3
+    blur_sigma: tuple[float, float] = (0.1, 1.6)
+    low_resolution_probability: float = 0.25  # shrunk to a side in low_resolution_sides, enlarged back
+    low_resolution_sides: tuple[int, int] = (32, 112)
+    jpeg_quality: tuple[int, int] = (25, 100)
+    colour_cast: float = 0.15  # red and blue gains move up to this much either way
 
     def __post_init__(self) -> None:
         if self.level not in AUGMENT_LEVELS:

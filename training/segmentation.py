@@ -7,7 +7,7 @@ import os
 import numpy as np
 from scipy import ndimage
 
-from training.parallel import in_parallel
+from recognition.parallel import in_parallel
 
 CHROMA_THRESHOLD = 0.12
 DARK_FRACTION = 0.45

@@ -9,10 +9,10 @@ import keras
 import numpy as np
 import tensorflow as tf
 
+from recognition.preprocessing import CLASS_NAMES
 from training.augment import BackgroundReplacer, jpeg_and_colour_cast, keras_augmenter
 from training.data import LoadedImages
 from training.model import backbone_of, set_trainable_top
-from training.preprocessing import CLASS_NAMES
 from training.recipe import RECIPES, SCHEDULES, Recipe
 from training.segmentation import hand_masks
 
@@ -38,7 +38,7 @@ def training_dataset(data: LoadedImages, recipe: Recipe, seed: int) -> tf.data.D
         image = tf.numpy_function(fetch, [index], tf.uint8, stateful=True)
         image = tf.ensure_shape(image, images.shape[1:])
         if augment.level == "strong":
-            image = tf.ensure_shape(jpeg_and_colour_cast(image), images.shape[1:])
+            image = tf.ensure_shape(jpeg_and_colour_cast(image, augment), images.shape[1:])
         return image, tf.gather(labels, index)
 
     dataset = (
@@ -47,7 +47,7 @@ def training_dataset(data: LoadedImages, recipe: Recipe, seed: int) -> tf.data.D
         .map(load, num_parallel_calls=1, deterministic=True)
         .batch(recipe.batch_size)
     )
-    augmenter = keras_augmenter(augment.level, seed)
+    augmenter = keras_augmenter(augment, seed)
     if augmenter is not None:
         dataset = dataset.map(
             lambda x, y: (augmenter(tf.cast(x, tf.float32), training=True), y),

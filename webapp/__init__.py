@@ -2,28 +2,23 @@
 
 from __future__ import annotations
 
-import io
 import logging
 from collections.abc import Mapping
 from typing import Any
 
-from flask import Flask, Request
+from flask import Flask
 
-from training.paths import PROJECT_ROOT
+from recognition.decode import configure_process
+from recognition.paths import PROJECT_ROOT
 from webapp.config import DEFAULTS
-
-
-class InMemoryRequest(Request):
-    """Request whose uploaded files stay in memory (the size limit bounds them); nothing hits disk."""
-
-    def _get_file_stream(self, total_content_length, content_type, filename=None, content_length=None):
-        return io.BytesIO()
+from webapp.uploads import UploadRequest
 
 
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     """Build the app: defaults, then ``ASL_*`` environment variables, then ``config``."""
     app = Flask(__name__, template_folder=str(PROJECT_ROOT / "templates"), static_folder=str(PROJECT_ROOT / "static"))
-    app.request_class = InMemoryRequest
+    configure_process()  # HEIF opener, allocator threshold: once per process, here rather than on import
+    app.request_class = UploadRequest
     # Never answer with a redirect built from the Host header: no slash-merging or trailing-slash redirects.
     app.url_map.merge_slashes = False
     app.url_map.strict_slashes = False
@@ -36,9 +31,9 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     if not logging.getLogger().handlers:
         logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
 
-    from webapp import api, body, errors, health, pages, predictor, security
+    from webapp import api, body, errors, health, loader, pages, security
 
-    predictor.init_app(app)
+    loader.init_app(app)
     app.register_blueprint(api.blueprint)
     app.register_blueprint(health.blueprint)
     app.register_blueprint(pages.blueprint)

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from flask import Blueprint, current_app, jsonify, request
 
+from recognition.decode import ImageRejected
+from webapp.answers import recognise_uploads
 from webapp.errors import json_errors
-from webapp.imaging import ImageRejected
+from webapp.loader import get_holder, get_recogniser
 from webapp.openapi import openapi_document
-from webapp.predictor import get_holder, get_recogniser
-from webapp.recognition import recognise_uploads
 from webapp.uploads import uploads_from
 
 blueprint = Blueprint("api", __name__, url_prefix="/api")

@@ -13,8 +13,8 @@ from collections.abc import Callable
 from flask import Blueprint, Flask, current_app, jsonify, render_template, request
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
-from webapp.imaging import ImageRejected
-from webapp.predictor import ModelUnavailable
+from recognition.decode import ImageRejected
+from webapp.loader import ModelUnavailable
 
 log = logging.getLogger(__name__)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, jsonify
 
 from webapp.errors import json_errors
-from webapp.predictor import get_holder
+from webapp.loader import get_holder
 
 blueprint = Blueprint("health", __name__)
 json_errors(blueprint)

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from training.inference import UNSURE_BELOW
-from training.preprocessing import CLASS_NAMES
+from recognition.preprocessing import CLASS_NAMES
+from recognition.settings import Settings
 
 BOX = {
     "type": "object",
@@ -28,7 +28,7 @@ PREDICTION = {
         },
         "unsure": {
             "type": "boolean",
-            "description": f"Confidence under the server's threshold (ASL_UNSURE_BELOW, default {UNSURE_BELOW:.2f}, chosen on validation).",
+            "description": f"Confidence under the server's threshold (the model's settings file, {Settings().unsure_below:.2f} for the shipped model, chosen on validation; ASL_UNSURE_BELOW overrides it).",
         },
         "no_hand": {"type": "boolean", "description": "No hand was found: show the message instead of the digit."},
         "message": {"type": "string", "description": "The answer in words, e.g. 'Digit 7, 94% sure.'"},

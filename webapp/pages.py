@@ -6,10 +6,10 @@ from pathlib import Path
 
 from flask import Blueprint, current_app, render_template, request
 
-from training.preprocessing import CLASS_NAMES
+from recognition.decode import ACCEPTED_MEDIA_TYPES, ACCEPTED_NAMES, ImageRejected
+from recognition.preprocessing import CLASS_NAMES
+from webapp.answers import Answered, preview_data_url, recognise_uploads, unsure_below
 from webapp.errors import describe
-from webapp.imaging import ACCEPTED_MEDIA_TYPES, ACCEPTED_NAMES, ImageRejected
-from webapp.recognition import Answered, preview_data_url, recognise_uploads
 from webapp.uploads import uploads_from
 
 blueprint = Blueprint("pages", __name__)
@@ -41,7 +41,7 @@ def page_settings() -> dict:
         "class_names": CLASS_NAMES,
         "max_upload_mb": config["MAX_UPLOAD_MB"],
         "kiosk_idle_seconds": config["KIOSK_IDLE_SECONDS"],
-        "unsure_below": config["UNSURE_BELOW"],
+        "unsure_below": unsure_below(),
         "accepted_types": ",".join(ACCEPTED_MEDIA_TYPES),
         "accepted_names": ACCEPTED_NAMES,
     }
@@ -52,18 +52,19 @@ def render_index(answered: Answered | None = None, error: str | None = None) -> 
     return render_template(
         "index.html",
         result=answered.answer if answered else None,
-        preview=preview_data_url(answered.picture) if answered else None,
+        preview=preview_data_url(answered.picture) if answered and answered.picture else None,
         error=error,
         examples=example_images(),
         **page_settings(),
     )
 
 
-def recognise_one() -> Answered:
+def recognise_one(keep_picture: bool = True) -> Answered:
+    """Recognise the one photo of the form, keeping its picture when the page shows it back."""
     uploads = uploads_from(request, allow_raw=False)
     if len(uploads) > 1:
         raise ImageRejected("Please choose one photo at a time.")
-    return recognise_uploads(uploads)[0]
+    return recognise_uploads(uploads, keep_pictures=keep_picture)[0]
 
 
 @blueprint.get("/")
@@ -87,11 +88,11 @@ def result_fragment():
     """Recognise a photo sent by the page's script and return the result as the same HTML the form shows."""
     with_picture = request.args.get("picture", "1") != "0"
     try:
-        answered = recognise_one()
+        answered = recognise_one(keep_picture=with_picture)
     except Exception as error:
         message, status = describe(error)
         return render_template("_error.html", message=message), status, NO_STORE
-    preview = preview_data_url(answered.picture) if with_picture else None
+    preview = preview_data_url(answered.picture) if answered.picture is not None else None
     return render_template("_result.html", result=answered.answer, preview=preview, **page_settings()), 200, NO_STORE
 
 

@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+import io
 from dataclasses import dataclass
+from typing import IO
 
 from flask import Request
-from werkzeug import formparser
-from werkzeug.datastructures import Headers
+from werkzeug.datastructures import FileStorage, Headers, MultiDict
 from werkzeug.exceptions import RequestEntityTooLarge
-from werkzeug.sansio.multipart import MultipartDecoder
+from werkzeug.formparser import FormDataParser, MultiPartParser
+from werkzeug.sansio.multipart import Data, Epilogue, Field, File, MultipartDecoder, NeedData
 from werkzeug.utils import secure_filename
 
-from webapp.imaging import ImageRejected
+from recognition.decode import ImageRejected
 
 FIELD = "image"
 MAX_NAME_LENGTH = 80
@@ -32,7 +34,56 @@ class TolerantMultipartDecoder(MultipartDecoder):
             return super()._parse_headers(bytes(data).decode("latin-1").encode("utf-8"))
 
 
-formparser.MultipartDecoder = TolerantMultipartDecoder  # the name formparser.MultiPartParser instantiates
+class UploadMultiPartParser(MultiPartParser):
+    """Werkzeug's multipart parser driving :class:`TolerantMultipartDecoder`; files are kept in memory."""
+
+    def parse(self, stream: IO[bytes], boundary: bytes, content_length: int | None) -> tuple[MultiDict, MultiDict]:
+        decoder = TolerantMultipartDecoder(boundary, self.max_form_memory_size, max_parts=self.max_form_parts)
+        fields: list[tuple[str, str]] = []
+        files: list[tuple[str, FileStorage]] = []
+        part: Field | File | None = None
+        chunks: list[bytes] = []
+        field_size = 0
+        while True:
+            data = stream.read(self.buffer_size)
+            decoder.receive_data(data or None)
+            event = decoder.next_event()
+            while not isinstance(event, (Epilogue, NeedData)):
+                if isinstance(event, (Field, File)):
+                    part, chunks, field_size = event, [], 0
+                elif isinstance(event, Data) and part is not None:
+                    field_size += len(event.data)
+                    if isinstance(part, Field) and self.max_form_memory_size is not None and field_size > self.max_form_memory_size:
+                        raise RequestEntityTooLarge()
+                    chunks.append(event.data)
+                    if not event.more_data:
+                        if isinstance(part, Field):
+                            fields.append((part.name, b"".join(chunks).decode(self.get_part_charset(part.headers), "replace")))
+                        else:
+                            body = io.BytesIO(b"".join(chunks))
+                            files.append((part.name, FileStorage(body, part.filename, part.name, headers=part.headers)))
+                        part, chunks = None, []
+                event = decoder.next_event()
+            if not data:  # read to the end, as Werkzeug does, so that no unread body is left behind
+                return self.cls(fields), self.cls(files)
+
+
+class UploadFormParser(FormDataParser):
+    """The app's form parser: multipart bodies go through :class:`UploadMultiPartParser`."""
+
+    def _parse_multipart(self, stream: IO[bytes], mimetype: str, content_length: int | None, options: dict[str, str]):
+        boundary = options.get("boundary", "").encode("ascii")
+        if not boundary:
+            raise ValueError("Missing boundary")
+        parser = UploadMultiPartParser(max_form_memory_size=self.max_form_memory_size, max_form_parts=self.max_form_parts, cls=self.cls)
+        form, files = parser.parse(stream, boundary, content_length)
+        return stream, form, files
+
+
+class UploadRequest(Request):
+    """The app's request: uploaded files stay in memory (the size limit bounds them), parsed by :class:`UploadFormParser`."""
+
+    form_data_parser_class = UploadFormParser
 
 
 @dataclass

@@ -15,8 +15,9 @@ from pathlib import Path
 
 from flask import Flask, current_app
 
-from training.inference import Recogniser, load_recogniser
-from training.model_files import ModelFiles
+from recognition.model_files import ModelFiles
+from recognition.recogniser import Recogniser, load_recogniser
+from recognition.settings import Settings
 
 log = logging.getLogger(__name__)
 EXTENSION = "asl_recogniser"
@@ -37,6 +38,7 @@ class RecogniserHolder:
     recogniser: Recogniser | None = None
     error: str | None = None
     card: dict = field(default_factory=dict)
+    _settings: Settings | None = None
     load_seconds: float | None = None
     _lock: threading.Lock = field(default_factory=threading.Lock)
     _done: threading.Event = field(default_factory=threading.Event)
@@ -60,12 +62,24 @@ class RecogniserHolder:
         if not self._done.wait(timeout):
             raise ModelUnavailable("the model is still loading; try again in a moment")
         if self.recogniser is None:
-            raise ModelUnavailable(f"the model could not be loaded: {self.error}")
+            raise ModelUnavailable("the model could not be loaded")
         return self.recogniser
 
     def wait(self, timeout: float) -> bool:
         """Wait until loading has finished (or failed); return whether it has."""
         return self._done.wait(timeout)
+
+    @property
+    def settings(self) -> Settings:
+        """Return the thresholds chosen for the model (its settings file; the defaults without one)."""
+        if self.recogniser is not None:
+            return self.recogniser.settings
+        if self._settings is None:
+            try:
+                self._settings = Settings.for_model(self.model_path)
+            except ValueError:
+                self._settings = Settings()
+        return self._settings
 
     @property
     def state(self) -> str:
@@ -82,8 +96,8 @@ class RecogniserHolder:
             self.load_seconds = time.perf_counter() - started
             log.info("model %s loaded with %s in %.2f s", self.model_path, self.recogniser.backend, self.load_seconds)
         except Exception as error:  # any failure must become a 503 with its reason, not a crash
-            self.error = f"{type(error).__name__}: {error}".splitlines()[0][:300]
-            log.error("model %s failed to load: %s", self.model_path, self.error)
+            self.error = "the model could not be loaded; see the server log"
+            log.error("model %s failed to load: %s: %s", self.model_path, type(error).__name__, error)
         finally:
             self._done.set()
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from recognition.preprocessing import to_model_input
 from tests.helpers import SKIN, WALL, synthetic_hand
-from training.preprocessing import to_model_input
 from training.scenes import TRAINING_PHOTOS, photo_collage, place_hand, training_background
 from training.segmentation import hand_mask
 from training.shift import PHOTO_BACKGROUNDS, SHIFT_KINDS, TEXTURE_BACKGROUNDS, build_shift_set

@@ -4,7 +4,7 @@ One request alone is fastest with several threads; several requests at once are 
 thread each, side by side (README "Serving"). :class:`InterpreterPair` holds both for one model,
 each used by one thread at a time, and :class:`Occupancy` counts the recognitions in flight so that the
 caller can say which one to use. Offline work (evaluation) asks for several one-thread copies
-(``side_by_side``) and spreads its pictures over them (:func:`training.parallel.in_parallel`).
+(``side_by_side``) and spreads its pictures over them (:func:`recognition.parallel.in_parallel`).
 """
 
 from __future__ import annotations

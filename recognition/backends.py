@@ -2,12 +2,14 @@
 
 ``load_predictor(model, "auto")`` serves the int8 LiteRT export when the card vouches for it
 (matching hashes, parity gate passed), else the fp32 export, else the ``.h5`` with Keras. A new
-backend is one class and one line in :data:`BACKENDS`. TensorFlow is imported by the Keras
-backend only, when it is chosen.
+backend is one class and one line in :data:`BACKENDS`. The Keras backend lives in the training
+package (:mod:`training.keras_backend`, which needs TensorFlow) and is imported only when it is
+chosen, by name, so that this package runs in an install without TensorFlow.
 """
 
 from __future__ import annotations
 
+import importlib
 import logging
 from collections.abc import Callable
 from pathlib import Path
@@ -15,12 +17,17 @@ from typing import Protocol
 
 import numpy as np
 
-from training.interpreters import InterpreterPair
-from training.model_files import ModelFiles
-from training.parallel import in_parallel
-from training.preprocessing import CLASS_NAMES, IMAGE_SIZE
+from recognition.interpreters import InterpreterPair
+from recognition.model_files import ModelFiles
+from recognition.parallel import in_parallel
+from recognition.preprocessing import CLASS_NAMES
 
 log = logging.getLogger(__name__)
+KERAS_BACKEND = "training.keras_backend"  # imported by name, only when the keras backend is chosen
+
+
+class BackendUnavailable(RuntimeError):
+    """The chosen backend cannot run in this install."""
 
 
 class Predictor(Protocol):
@@ -37,7 +44,7 @@ class LiteRTPredictor:
     """Run a LiteRT export (float or uint8 input), one invoke per image.
 
     ``threads`` serve a request alone in its process; with ``alone=False`` a one-thread copy of the
-    model runs instead, so that concurrent requests share the cores (:mod:`training.interpreters`);
+    model runs instead, so that concurrent requests share the cores (:mod:`recognition.interpreters`);
     offline work loads ``side_by_side`` such copies and calls them from as many threads.
     """
 
@@ -73,27 +80,6 @@ class LiteRTPredictor:
         return np.stack(outputs)
 
 
-class KerasPredictor:
-    """Run the .h5 with Keras through one traced ``tf.function`` (never ``predict()`` per request)."""
-
-    backend = "keras"
-
-    def __init__(self, path: Path) -> None:
-        import keras
-        import tensorflow as tf
-
-        model = keras.models.load_model(path, compile=False)
-        self._call = tf.function(
-            lambda x: model(x, training=False),
-            input_signature=[tf.TensorSpec([None, IMAGE_SIZE, IMAGE_SIZE, 3], tf.float32)],
-            reduce_retracing=True,
-        )
-        self._call(np.zeros((1, IMAGE_SIZE, IMAGE_SIZE, 3), np.float32))  # trace once, now
-
-    def predict(self, images: np.ndarray, alone: bool = True) -> np.ndarray:
-        return np.asarray(self._call(images.astype(np.float32)))
-
-
 def predict_side_by_side(predictor: Predictor, images: np.ndarray, workers: int) -> np.ndarray:
     """Return ``predictor``'s probabilities for ``images`` from ``workers`` threads on its one-thread copies (offline work)."""
     if workers <= 1:
@@ -112,7 +98,11 @@ def _litert(precision: str) -> Callable[[ModelFiles, dict, int], Predictor | Non
 
 
 def _keras(files: ModelFiles, _card: dict, _threads: int) -> Predictor:
-    return KerasPredictor(files.h5)
+    try:
+        backend = importlib.import_module(KERAS_BACKEND)
+    except ImportError as error:
+        raise BackendUnavailable("the keras backend needs the training install (TensorFlow); use a LiteRT backend") from error
+    return backend.KerasPredictor(files.h5)
 
 
 # name -> loader returning a predictor, or None when its files are missing or not vouched for

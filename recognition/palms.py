@@ -2,7 +2,7 @@
 
 The detector takes the picture letterboxed to 192x192, RGB scaled to [0, 1], and scores 2016
 anchors; each anchor regresses a palm box and 7 keypoints (18 numbers, in 192-pixel units, centres
-relative to the anchor). Pure NumPy and Pillow; :mod:`training.hands` runs the model.
+relative to the anchor). Pure NumPy and Pillow; :mod:`recognition.hands` runs the model.
 """
 
 from __future__ import annotations
@@ -13,8 +13,6 @@ import numpy as np
 from PIL import Image
 
 DETECTOR_SIZE = 192
-HAND_SCALE = 4.0  # side of the hand square, in palm sizes (the hand fills about half of it)
-FINGER_SHIFT = 0.45  # move the square's centre this many palm sizes from the wrist towards the fingers
 OVERLAP = 0.3  # anchors overlapping the best box this much (IoU) are averaged into it
 MIN_SCORE = 0.1  # below this no box is returned at all (the caller falls back to the whole picture)
 
@@ -81,15 +79,19 @@ def decode_palms(
     return palms
 
 
-def hand_square(palm: np.ndarray) -> tuple[float, float, float]:
-    """Return the centre x, y and side (detector units) of the square framing the hand of ``palm``."""
+def hand_square(palm: np.ndarray, hand_scale: float = 4.0, finger_shift: float = 0.45) -> tuple[float, float, float]:
+    """Return the centre x, y and side (detector units) of the square framing the hand of ``palm``.
+
+    The side is ``hand_scale`` palm sizes (the hand fills about half of it); the centre moves
+    ``finger_shift`` palm sizes from the wrist towards the fingers.
+    """
     cx, cy, width, height, wrist_x, wrist_y, middle_x, middle_y = palm
     palm_size = max(width, height)
     direction = np.array([middle_x - wrist_x, middle_y - wrist_y])
     norm = float(np.hypot(*direction))
     unit = direction / norm if norm > 1e-6 else np.array([0.0, -1.0])
     return (
-        float(cx + unit[0] * FINGER_SHIFT * palm_size),
-        float(cy + unit[1] * FINGER_SHIFT * palm_size),
-        float(HAND_SCALE * palm_size),
+        float(cx + unit[0] * finger_shift * palm_size),
+        float(cy + unit[1] * finger_shift * palm_size),
+        float(hand_scale * palm_size),
     )

@@ -6,6 +6,7 @@ import numpy as np
 import tensorflow as tf
 
 from training.augment import RandomBlur, RandomPlacement, keras_augmenter
+from training.recipe import AugmentConfig
 
 
 def stripes(count: int = 4, size: int = 32) -> np.ndarray:
@@ -56,7 +57,7 @@ def test_blur_with_factor_zero_changes_nothing():
 
 
 def test_augmenter_runs_inside_tf_data_with_unknown_sizes():
-    augmenter = keras_augmenter("strong", seed=6)
+    augmenter = keras_augmenter(AugmentConfig(), seed=6)
     images = tf.data.Dataset.from_tensor_slices(stripes(6).astype("uint8"))
     # A JPEG round trip loses the static shape, as the training pipeline's does.
     images = images.map(lambda image: tf.image.decode_jpeg(tf.image.encode_jpeg(image), channels=3)).batch(3)

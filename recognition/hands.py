@@ -2,9 +2,9 @@
 
 The detector (``models/hands/palm_detection_full.tflite``, Apache-2.0, from the PyPI wheel
 ``mediapipe==0.10.21``) takes the picture letterboxed to 192x192, RGB scaled to [0, 1], and
-scores 2016 anchors (decoded in :mod:`training.palms`). Each palm box, averaged with the anchors
+scores 2016 anchors (decoded in :mod:`recognition.palms`). Each palm box, averaged with the anchors
 that overlap it, is widened to a square that frames the whole hand:
-:data:`training.palms.HAND_SCALE` times the palm, moved towards the fingers (wrist keypoint 0 to
+``hand_scale`` times the palm (:class:`recognition.settings.Settings`), moved towards the fingers (wrist keypoint 0 to
 middle-finger base keypoint 2).
 
 Palms alone lock onto eyes, handles and folds in busy photographs, so MediaPipe's hand-landmark
@@ -17,31 +17,23 @@ the most present hand wins. When none is a hand, the most certain palm is kept, 
 :func:`frame` then picks the square the classifier reads: the hand's square when the hand is
 confirmed or its palm certain, else the largest square of the picture centred on the hand (a
 doubtful palm box may be a part of the hand), else the centre square (chosen on validation by
-bench/framing.py and bench/hand_check.py; README).
+bench/framing.py and bench/hand_check.py; the values live in :class:`recognition.settings.Settings`).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
 from PIL import Image
 
-from training.interpreters import InterpreterPair
-from training.palms import DETECTOR_SIZE, decode_palms, hand_square, letterbox
-from training.paths import PROJECT_ROOT
+from recognition.interpreters import InterpreterPair
+from recognition.palms import DETECTOR_SIZE, decode_palms, hand_square, letterbox
+from recognition.paths import CHECKER_PATH, DETECTOR_PATH
+from recognition.settings import Settings
 
-DETECTOR_PATH = PROJECT_ROOT / "models" / "hands" / "palm_detection_full.tflite"
-CHECKER_PATH = PROJECT_ROOT / "models" / "hands" / "hand_landmark_lite.tflite"
 CHECKER_SIZE = 224
-ZOOM_BELOW = 1.0  # zoom in to the hand square when it is under this share of the picture's short side
-ZOOM_MIN_SCORE = 0.8  # ... and the palm is this certain (bench/framing.py, on validation: README)
-LOOK_AGAIN_BELOW = 0.8  # a palm less certain than this in a wide or tall picture is looked for square by square
-LOOK_AGAIN_ASPECT = 1.2  # ... when its long side is at least this many times the short side
-PALMS_PER_LOOK = 4  # palms decoded per look (the best first, then the next that do not overlap it)
-HAND_PRESENT = 0.5  # a square whose hand-presence score reaches this holds a hand (bench/hand_check.py)
-MOST_CHECKS = 6  # at most this many more palms are checked when the best one is not a hand
 LARGEST_SQUARE = 3.0  # a square over this many times the picture's short side holds no hand (validation: under 2.1)
 
 
@@ -54,19 +46,15 @@ class HandBox:
     side: float
     score: float
     presence: float | None = None  # the hand-landmark model's hand-presence score on the square; None if unchecked
+    confirmed: bool = False  # whether that score says the square holds a hand
 
-    @property
-    def confirmed(self) -> bool:
-        """Return whether the hand-landmark model says the square holds a hand."""
-        return self.presence is not None and self.presence >= HAND_PRESENT
-
-    def checked(self, presence: float) -> HandBox:
-        """Return this square with its hand-presence score."""
-        return HandBox(self.left, self.top, self.side, self.score, presence)
+    def checked(self, presence: float, present_from: float) -> HandBox:
+        """Return this square with its hand-presence score, confirmed when the score reaches ``present_from``."""
+        return replace(self, presence=presence, confirmed=presence >= present_from)
 
     def moved(self, left: float, top: float) -> HandBox:
         """Return this square moved by (``left``, ``top``) pixels: from a part of a picture to the whole."""
-        return HandBox(self.left + left, self.top + top, self.side, self.score, self.presence)
+        return replace(self, left=self.left + left, top=self.top + top)
 
     def clamped(self, width: int, height: int) -> tuple[int, int, int, int]:
         """Return the square as an integer (left, top, right, bottom) box moved and shrunk into the picture."""
@@ -81,27 +69,6 @@ class HandBox:
         centre_x, centre_y = self.left + self.side / 2, self.top + self.side / 2
         return HandBox(centre_x - side / 2, centre_y - side / 2, side, self.score).clamped(width, height)
 
-    def as_dict(self, width: int, height: int) -> dict[str, float | None]:
-        """Return the clamped square as fractions of the picture's width and height, the palm score and the presence."""
-        presence = None if self.presence is None else round(self.presence, 4)
-        return {
-            **box_fractions(self.clamped(width, height), (width, height)),
-            "score": round(self.score, 4),
-            "presence": presence,
-        }
-
-
-def box_fractions(box: tuple[int, int, int, int], size: tuple[int, int]) -> dict[str, float]:
-    """Return a (left, top, right, bottom) box of a (width, height) picture as fractions x, y, width, height."""
-    left, top, right, bottom = box
-    width, height = size
-    return {
-        "x": round(left / width, 4),
-        "y": round(top / height, 4),
-        "width": round((right - left) / width, 4),
-        "height": round((bottom - top) / height, 4),
-    }
-
 
 class PalmDetector:
     """Locate the most prominent hand in an RGB picture; safe to share between threads.
@@ -111,9 +78,15 @@ class PalmDetector:
     """
 
     def __init__(
-        self, path: Path = DETECTOR_PATH, threads: int = 1, side_by_side: int = 1, checker_path: Path | None = CHECKER_PATH
+        self,
+        path: Path = DETECTOR_PATH,
+        threads: int = 1,
+        side_by_side: int = 1,
+        checker_path: Path | None = CHECKER_PATH,
+        settings: Settings | None = None,
     ) -> None:
         self.path = Path(path)
+        self.settings = settings or Settings()
         self._interpreters = InterpreterPair(self.path, threads, side_by_side)
         self.side_by_side = self._interpreters.side_by_side  # one-thread copies that may run at once
         self._input = self._interpreters.input_details[0]["index"]
@@ -123,26 +96,28 @@ class PalmDetector:
 
     def locate(self, image: Image.Image, alone: bool = True) -> HandBox | None:
         """Return the square around the best hand of RGB ``image`` in its pixels, or ``None`` if none scores."""
-        palms = self.palms_once(image, PALMS_PER_LOOK if self.checker else 1, alone)
+        settings = self.settings
+        tiles = square_tiles(*image.size, settings.look_again_aspect)
+        palms = self.palms_once(image, settings.palms_per_look if self.checker else 1, alone)
         best = palms[0] if palms else None
         if self.checker is None:
-            if best is not None and best.score >= LOOK_AGAIN_BELOW:
+            if best is not None and best.score >= settings.look_again_below:
                 return best
-            return self.best_in_squares(image, square_tiles(*image.size), best, alone)
+            return self.best_in_squares(image, tiles, best, alone)
         if best is not None:
-            best = best.checked(self.checker.presence(image, best, alone))
+            best = best.checked(self.checker.presence(image, best, alone), settings.hand_present)
             if best.confirmed:
                 return best
         others = palms[1:]
-        for left, top, side in square_tiles(*image.size):
+        for left, top, side in tiles:
             square = image.crop((left, top, left + side, top + side))
-            others += [palm.moved(left, top) for palm in self.palms_once(square, PALMS_PER_LOOK, alone)]
-        others = sorted(others, key=lambda palm: -palm.score)[:MOST_CHECKS]
-        checked = [palm.checked(self.checker.presence(image, palm, alone)) for palm in others]
+            others += [palm.moved(left, top) for palm in self.palms_once(square, settings.palms_per_look, alone)]
+        others = sorted(others, key=lambda palm: -palm.score)[: settings.most_checks]
+        checked = [palm.checked(self.checker.presence(image, palm, alone), settings.hand_present) for palm in others]
         present = max(checked, key=lambda palm: palm.presence or 0.0, default=None)
         if present is not None and present.confirmed:
             return present
-        if best is not None and best.score >= LOOK_AGAIN_BELOW:
+        if best is not None and best.score >= settings.look_again_below:
             return best
         return max([palm for palm in (best, *checked) if palm is not None], key=lambda palm: palm.score, default=None)
 
@@ -167,7 +142,7 @@ class PalmDetector:
         regressors, logits = (output[0] for output in self._interpreters.run({self._input: tensor[None]}, self._outputs, alone))
         squares = []
         for score, palm in decode_palms(regressors, logits, limit):
-            centre_x, centre_y, side = hand_square(palm)
+            centre_x, centre_y, side = hand_square(palm, self.settings.hand_scale, self.settings.finger_shift)
             side_px = side * DETECTOR_SIZE / scale
             left = (centre_x * DETECTOR_SIZE - offset_x) / scale - side_px / 2
             top = (centre_y * DETECTOR_SIZE - offset_y) / scale - side_px / 2
@@ -201,24 +176,24 @@ class HandChecker:
         return float(np.clip(presence.reshape(-1)[0], 0.0, 1.0))
 
 
-def square_tiles(width: int, height: int) -> list[tuple[int, int, int]]:
+def square_tiles(width: int, height: int, aspect: float = Settings.look_again_aspect) -> list[tuple[int, int, int]]:
     """Return (left, top, side) of the squares of the short side at the start, middle and end of the long side.
 
-    No squares for a picture closer to square than :data:`LOOK_AGAIN_ASPECT`: it is its own square.
+    No squares for a picture closer to square than ``aspect``: it is its own square.
     """
     short, long = min(width, height), max(width, height)
-    if long < LOOK_AGAIN_ASPECT * short:
+    if long < aspect * short:
         return []
     offsets = sorted({0, (long - short) // 2, long - short})
     return [(offset, 0, short) if width >= height else (0, offset, short) for offset in offsets]
 
 
 def frame(
-    size: tuple[int, int], hand: HandBox | None, zoom_below: float = ZOOM_BELOW, zoom_min_score: float = ZOOM_MIN_SCORE
+    size: tuple[int, int], hand: HandBox | None, zoom_below: float = Settings.zoom_below, zoom_min_score: float = Settings.zoom_min_score
 ) -> tuple[int, int, int, int]:
     """Return the square (left, top, right, bottom) of a ``(width, height)`` picture the classifier should read.
 
-    ``zoom_below`` and ``zoom_min_score`` are the zoom rule; the defaults are the shipped one.
+    ``zoom_below`` and ``zoom_min_score`` are the zoom rule (:class:`recognition.settings.Settings`).
     """
     width, height = size
     short = min(width, height)

@@ -12,27 +12,25 @@ from pathlib import Path
 import numpy as np
 from PIL import Image
 
-from training.hands import DETECTOR_PATH, HandBox, PalmDetector, frame
-from training.interpreters import Occupancy
-from training.predictors import Predictor, load_predictor, predict_side_by_side
-from training.preprocessing import center_square, to_model_input
-
-# "No hand" when the palm detector finds no palm, or only a faint one that the hand-landmark model
-# does not confirm, while the classifier is unsure too; chosen on validation hands and non-hand
-# pictures by bench/no_hand.py (README "No hand").
-NO_HAND_SCORE = 0.7
-NO_HAND_CONFIDENCE = 0.4
-# Answers under this confidence are flagged "unsure": the lowest value that keeps wrong-but-confident
-# answers at or under 1% on the validation split and its shift set (bench/unsure.py, README "Unsure").
-UNSURE_BELOW = 0.70
+from recognition.backends import Predictor, load_predictor, predict_side_by_side
+from recognition.hands import HandBox, PalmDetector, frame
+from recognition.interpreters import Occupancy
+from recognition.model_files import ModelFiles
+from recognition.paths import DETECTOR_PATH
+from recognition.preprocessing import center_square, to_model_input
+from recognition.settings import Settings
 
 
-def says_no_hand(hand: HandBox | None, confidence: float) -> bool:
-    """Return whether the picture should be answered "no hand" from the hand found and the confidence."""
+def says_no_hand(hand: HandBox | None, confidence: float, settings: Settings) -> bool:
+    """Return whether the picture should be answered "no hand" from the hand found and the confidence.
+
+    Never for a confirmed hand; else when no palm was found, or only a faint one, while the
+    classifier is unsure too (the thresholds are chosen on validation by bench/no_hand.py).
+    """
     if hand is not None and hand.confirmed:
         return False
     score = 0.0 if hand is None else hand.score
-    return score < NO_HAND_SCORE and confidence < NO_HAND_CONFIDENCE
+    return score < settings.no_hand_score and confidence < settings.no_hand_confidence
 
 
 @dataclass(frozen=True)
@@ -54,7 +52,7 @@ class Recognition:
     box: tuple[int, int, int, int]  # left, top, right, bottom in the picture's pixels
     size: tuple[int, int]  # the picture's width and height
     hand: HandBox | None
-    localised: bool = True  # whether the palm detector looked (without it, "no hand" is never said)
+    no_hand: bool = False  # answer "no hand" instead of the digit (never said when the palm detector did not look)
 
     @property
     def digit(self) -> int:
@@ -64,17 +62,14 @@ class Recognition:
     def confidence(self) -> float:
         return float(self.probabilities[self.digit] / max(float(self.probabilities.sum()), 1e-12))
 
-    @property
-    def no_hand(self) -> bool:
-        return self.localised and says_no_hand(self.hand, self.confidence)
-
 
 class Recogniser:
     """Classify RGB pictures, localising the hand first when a detector is given."""
 
-    def __init__(self, predictor: Predictor, detector: PalmDetector | None = None) -> None:
+    def __init__(self, predictor: Predictor, detector: PalmDetector | None = None, settings: Settings | None = None) -> None:
         self.predictor = predictor
         self.detector = detector
+        self.settings = settings or (detector.settings if detector is not None else Settings())
         self.occupancy = Occupancy()  # a recognition alone in the process may use every inference thread
 
     @property
@@ -86,7 +81,7 @@ class Recogniser:
         if self.detector is None:
             return None, center_square(picture.size)
         hand = self.detector.locate(picture, alone)
-        return hand, frame(picture.size, hand)
+        return hand, frame(picture.size, hand, self.settings.zoom_below, self.settings.zoom_min_score)
 
     def prepare(self, pictures: list[Image.Image], alone: bool = True) -> Prepared:
         """Locate the hand in each RGB picture and cut the squares the classifier reads."""
@@ -109,10 +104,12 @@ class Recogniser:
             probabilities = predict_side_by_side(self.predictor, prepared.inputs, workers)
         else:
             probabilities = self.predictor.predict(prepared.inputs, alone)
-        return [
-            Recognition(row, box, size, hand, prepared.localised)
-            for row, hand, box, size in zip(probabilities, prepared.hands, prepared.boxes, prepared.sizes, strict=True)
-        ]
+        recognitions = []
+        for row, hand, box, size in zip(probabilities, prepared.hands, prepared.boxes, prepared.sizes, strict=True):
+            confidence = float(row.max() / max(float(row.sum()), 1e-12))
+            no_hand = prepared.localised and says_no_hand(hand, confidence, self.settings)
+            recognitions.append(Recognition(row, box, size, hand, no_hand))
+        return recognitions
 
     def recognise(self, pictures: list[Image.Image]) -> list[Recognition]:
         """Return one :class:`Recognition` per RGB picture (with every inference thread if no other is running)."""
@@ -121,7 +118,9 @@ class Recogniser:
 
 
 def load_recogniser(model_path: str | Path, backend: str = "auto", threads: int = 1, localise: bool = True) -> Recogniser:
-    """Load the classifier (and the palm detector when ``localise``) once, for a process to share."""
-    predictor = load_predictor(model_path, backend, threads)
-    detector = PalmDetector(DETECTOR_PATH, threads) if localise else None
-    return Recogniser(predictor, detector)
+    """Load the classifier, its settings and (when ``localise``) the palm detector once, for a process to share."""
+    files = ModelFiles.from_h5(model_path)
+    settings = Settings.for_model(files)
+    predictor = load_predictor(files, backend, threads)
+    detector = PalmDetector(DETECTOR_PATH, threads, settings=settings) if localise else None
+    return Recogniser(predictor, detector, settings)
