@@ -22,9 +22,9 @@ from PIL import Image
 
 from bench import save_result
 from bench.load import HOST, Client, Gunicorn, rss_mib
+from bench.samples import jpeg_with_bad_exif, png_16bit, progressive_jpeg_with_repeated_scans
 from bench.serving import hand_photo, jpeg, phone_jpeg
 from recognition.paths import DEFAULT_MODEL
-from tests.test_hardening import jpeg_with_bad_exif, png_16bit, progressive_jpeg_with_repeated_scans
 
 PORT = 18761
 

@@ -19,10 +19,10 @@ from pathlib import Path
 from PIL import Image
 
 from bench import save_result
+from bench.browser import CHROMIUM, PHONE, write_y4m
 from bench.load import Gunicorn
 from bench.serving import hand_photo, phone_jpeg
 from recognition.paths import DEFAULT_MODEL, PROJECT_ROOT
-from tests.test_browser import CHROMIUM, PHONE, write_y4m
 
 PORT = 18771
 DESKTOP = {"viewport": {"width": 1280, "height": 800}}

@@ -39,7 +39,7 @@ def hand_photo() -> Image.Image:
     files = sorted((SHARED_DATA / "5").glob("*.JPG")) if SHARED_DATA.is_dir() else []
     if files:
         return Image.open(files[0]).convert("RGB").resize((100, 100))
-    from tests.helpers import synthetic_hand
+    from bench.samples import synthetic_hand
 
     return synthetic_hand(5, 100)
 

@@ -3,34 +3,22 @@
 from __future__ import annotations
 
 import os
-import shutil
 import threading
 from pathlib import Path
 
-import numpy as np
 import pytest
 from PIL import Image
 from werkzeug.serving import make_server
 
+from bench.browser import CHROMIUM, PHONE, write_y4m
 from recognition.paths import PROJECT_ROOT
 from tests.helpers import synthetic_hand
 from webapp.loader import EXTENSION
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 pytestmark = pytest.mark.browser
-if not Path(CHROMIUM).exists() and not os.environ.get("CI"):  # CI installs it and must run these
-    pytestmark = [pytest.mark.browser, pytest.mark.skip(reason="Debian's chromium is not installed (apt-get install chromium)")]
-PHONE = {"viewport": {"width": 390, "height": 844}, "device_scale_factor": 3, "is_mobile": True, "has_touch": True}
+if os.environ.get("ASL_SKIP_BROWSER_TESTS") == "1":  # an explicit choice, reported by -ra; never silent
+    pytestmark = [pytest.mark.browser, pytest.mark.skip(reason="ASL_SKIP_BROWSER_TESTS=1")]
 EXAMPLE = PROJECT_ROOT / "static" / "examples" / "digit_5.jpg"
-
-
-def write_y4m(path: Path, image: Image.Image, frames: int = 30) -> None:
-    """Write ``image`` as a short 4:2:0 YUV4MPEG2 clip, the format Chromium's fake camera reads."""
-    width, height = image.size
-    y, cb, cr = image.convert("YCbCr").split()
-    chroma = [np.asarray(c.resize((width // 2, height // 2), Image.Resampling.BILINEAR)).tobytes() for c in (cb, cr)]
-    frame = b"FRAME\n" + np.asarray(y).tobytes() + chroma[0] + chroma[1]
-    path.write_bytes(f"YUV4MPEG2 W{width} H{height} F10:1 Ip A1:1 C420jpeg\n".encode() + frame * frames)
 
 
 def wide_photo_with_hand_on_the_left(path: Path) -> None:

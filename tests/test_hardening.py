@@ -6,47 +6,18 @@ Everything here must end in a 4xx with a human message (never a 5xx), and the ne
 from __future__ import annotations
 
 import io
-import struct
 import time
-import zlib
 
 import numpy as np
 import pytest
 from PIL import Image
 
+from bench.samples import jpeg_with_bad_exif, png_16bit, progressive_jpeg_with_repeated_scans
 from recognition.decode import MAX_JPEG_SCANS, DecodeLimits, ImageRejected, decode_picture
 from tests.helpers import encode, synthetic_hand
 from webapp.body import BodyTimeout, GuardedInput, MalformedBody
 
 HAND = synthetic_hand(4, 120, 2)
-
-
-def jpeg_with_bad_exif() -> bytes:
-    """Orientation 6 plus an ASCII value in a LONG-typed tag: Pillow's exif_transpose raises struct.error on it."""
-    entries = [(0x0112, 3, 1, struct.pack("<HH", 6, 0)), (0x0124, 2, 4, b"Cam\x00")]  # tag, type, count, value
-    ifd = struct.pack("<H", len(entries)) + b"".join(struct.pack("<HHI", t, k, n) + v for t, k, n, v in entries) + b"\0\0\0\0"
-    exif = b"Exif\0\0" + b"II*\0" + struct.pack("<I", 8) + ifd
-    return encode(HAND, exif=exif)
-
-
-def progressive_jpeg_with_repeated_scans(repeats: int) -> bytes:
-    """A progressive JPEG whose last scan is repeated ``repeats`` times (each repeat costs a full pass)."""
-    data = encode(HAND.resize((64, 64)), progressive=True)
-    last_scan = data.rindex(b"\xff\xda")
-    return data[:last_scan] + data[last_scan:-2] * repeats + b"\xff\xd9"
-
-
-def png_16bit(width: int, height: int) -> bytes:
-    """A 16-bit greyscale PNG of constant rows, tiny on disk however large."""
-
-    def chunk(kind: bytes, body: bytes) -> bytes:
-        return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body) & 0xFFFFFFFF)
-
-    row = b"\x00" + b"\x40\x00" * width
-    compressor = zlib.compressobj(9)
-    rows = b"".join(compressor.compress(row) for _ in range(height)) + compressor.flush()
-    header = struct.pack(">IIBBBBB", width, height, 16, 0, 0, 0, 0)
-    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", rows) + chunk(b"IEND", b"")
 
 
 def avif_with_flipped_byte() -> bytes:
@@ -69,11 +40,7 @@ def test_malformed_files_are_answered_on_every_route(client, name, data, status,
         response = client.post("/api/predict", data=data, content_type="image/jpeg")
     else:
         response = client.post(route, data={"image": (io.BytesIO(data), "photo.jpg")})
-    if status == 400 and route != "/":
-        assert response.status_code in (200, 400), name  # a codec may or may not reach the flipped byte
-    else:
-        assert response.status_code == status, (name, response.get_data(as_text=True)[:300])
-    assert response.status_code < 500
+    assert response.status_code == status, (name, response.get_data(as_text=True)[:300])
     assert client.post("/api/predict", data=encode(HAND), content_type="image/jpeg").status_code == 200
 
 
@@ -83,26 +50,18 @@ def test_malformed_exif_still_turns_the_photo_upright():
 
 
 def test_repeated_scans_are_refused_before_decoding():
-    started = time.process_time()
     with pytest.raises(ImageRejected) as refused:
         decode_picture(progressive_jpeg_with_repeated_scans(MAX_JPEG_SCANS * 50))
     assert refused.value.status == 413 and "scans" in refused.value.message
-    assert time.process_time() - started < 0.5
 
 
-def test_high_bit_depth_megapixels_decode_in_bounded_time_and_memory():
-    """A 0.1 MB, 16-bit, 36-MP PNG: decoded, reduced and converted without whole-frame float copies."""
-    import resource
-
+def test_high_bit_depth_pictures_are_scaled_to_eight_bits_and_reduced():
+    """A 0.1 MB, 16-bit, 36-MP PNG (its time and memory: tests/test_decode_budget.py, bench/hostile.py)."""
     data = png_16bit(7200, 5000)
     assert len(data) < 200_000
-    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    started = time.process_time()
     picture = decode_picture(data)
-    assert time.process_time() - started < 2.0
-    assert picture.mode == "RGB" and min(picture.size) >= 448 and max(picture.size) <= 2 * 7200 // 11 + 2
-    grown_mb = (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before) / 1024
-    assert grown_mb < 250, grown_mb  # the old float64 path took about a gigabyte
+    assert picture.mode == "RGB" and picture.size == (7200 // 11, 5000 // 11)
+    assert picture.getpixel((0, 0)) == (128, 128, 128)  # 0x4000 kept to its top 8 bits: not clipped to 255, not 64
 
 
 def test_decoded_size_limit_refuses_what_would_not_fit():
@@ -113,10 +72,8 @@ def test_decoded_size_limit_refuses_what_would_not_fit():
 
 def test_phone_photos_decode_at_reduced_scale():
     photo = encode(Image.fromarray(np.random.default_rng(0).integers(0, 255, (3024, 4032, 3), np.uint8)), quality=85)
-    started = time.perf_counter()
     picture = decode_picture(photo)
     assert picture.size == (1008, 756)  # JPEG draft mode: 1/4 scale, never below 448
-    assert time.perf_counter() - started < 1.0
 
 
 def test_fuzzed_images_never_escape_as_anything_but_a_rejection():
@@ -125,8 +82,9 @@ def test_fuzzed_images_never_escape_as_anything_but_a_rejection():
     seeds = {fmt: encode(HAND.resize((48, 40)), fmt) for fmt in ("JPEG", "PNG", "GIF", "WEBP", "AVIF", "TIFF")}
     seeds["EXIF"] = jpeg_with_bad_exif()
     seeds["HEIC"] = encode(HAND.resize((48, 40)), "HEIF", quality=80)
-    cases = outcomes = 0
+    outcomes: dict[str, dict[str, int]] = {}
     for name, seed in seeds.items():
+        found = outcomes.setdefault(name, {"decoded": 0, "rejected": 0})
         for _ in range(350):
             data = bytearray(seed)
             for _ in range(int(rng.integers(1, 6))):
@@ -138,13 +96,16 @@ def test_fuzzed_images_never_escape_as_anything_but_a_rejection():
                     del data[where : where + int(rng.integers(1, 16))]
                 else:
                     data[where:where] = rng.integers(0, 256, int(rng.integers(1, 16)), dtype=np.uint8).tobytes()
-            cases += 1
             try:
-                decode_picture(bytes(data), DecodeLimits(max_megapixels=4, max_decoded_mb=32))
-            except ImageRejected as rejected:
-                assert 400 <= rejected.status < 500, name
-            outcomes += 1
-    assert cases == outcomes == 2800
+                picture = decode_picture(bytes(data), DecodeLimits(max_megapixels=4, max_decoded_mb=32))
+            except ImageRejected as rejected:  # anything else escapes and fails the test
+                assert 400 <= rejected.status < 500 and rejected.message, name
+                found["rejected"] += 1
+            else:
+                assert picture.mode == "RGB" and min(picture.size) >= 1, name
+                found["decoded"] += 1
+    assert all(sum(found.values()) == 350 for found in outcomes.values())
+    assert all(found["rejected"] > 0 for found in outcomes.values()), outcomes  # the mutations do break every format
 
 
 def test_fuzzed_uploads_through_the_api_never_get_a_5xx(client):

@@ -1,6 +1,6 @@
 """deploy/nginx.conf, run on loopback in front of the app: pages pass through, nginx buffers slow bodies and refuses big ones.
 
-CI installs Debian's nginx (.ci/run); the test fails rather than skips there if it is missing.
+The test command installs Debian's nginx; without it these tests fail, unless ASL_SKIP_NGINX_TESTS=1 says to skip them.
 """
 
 from __future__ import annotations
@@ -12,7 +12,6 @@ import socket
 import subprocess
 import threading
 import time
-from pathlib import Path
 
 import pytest
 from werkzeug.serving import make_server
@@ -22,8 +21,8 @@ from tests.helpers import encode, synthetic_hand
 from webapp.loader import EXTENSION
 
 NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
-if not Path(NGINX).exists() and not os.environ.get("CI"):
-    pytestmark = pytest.mark.skip(reason="Debian's nginx is not installed (apt-get install nginx)")
+if os.environ.get("ASL_SKIP_NGINX_TESTS") == "1":  # an explicit choice, reported by -ra; never silent
+    pytestmark = pytest.mark.skip(reason="ASL_SKIP_NGINX_TESTS=1")
 
 
 def free_port() -> int:

@@ -1,28 +1,17 @@
-"""The layout stays as designed: no import cycle, small modules, and a TensorFlow-free serving path."""
+"""The layout stays as designed: one home per job, no import cycle, small modules, no import-time side effects."""
 
 from __future__ import annotations
 
 import ast
+import subprocess
+import sys
 from pathlib import Path
-
-import pytest
 
 from recognition.paths import PROJECT_ROOT
 
-PACKAGES = ("training", "webapp", "bench")
-# Modules the web app (and LiteRT evaluation) load: TensorFlow and Keras may only be imported lazily, inside a function.
-TF_FREE = (
-    "training/paths.py",
-    "recognition/preprocessing.py",
-    "recognition/hands.py",
-    "recognition/palms.py",
-    "recognition/interpreters.py",
-    "recognition/model_files.py",
-    "recognition/backends.py",
-    "recognition/recogniser.py",
-    "training/recipe.py",
-    *(f"webapp/{path.name}" for path in (PROJECT_ROOT / "webapp").glob("*.py")),
-)
+PACKAGES = ("recognition", "training", "webapp", "bench")
+MAX_LINES = 250
+HEAVY = {"tensorflow", "keras", "scipy", "sklearn", "skimage", "matplotlib"}  # the training install only
 
 
 def modules() -> dict[str, Path]:
@@ -45,11 +34,9 @@ def _runtime_nodes(tree: ast.AST) -> list[ast.AST]:
     return nodes
 
 
-def imports_of(path: Path, top_level_only: bool = False) -> set[str]:
-    tree = ast.parse(path.read_text())
-    nodes = tree.body if top_level_only else _runtime_nodes(tree)
+def imports_of(path: Path) -> set[str]:
     found: set[str] = set()
-    for node in nodes:
+    for node in _runtime_nodes(ast.parse(path.read_text())):
         if isinstance(node, ast.Import):
             found |= {alias.name for alias in node.names}
         elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
@@ -58,31 +45,61 @@ def imports_of(path: Path, top_level_only: bool = False) -> set[str]:
     return found
 
 
-def test_no_import_cycle_between_project_modules():
+def test_each_package_imports_only_what_its_job_allows():
+    allowed = {
+        "recognition": {"recognition"},  # serves and scores: never training, the web app or benches
+        "webapp": {"recognition", "webapp"},  # HTTP only
+        "training": {"recognition", "training"},
+        "bench": {"recognition", "training", "webapp", "bench"},  # never tests/
+    }
+    wrong = []
+    for name, path in modules().items():
+        package = name.split(".")[0]
+        for imported in imports_of(path):
+            top = imported.split(".")[0]
+            if top in {*PACKAGES, "tests"} and top not in allowed[package]:
+                wrong.append(f"{name} imports {imported}")
+    assert not wrong, wrong
+
+
+def test_no_import_cycle_and_every_module_small():
     known = modules()
     graph = {name: {other for other in imports_of(path) if other in known and other != name} for name, path in known.items()}
     state: dict[str, str] = {}
+    cycles: list[str] = []
 
     def visit(name: str, trail: list[str]) -> None:
         state[name] = "open"
         for other in graph[name]:
             if state.get(other) == "open":
-                pytest.fail("import cycle: " + " -> ".join([*trail[trail.index(other) :], other]))
-            if other not in state:
+                cycles.append(" -> ".join([*trail[trail.index(other) :], other]))
+            elif other not in state:
                 visit(other, [*trail, other])
         state[name] = "done"
 
     for name in graph:
         if name not in state:
             visit(name, [name])
+    assert not cycles, cycles
+    long = {name: n for name, path in known.items() if (n := len(path.read_text().splitlines())) > MAX_LINES}
+    assert not long, f"modules over {MAX_LINES} lines: {long}"
 
 
-@pytest.mark.parametrize("path", sorted(str(p.relative_to(PROJECT_ROOT)) for p in modules().values()))
-def test_modules_stay_small(path):
-    assert len((PROJECT_ROOT / path).read_text().splitlines()) <= 250, path
-
-
-@pytest.mark.parametrize("path", TF_FREE)
-def test_serving_modules_never_import_tensorflow_at_import_time(path):
-    top = {name.split(".")[0] for name in imports_of(PROJECT_ROOT / path, top_level_only=True)}
-    assert not top & {"tensorflow", "keras"}, path
+def test_importing_the_web_app_loads_no_training_library_and_changes_nothing():
+    """A fresh interpreter imports every serving module: no TensorFlow, SciPy, ..., no HEIF opener, Werkzeug untouched."""
+    serving = sorted(name for name in modules() if name.split(".")[0] in ("recognition", "webapp"))
+    script = f"""
+import sys
+from PIL import Image
+import werkzeug.formparser as formparser
+decoder = formparser.MultipartDecoder
+for name in {serving!r}:
+    __import__(name)
+print(sorted({{m.split(".")[0] for m in sys.modules}} & set({sorted(HEAVY)!r})))
+print("HEIF" in Image.OPEN, formparser.MultipartDecoder is decoder)
+"""
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120, cwd=PROJECT_ROOT)
+    assert result.returncode == 0, result.stderr[-2000:]
+    heavy, side_effects = result.stdout.strip().splitlines()
+    assert heavy == "[]", heavy
+    assert side_effects == "False True", "importing a serving module registered an opener or patched Werkzeug"

@@ -13,7 +13,7 @@ from recognition.preprocessing import CLASS_NAMES
 from training.augment import BackgroundReplacer, jpeg_and_colour_cast, keras_augmenter
 from training.data import LoadedImages
 from training.model import backbone_of, set_trainable_top
-from training.recipe import RECIPES, SCHEDULES, Recipe
+from training.recipe import Recipe
 from training.segmentation import hand_masks
 
 log = logging.getLogger(__name__)
@@ -114,13 +114,7 @@ def fit(
     seed: int,
     verbose: int | str = "auto",
 ) -> dict[str, list[float]]:
-    """Train ``model`` in place following ``recipe``; return the merged per-epoch history."""
-    if recipe.name not in RECIPES:
-        raise ValueError(f"unknown recipe {recipe.name!r}; choose from {', '.join(RECIPES)}")
-    if not 0 <= recipe.ema_momentum < 1:
-        raise ValueError(f"ema_momentum must be in [0, 1), not {recipe.ema_momentum}")
-    if recipe.schedule not in SCHEDULES:
-        raise ValueError(f"unknown schedule {recipe.schedule!r}; choose from {', '.join(SCHEDULES)}")
+    """Train ``model`` in place following ``recipe`` (validated when it was made); return the merged per-epoch history."""
     steps_per_epoch = math.ceil(len(train.labels) / recipe.batch_size)
     train_batches = training_dataset(train, recipe, seed)
     valid_batches = evaluation_dataset(valid)

@@ -162,17 +162,18 @@ def test_cosine_schedule_decays_the_fine_tuning_rate_to_one_percent():
     assert learning_rate_for(Recipe.named("seed", learning_rate=3e-4), steps=100) == 3e-4
 
 
-def test_unknown_schedule_is_refused(dataset_dir):
-    from training.data import discover, load_images
-    from training.model import build_model
+def test_unknown_settings_are_refused_before_training(dataset_dir, capsys):
+    from training.cli import main
     from training.recipe import Recipe
-    from training.train import fit
 
-    data = load_images(dataset_dir, [path for path, _ in discover(dataset_dir)][:10])
-    with pytest.raises(ValueError, match="schedule"):
-        fit(build_model(None), data, data, Recipe(schedule="step"), seed=0)
+    for bad in ({"schedule": "step"}, {"name": "three-phase"}, {"ema_momentum": 1.0}, {"epochs": 0}):
+        with pytest.raises(ValueError):
+            Recipe(**bad)
     with pytest.raises(ValueError, match="schedule"):
         Recipe.named("two-phase", schedule="step")
+    with pytest.raises(SystemExit):  # the command line refuses it before loading anything
+        main(["--data", str(dataset_dir), "--schedule", "step", "--weights", "none"])
+    assert "invalid choice" in capsys.readouterr().err
 
 
 def test_ema_keeps_the_averaged_weights(dataset_dir):

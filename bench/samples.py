@@ -1,0 +1,101 @@
+"""Pictures that tests and benches share: synthetic hands, encodings, and files made to cost or break decoders."""
+
+from __future__ import annotations
+
+import io
+import struct
+import zlib
+
+import numpy as np
+from PIL import Image
+
+WALL = (214, 214, 220)
+SKIN = (205, 140, 105)
+
+
+def synthetic_hand(digit: int, size: int = 100, seed: int = 0) -> Image.Image:
+    """Draw a skin-coloured 'hand' whose finger count is the digit, on a light wall."""
+    rng = np.random.default_rng(seed * 10 + digit)
+    image = np.zeros((size, size, 3), np.float32) + np.array(WALL) + rng.normal(0, 3, (size, size, 3))
+    palm_top = int(size * 0.55)
+    image[palm_top:size, int(size * 0.3) : int(size * 0.7)] = SKIN
+    for finger in range(digit % 5 + 1):
+        left = int(size * (0.3 + finger * 0.08))
+        top = int(size * (0.15 + 0.05 * (digit // 5)))
+        image[top:palm_top, left : left + int(size * 0.05)] = SKIN
+    return Image.fromarray(np.clip(image, 0, 255).astype(np.uint8))
+
+
+def encode(image: Image.Image, format: str = "JPEG", **params) -> bytes:
+    """Return ``image`` encoded in ``format`` (``"HEIF"`` too: the web app registers pillow-heif)."""
+    buffer = io.BytesIO()
+    image.save(buffer, format=format, **params)
+    return buffer.getvalue()
+
+
+def sample_hand() -> Image.Image:
+    """A small synthetic hand, the base of the crafted files below."""
+    return synthetic_hand(4, 120, 2)
+
+
+def jpeg_with_bad_exif() -> bytes:
+    """Orientation 6 plus an ASCII value in a LONG-typed tag: Pillow's exif_transpose raises struct.error on it."""
+    entries = [(0x0112, 3, 1, struct.pack("<HH", 6, 0)), (0x0124, 2, 4, b"Cam\x00")]  # tag, type, count, value
+    ifd = struct.pack("<H", len(entries)) + b"".join(struct.pack("<HHI", t, k, n) + v for t, k, n, v in entries) + b"\0\0\0\0"
+    exif = b"Exif\0\0" + b"II*\0" + struct.pack("<I", 8) + ifd
+    return encode(sample_hand(), exif=exif)
+
+
+def progressive_jpeg_with_repeated_scans(repeats: int) -> bytes:
+    """A progressive JPEG whose last scan is repeated ``repeats`` times (each repeat costs a full pass)."""
+    data = encode(sample_hand().resize((64, 64)), progressive=True)
+    last_scan = data.rindex(b"\xff\xda")
+    return data[:last_scan] + data[last_scan:-2] * repeats + b"\xff\xd9"
+
+
+def png_16bit(width: int, height: int) -> bytes:
+    """A 16-bit greyscale PNG of constant rows, tiny on disk however large."""
+
+    def chunk(kind: bytes, body: bytes) -> bytes:
+        return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body) & 0xFFFFFFFF)
+
+    row = b"\x00" + b"\x40\x00" * width
+    compressor = zlib.compressobj(9)
+    rows = b"".join(compressor.compress(row) for _ in range(height)) + compressor.flush()
+    header = struct.pack(">IIBBBBB", width, height, 16, 0, 0, 0, 0)
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", rows) + chunk(b"IEND", b"")
+
+
+def _png_chunk(kind: bytes, body: bytes) -> bytes:
+    return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body) & 0xFFFFFFFF)
+
+
+def constant_png(width: int, height: int, mode: str = "L") -> bytes:
+    """A PNG of ``width`` x ``height`` constant pixels, a few KB on disk however large: ``L``, ``RGB`` or ``P`` (with transparency)."""
+    colour_type, channels = {"L": (0, 1), "RGB": (2, 3), "P": (3, 1)}[mode]
+    row = b"\x00" + b"\x80" * (width * channels)
+    compressor = zlib.compressobj(9)
+    rows_per_call = max(1, (1 << 22) // len(row))
+    parts = [compressor.compress(row * min(rows_per_call, height - done)) for done in range(0, height, rows_per_call)]
+    body = b"".join(parts) + compressor.flush()
+    chunks = [_png_chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, colour_type, 0, 0, 0))]
+    if mode == "P":
+        chunks += [_png_chunk(b"PLTE", bytes(range(256)) * 3), _png_chunk(b"tRNS", b"\x00" * 128 + b"\xff" * 128)]
+    chunks += [_png_chunk(b"IDAT", body), _png_chunk(b"IEND", b"")]
+    return b"\x89PNG\r\n\x1a\n" + b"".join(chunks)
+
+
+def rle8_bmp(width: int, height: int) -> bytes:
+    """A run-length (RLE8) BMP with one pixel then end-of-line on every row: bytes per row, pixels per row."""
+    pixels = b"\x01\x07\x00\x00" * height + b"\x00\x01"  # a run of one pixel of colour 7, end of line; end of bitmap
+    palette = b"".join(bytes((i, i, i, 0)) for i in range(256))
+    offset = 14 + 40 + len(palette)
+    info = struct.pack("<IiiHHIIiiII", 40, width, height, 1, 8, 1, len(pixels), 2835, 2835, 256, 0)
+    return b"BM" + struct.pack("<IHHI", offset + len(pixels), 0, 0, offset) + info + palette + pixels
+
+
+def striped_tiff(width: int, height: int, rows_per_strip: int = 1) -> bytes:
+    """An uncompressed greyscale TIFF cut into strips of ``rows_per_strip`` rows (one decoder call per strip)."""
+    buffer = io.BytesIO()
+    Image.new("L", (width, height), 128).save(buffer, "TIFF", tiffinfo={278: rows_per_strip})  # 278: RowsPerStrip
+    return buffer.getvalue()

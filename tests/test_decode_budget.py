@@ -1,0 +1,151 @@
+"""Pictures that blow up by shape or by decoder: each is answered 200 or 4xx within its CPU and memory budget.
+
+Each case goes through ``/api/predict`` of the app serving the shipped model, in a fresh process
+whose peak memory is read before and after (the suite's own memory would hide any growth).
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from PIL import Image
+
+from bench.samples import constant_png, png_16bit, rle8_bmp, striped_tiff
+from recognition.decode import MAX_LONG_SIDE, WORK_SIZE, reduction_factor
+from recognition.paths import PROJECT_ROOT
+
+CPU_SECONDS_PER_PICTURE = 1.0
+PICTURE_MIB = 150  # a worker's peak may grow this much for any one picture
+BATCH_MIB = 300  # ... and for a batch of sixteen
+
+
+def encoded(mode: str, size: tuple[int, int], format: str, **params) -> bytes:
+    buffer = io.BytesIO()
+    Image.new(mode, size, 128 if mode in ("L", "P") else (120, 90, 60)).save(buffer, format, **params)
+    return buffer.getvalue()
+
+
+def cases() -> dict[str, tuple[bytes, set[int]]]:
+    """Name -> (file, the statuses it may get)."""
+    refused = {400, 413}
+    return {
+        "grey PNG 44692x895": (constant_png(44692, 895), refused),
+        "palette PNG with transparency 44692x895": (constant_png(44692, 895, "P"), refused),
+        "grey PNG 1x39999999": (constant_png(1, 39_999_999), refused),
+        "grey PNG 17000x900": (constant_png(17000, 900), {200}),
+        "palette PNG with transparency 17000x900": (constant_png(17000, 900, "P"), {200}),
+        "RGB PNG 5600x5600": (constant_png(5600, 5600, "RGB"), {200}),
+        "RGB PNG 7000x7000": (constant_png(7000, 7000, "RGB"), refused),
+        "RLE8 BMP 40000x1000": (rle8_bmp(40000, 1000), refused),
+        "RLE8 BMP 3000x3000": (rle8_bmp(3000, 3000), refused),
+        "RLE8 BMP 1400x1400": (rle8_bmp(1400, 1400), {200}),
+        "TIFF 33x120000, a strip per row": (striped_tiff(33, 120_000), refused),
+        "TIFF 3000x3000, a strip per row": (striped_tiff(3000, 3000), {200}),
+        "TIFF 1000x5000, a strip per row": (striped_tiff(1000, 5000), refused),
+        "16-bit grey PNG 7200x5000": (png_16bit(7200, 5000), {200}),
+        "GIF 16000x900": (encoded("P", (16000, 900), "GIF"), {200}),
+        "WebP 16000x900": (encoded("RGB", (16000, 900), "WEBP", quality=50), {200}),
+        "JPEG 16000x900": (encoded("RGB", (16000, 900), "JPEG", quality=50), {200}),
+        "JPEG 30000x1000": (encoded("L", (30000, 1000), "JPEG", quality=50), refused),
+        "AVIF 4000x200": (encoded("RGB", (4000, 200), "AVIF", quality=30), {200}),
+    }
+
+
+SCRIPT = """
+import json, resource, sys
+from webapp import create_app
+from webapp.loader import EXTENSION
+
+def peak_mib():
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+def cpu():
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+folder, names = sys.argv[1], json.loads(sys.argv[2])
+app = create_app({"LOAD_MODEL_AT_START": False, "INFERENCE_THREADS": 1})
+app.extensions[EXTENSION].get()
+client = app.test_client()
+warm = open(folder + "/warm.jpg", "rb").read()
+for _ in range(3):
+    assert client.post("/api/predict", data=warm, content_type="image/jpeg").status_code == 200
+report = {"baseline_mib": peak_mib(), "cases": {}}
+for index, name in enumerate(names):
+    data = open(f"{folder}/{index}.bin", "rb").read()
+    started = cpu()
+    response = client.post("/api/predict", data={"image": (__import__("io").BytesIO(data), "picture")})
+    report["cases"][name] = {"status": response.status_code, "cpu": cpu() - started, "peak_mib": peak_mib(),
+                             "error": (response.get_json() or {}).get("error")}
+report["singles_peak_mib"] = peak_mib()
+batch = [(__import__("io").BytesIO(open(f"{folder}/batch.bin", "rb").read()), f"{i}.png") for i in range(16)]
+started = cpu()
+response = client.post("/api/predict/batch", data={"image": batch})
+report["batch"] = {"status": response.status_code, "cpu": cpu() - started, "peak_mib": peak_mib()}
+print(json.dumps(report))
+"""
+
+
+@pytest.fixture(scope="module")
+def measured(tmp_path_factory) -> dict:
+    folder = tmp_path_factory.mktemp("shapes")
+    table = cases()
+    for index, (data, _statuses) in enumerate(table.values()):
+        (folder / f"{index}.bin").write_bytes(data)
+    (folder / "batch.bin").write_bytes(constant_png(17000, 900, "P"))
+    (folder / "warm.jpg").write_bytes((PROJECT_ROOT / "static" / "examples" / "digit_5.jpg").read_bytes())
+    result = subprocess.run(
+        [sys.executable, "-c", SCRIPT, str(folder), json.dumps(list(table))],
+        capture_output=True,
+        text=True,
+        timeout=600,
+        cwd=PROJECT_ROOT,
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    return {"report": json.loads(result.stdout.strip().splitlines()[-1]), "cases": table}
+
+
+def test_every_shape_gets_its_status_within_its_cpu_budget(measured):
+    report = measured["report"]
+    wrong = {
+        name: found
+        for name, found in report["cases"].items()
+        if found["status"] not in measured["cases"][name][1] or found["cpu"] > CPU_SECONDS_PER_PICTURE
+    }
+    assert not wrong, wrong
+    for name, found in report["cases"].items():
+        if found["status"] != 200:
+            assert found["error"] and "/" not in found["error"].replace("w/", ""), (name, found)  # words, no path
+
+
+def test_no_picture_and_no_batch_blows_up_a_worker(measured):
+    report = measured["report"]
+    assert report["singles_peak_mib"] - report["baseline_mib"] <= PICTURE_MIB, report
+    assert report["batch"]["status"] == 200, report["batch"]
+    assert report["batch"]["peak_mib"] - report["baseline_mib"] <= BATCH_MIB, report
+
+
+@pytest.mark.parametrize(
+    ("size", "reduced"),
+    [((4032, 3024), (672, 504)), ((1000, 1000), (500, 500)), ((890, 600), (890, 600)), ((17000, 900), (1700, 90)), ((900, 17000), (90, 1700))],
+)
+def test_pictures_are_reduced_by_their_short_and_their_long_side(size, reduced):
+    factor = reduction_factor(size)
+    assert (size[0] // factor, size[1] // factor) == reduced
+    assert max(reduced) <= MAX_LONG_SIDE or min(size) // factor >= WORK_SIZE
+
+
+def test_the_sample_files_are_what_they_claim(tmp_path):
+    """The crafted files open with the size and layout the cases name (a broken sample would test nothing)."""
+    bmp = Image.open(io.BytesIO(rle8_bmp(1400, 1400)))
+    assert bmp.size == (1400, 1400) and bmp.tile[0][0] == "bmp_rle"
+    assert Image.open(io.BytesIO(constant_png(1, 39_999_999))).size == (1, 39_999_999)
+    path = Path(tmp_path / "striped.tiff")
+    path.write_bytes(striped_tiff(300, 200))
+    with Image.open(path) as tiff:
+        assert tiff.size == (300, 200) and tiff.tag_v2[278] == 1  # RowsPerStrip
