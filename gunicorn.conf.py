@@ -3,14 +3,17 @@
 import multiprocessing
 import os
 
-bind = os.environ.get("GUNICORN_BIND", f"0.0.0.0:{os.environ.get('PORT', '8000')}")
+# Loopback unless told otherwise: behind nginx (deploy/nginx.conf) nothing else should reach gunicorn.
+# A container or a host serving directly sets GUNICORN_BIND=0.0.0.0:8000 (HeaderGuardWorker keeps slow
+# header senders from holding threads there too).
+bind = os.environ.get("GUNICORN_BIND", f"127.0.0.1:{os.environ.get('PORT', '8000')}")
 # One worker per core: inference is CPU-bound. A request alone in its worker uses ASL_INFERENCE_THREADS
 # LiteRT threads (2); while others run, each uses one (recognition/interpreters.py).
 workers = int(os.environ.get("GUNICORN_WORKERS", multiprocessing.cpu_count()))
 # Threads per worker: inference runs at most two at a time per worker (one per interpreter), so extra threads cost
 # little; they keep a few slow or trickling clients (each holds a thread until its body arrives
 # or the app's body timeout drops it) from starving everyone else (bench/hostile.py).
-worker_class = "gthread"
+worker_class = "webapp.worker.HeaderGuardWorker"  # gthread, with headers read without holding a thread
 threads = int(os.environ.get("GUNICORN_THREADS", 8))
 # The model is loaded in each worker after the fork: TensorFlow/LiteRT state is not fork-safe.
 preload_app = False
@@ -27,5 +30,7 @@ limit_request_fields = 100
 accesslog = os.environ.get("GUNICORN_ACCESSLOG", "-")
 errorlog = "-"
 loglevel = os.environ.get("GUNICORN_LOGLEVEL", "info")
+# No control socket: a second instance run by the same user would otherwise take over the first one's.
+control_socket_disable = True
 # Never serve the production app with the debugger.
 raw_env = ["FLASK_DEBUG=0"]

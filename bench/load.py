@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import http.client
 import os
+import shutil
 import signal
+import socket
 import subprocess
 import sys
 import threading
@@ -144,3 +146,76 @@ class Gunicorn:
 
     def workers(self) -> list[int]:
         return worker_pids(self.process.pid)
+
+
+class Nginx:
+    """deploy/nginx.conf on loopback in front of ``upstream_port``, listening on ``port``; a context manager."""
+
+    def __init__(self, port: int, upstream_port: int, prefix: Path, binary: str = "nginx") -> None:
+        self.port, self.upstream_port, self.prefix = port, upstream_port, prefix
+        self.binary = shutil.which(binary) or "/usr/sbin/nginx"
+
+    def __enter__(self) -> Nginx:
+        config = (PROJECT_ROOT / "deploy" / "nginx.conf").read_text()
+        config = config.replace("server 127.0.0.1:8000;", f"server {HOST}:{self.upstream_port};")
+        config = config.replace("listen 127.0.0.1:8080;", f"listen {HOST}:{self.port};")
+        self.prefix.mkdir(parents=True, exist_ok=True)
+        (self.prefix / "nginx.conf").write_text(config)
+        command = [self.binary, "-c", str(self.prefix / "nginx.conf"), "-p", str(self.prefix), "-e", "stderr"]
+        self.process = subprocess.Popen(command, stderr=subprocess.DEVNULL)
+        for _ in range(200):
+            try:
+                socket.create_connection((HOST, self.port), timeout=0.2).close()
+                return self
+            except OSError:
+                time.sleep(0.05)
+        self.__exit__()
+        raise RuntimeError("nginx never listened")
+
+    def __exit__(self, *_exc) -> None:
+        self.process.terminate()
+        self.process.wait(10)
+
+
+def free_port() -> int:
+    """Return a loopback port nobody listens on now."""
+    with socket.socket() as probe:
+        probe.bind((HOST, 0))
+        return probe.getsockname()[1]
+
+
+def body_skipping_client(port: int, stop: threading.Event, counts: dict[str, int]) -> None:
+    """Send, over keep-alive, requests the app answers without reading their body (a text/plain body of 100 KB)."""
+    request = b"POST /api/predict HTTP/1.1\r\nHost: x\r\nContent-Type: text/plain\r\nContent-Length: 100000\r\n\r\n" + b"x" * 100_000
+    while not stop.is_set():
+        try:
+            with socket.create_connection((HOST, port), timeout=10) as connection:
+                while not stop.is_set():
+                    connection.sendall(request)
+                    answer = connection.recv(65536)
+                    counts[answer[9:12].decode() or "closed"] = counts.get(answer[9:12].decode() or "closed", 0) + 1
+                    if not answer or b"connection: close" in answer.lower():
+                        break
+        except OSError:
+            counts["error"] = counts.get("error", 0) + 1
+
+
+def innocent_clients(port: int, body: bytes, clients: int, seconds: float) -> dict[int, int]:
+    """Post ``body`` from ``clients`` keep-alive clients for ``seconds``; return how many answers had each status."""
+    statuses: dict[int, int] = {}
+    lock = threading.Lock()
+    stop_at = time.monotonic() + seconds
+
+    def client() -> None:
+        poster = Client(port, body, timeout=30)
+        while time.monotonic() < stop_at:
+            status, _seconds = poster.post()
+            with lock:
+                statuses[status] = statuses.get(status, 0) + 1
+
+    threads = [threading.Thread(target=client) for _ in range(clients)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return statuses

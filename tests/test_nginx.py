@@ -1,4 +1,4 @@
-"""deploy/nginx.conf, run on loopback in front of the app: pages pass through, nginx buffers slow bodies and refuses big ones.
+"""deploy/nginx.conf on loopback in front of gunicorn as configured: pages pass through, slow and odd clients harm nobody.
 
 The test command installs Debian's nginx; without it these tests fail, unless ASL_SKIP_NGINX_TESTS=1 says to skip them.
 """
@@ -9,52 +9,30 @@ import http.client
 import os
 import shutil
 import socket
-import subprocess
 import threading
 import time
 
 import pytest
-from werkzeug.serving import make_server
 
-from recognition.paths import PROJECT_ROOT
+from bench.load import Gunicorn, Nginx, body_skipping_client, free_port, innocent_clients
 from tests.helpers import encode, synthetic_hand
-from webapp.loader import EXTENSION
 
 NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
 if os.environ.get("ASL_SKIP_NGINX_TESTS") == "1":  # an explicit choice, reported by -ra; never silent
     pytestmark = pytest.mark.skip(reason="ASL_SKIP_NGINX_TESTS=1")
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
+@pytest.fixture(scope="module")
+def upstream(shipped_model):
+    """gunicorn as configured (two workers of four threads), on loopback."""
+    with Gunicorn(free_port(), shipped_model, GUNICORN_WORKERS="2", GUNICORN_THREADS="4") as server:
+        yield server
 
 
 @pytest.fixture(scope="module")
-def proxied(shipped_model, tmp_path_factory):
-    from webapp import create_app
-
-    app = create_app({"MODEL_PATH": str(shipped_model), "LOAD_MODEL_AT_START": False})
-    app.extensions[EXTENSION].get()
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    prefix, port = tmp_path_factory.mktemp("nginx"), free_port()
-    config = (PROJECT_ROOT / "deploy" / "nginx.conf").read_text()
-    config = config.replace("server 127.0.0.1:8000;", f"server 127.0.0.1:{server.server_port};")
-    config = config.replace("listen 127.0.0.1:8080;", f"listen 127.0.0.1:{port};")
-    (prefix / "nginx.conf").write_text(config)
-    nginx = subprocess.Popen([NGINX, "-c", str(prefix / "nginx.conf"), "-p", str(prefix), "-e", "stderr"], stderr=subprocess.PIPE)
-    for _ in range(100):
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-            break
-        except OSError:
-            time.sleep(0.05)
-    yield port
-    nginx.terminate()
-    nginx.wait(10)
-    server.shutdown()
+def proxied(upstream, tmp_path_factory):
+    with Nginx(free_port(), upstream.port, tmp_path_factory.mktemp("nginx") / "prefix", NGINX) as nginx:
+        yield nginx.port
 
 
 def request(port: int, method: str, path: str, body: bytes | None = None, headers: dict | None = None):
@@ -89,4 +67,31 @@ def test_trickling_clients_do_not_delay_a_normal_request(proxied):
     status, _, _ = request(proxied, "POST", "/api/predict", encode(synthetic_hand(1)), {"Content-Type": "image/jpeg"})
     assert status == 200 and time.perf_counter() - started < 1.0
     for connection in trickles:
+        connection.close()
+
+
+def test_clients_whose_bodies_go_unread_cause_no_502_for_others(proxied):
+    """Two clients keep sending bodies the app answers without reading; four others post photos meanwhile."""
+    stop, skipped = threading.Event(), {}
+    skippers = [threading.Thread(target=body_skipping_client, args=(proxied, stop, skipped)) for _ in range(2)]
+    for thread in skippers:
+        thread.start()
+    try:
+        statuses = innocent_clients(proxied, encode(synthetic_hand(2)), clients=4, seconds=6)
+    finally:
+        stop.set()
+        for thread in skippers:
+            thread.join(15)
+    assert skipped.get("415", 0) > 10, skipped  # the skipping clients were really answered, many times
+    assert set(statuses) == {200} and sum(statuses.values()) > 20, statuses
+
+
+def test_slow_header_senders_through_nginx_delay_no_one(proxied):
+    slow = [socket.create_connection(("127.0.0.1", proxied)) for _ in range(16)]
+    for connection in slow:
+        connection.sendall(b"GET /healthz HTTP/1.1\r\nHost: slow\r\nX-Slow: ")
+    started = time.perf_counter()
+    status, _, _ = request(proxied, "POST", "/api/predict", encode(synthetic_hand(1)), {"Content-Type": "image/jpeg"})
+    assert status == 200 and time.perf_counter() - started < 1.0
+    for connection in slow:
         connection.close()

@@ -3,8 +3,12 @@
 A WSGI middleware wraps ``wsgi.input``: each read may wait at most ``BODY_TIMEOUT_SECONDS`` for
 data (a socket timeout, where gunicorn exposes the socket), and the whole body must arrive within
 that time plus one second per 100 KB announced. Errors of the server's body reader (a bad chunk
-size, a connection dropped mid-body) become :class:`MalformedBody`. Either way the connection is
-closed after the answer.
+size, a connection dropped mid-body) become :class:`MalformedBody`.
+
+An answer sent before the body was read to its end (an error, a refused content type, a route
+that reads no body) closes the connection: on the wire, not only in a header gunicorn drops as
+hop-by-hop, so that a proxy never reuses a connection with unread bytes on it (nginx would send
+the next client's request into them and answer that client 502).
 """
 
 from __future__ import annotations
@@ -33,12 +37,17 @@ class GuardedInput:
     def __init__(self, stream: Any, deadline: float) -> None:
         self._stream = stream
         self._deadline = deadline
+        self.consumed = 0  # bytes read so far
+        self.ended = False  # a read returned nothing: the body is over
 
     def _guard(self, read, *args):
         if time.monotonic() > self._deadline:
             raise BodyTimeout()
         try:
-            return read(*args)
+            data = read(*args)
+            self.consumed += len(data)
+            self.ended = self.ended or not data
+            return data
         except HTTPException:
             raise
         except TimeoutError as error:
@@ -73,14 +82,28 @@ class BodyGuard:
         socket = environ.get("gunicorn.socket")
         if socket is not None:
             socket.settimeout(self.timeout)
-        environ["wsgi.input"] = GuardedInput(environ["wsgi.input"], deadline)
+        body = environ["wsgi.input"] = GuardedInput(environ["wsgi.input"], deadline)
+        chunked = environ.get("HTTP_TRANSFER_ENCODING", "").lower() == "chunked"
 
         def start(status: str, headers: list, exc_info=None):
-            if status[:3] in ("400", "408", "413"):
+            unread = (announced > body.consumed) or (chunked and not body.ended)
+            if unread or status[:3] in ("400", "408", "413"):
                 headers = [h for h in headers if h[0].lower() != "connection"] + [("Connection", "close")]
+                close_after_answer(start_response)
             return start_response(status, headers, exc_info)
 
         return self.app(environ, start)
+
+
+def close_after_answer(start_response) -> None:
+    """Make the server close the connection after this answer and say so on the wire.
+
+    gunicorn drops a ``Connection`` header set by the app (hop-by-hop) but closes, and sends
+    ``Connection: close``, when its response object is told to; other servers honour the header.
+    """
+    force_close = getattr(getattr(start_response, "__self__", None), "force_close", None)
+    if callable(force_close):
+        force_close()
 
 
 def init_app(app: Flask) -> None:

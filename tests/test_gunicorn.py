@@ -1,0 +1,104 @@
+"""The production server as configured (gunicorn.conf.py): safe default bind, slow headers, connections closed on the wire."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import threading
+import time
+
+import pytest
+
+from bench.load import HOST, Gunicorn
+from recognition.paths import DEFAULT_MODEL, PROJECT_ROOT
+
+HEADER_TIMEOUT = 2.0
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind((HOST, 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def server():
+    port = free_port()
+    env = {"GUNICORN_WORKERS": "1", "GUNICORN_THREADS": "2", "ASL_HEADER_TIMEOUT_SECONDS": str(HEADER_TIMEOUT)}
+    with Gunicorn(port, DEFAULT_MODEL, **env) as running:
+        yield running
+
+
+def exchange(port: int, request: bytes, timeout: float = 10) -> tuple[bytes, bool, float]:
+    """Send raw ``request`` bytes; return the answer's head, whether the server then closed, and the seconds to the answer."""
+    started = time.perf_counter()
+    with socket.create_connection((HOST, port), timeout=timeout) as connection:
+        connection.sendall(request)
+        answer = b""
+        while b"\r\n\r\n" not in answer:
+            answer += connection.recv(65536)
+        head, _, body = answer.partition(b"\r\n\r\n")
+        length = int(next((line.split(b":")[1] for line in head.split(b"\r\n") if line.lower().startswith(b"content-length")), b"0"))
+        while len(body) < length:
+            body += connection.recv(65536)
+        answered = time.perf_counter() - started
+        connection.settimeout(3)
+        try:
+            closed = connection.recv(1) == b""
+        except TimeoutError:
+            closed = False
+        return head, closed, answered
+
+
+def post(path: str, body: bytes, content_type: str) -> bytes:
+    return (
+        f"POST {path} HTTP/1.1\r\nHost: test\r\nContent-Type: {content_type}\r\nContent-Length: {len(body)}\r\n\r\n".encode() + body
+    )
+
+
+def test_the_default_bind_is_loopback():
+    env = {k: v for k, v in os.environ.items() if k not in ("GUNICORN_BIND", "PORT")}
+    script = "exec(open('gunicorn.conf.py').read()); print(bind, control_socket_disable, worker_class)"
+    shown = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, cwd=PROJECT_ROOT, env=env, check=True)
+    assert shown.stdout.split() == ["127.0.0.1:8000", "True", "webapp.worker.HeaderGuardWorker"]
+
+
+def test_an_answer_before_the_body_is_read_closes_the_connection_on_the_wire(server):
+    head, closed, _seconds = exchange(server.port, post("/api/predict", b"x" * 100_000, "text/plain"))
+    assert head.startswith(b"HTTP/1.1 415") and b"connection: close" in head.lower() and closed
+    head, closed, _seconds = exchange(server.port, post("/nowhere", b"x" * 100_000, "image/jpeg"))
+    assert head.startswith(b"HTTP/1.1 404") and b"connection: close" in head.lower() and closed
+
+
+def test_an_answer_to_a_whole_body_keeps_the_connection(server):
+    photo = (PROJECT_ROOT / "static" / "examples" / "digit_5.jpg").read_bytes()
+    head, closed, _seconds = exchange(server.port, post("/api/predict", photo, "image/jpeg"))
+    assert head.startswith(b"HTTP/1.1 200") and b"connection: close" not in head.lower() and not closed
+
+
+def test_slow_header_senders_neither_stall_others_nor_stay(server):
+    """Six clients trickle header bytes at two workers' threads; a normal request is answered meanwhile."""
+    dropped_after: list[float] = []
+
+    def trickle() -> None:
+        began = time.perf_counter()
+        with socket.create_connection((HOST, server.port), timeout=30) as connection:
+            try:
+                for byte in b"GET /healthz HTTP/1.1\r\nHost: slow\r\nX-Padding: " + b"a" * 200:
+                    connection.sendall(bytes([byte]))
+                    time.sleep(0.05)
+            except OSError:  # the server dropped it (its 408 is lost behind the reset)
+                dropped_after.append(time.perf_counter() - began)
+
+    slow = [threading.Thread(target=trickle) for _ in range(6)]
+    for thread in slow:
+        thread.start()
+    time.sleep(0.5)
+    head, _closed, waited = exchange(server.port, b"GET /healthz HTTP/1.1\r\nHost: test\r\n\r\n")
+    assert head.startswith(b"HTTP/1.1 200") and waited < 1.0, waited
+    for thread in slow:
+        thread.join(30)
+    assert len(dropped_after) == 6  # every slow sender dropped, soon after the header timeout
+    assert max(dropped_after) < HEADER_TIMEOUT + 3, dropped_after
