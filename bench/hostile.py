@@ -1,28 +1,34 @@
-"""Replay the outside probe's heavy and hostile requests against gunicorn as configured, on loopback.
+"""Heavy and hostile uploads against gunicorn as configured, on loopback.
 
     python -m bench.hostile
 
-For each heavy upload: status, seconds, peak worker RSS (sampled every 10 ms) and the latency of
-normal requests sent meanwhile; then slow clients (6 trickling bodies) with a normal request
-alongside, a stalled body, malformed and oversized chunked bodies, and worker RSS at the end.
+For each heavy upload (four at once): status, seconds, peak worker RSS (sampled every 10 ms) and
+the latency of normal requests sent meanwhile. Then each picture that blows up by shape or by
+decoder (:func:`bench.samples.hostile_shapes`) alone: status, worker CPU seconds, worker peak RSS
+over its RSS before; a batch of sixteen of them; slow clients (6 trickling bodies) with a normal
+request alongside, a stalled body, malformed and oversized chunked bodies, and worker RSS at the
+end. Connection-level abuse (slow headers, unread bodies through nginx): bench/connections.py.
 Writes bench/results/hostile.json.
 """
 
 from __future__ import annotations
 
 import contextlib
+import http.client
 import io
 import json
+import os
 import socket
 import threading
 import time
+from pathlib import Path
 
 import numpy as np
 from PIL import Image
 
 from bench import save_result
 from bench.load import HOST, Client, Gunicorn, rss_mib
-from bench.samples import jpeg_with_bad_exif, png_16bit, progressive_jpeg_with_repeated_scans
+from bench.samples import constant_png, hostile_shapes, jpeg_with_bad_exif, png_16bit, progressive_jpeg_with_repeated_scans
 from bench.serving import hand_photo, jpeg, phone_jpeg
 from recognition.paths import DEFAULT_MODEL
 
@@ -75,7 +81,7 @@ class Watch:
 
     def _probe(self) -> None:
         time.sleep(0.05)
-        while not self._stop.is_set():
+        while self.normal and not self._stop.is_set():
             status, seconds = post(self.normal)
             self.latencies.append(seconds if status == 200 else float("inf"))
             time.sleep(0.1)
@@ -93,6 +99,48 @@ class Watch:
         }
 
 
+def cpu_seconds(pid: int) -> float:
+    """Return the CPU seconds process ``pid`` has used (user and system)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def multipart(files: list[bytes]) -> tuple[bytes, str]:
+    """Return a multipart body with ``files`` as fields ``image``, and its content type."""
+    boundary = "hostileboundary"
+    parts = [
+        f'--{boundary}\r\nContent-Disposition: form-data; name="image"; filename="{i}.bin"\r\n'.encode()
+        + b"Content-Type: application/octet-stream\r\n\r\n" + data + b"\r\n"
+        for i, data in enumerate(files)
+    ]
+    return b"".join(parts) + f"--{boundary}--\r\n".encode(), f"multipart/form-data; boundary={boundary}"
+
+
+def shapes(server: Gunicorn) -> dict:
+    """Send each hostile shape alone, then a batch of sixteen; measure status, worker CPU and peak RSS growth."""
+    workers = server.workers()
+    report = {}
+    cases = {name: (data, "/api/predict") for name, (data, _statuses) in hostile_shapes().items()}
+    cases["batch of 16 palette PNGs 17000x900"] = (constant_png(17000, 900, "P"), "/api/predict/batch")
+    for name, (data, path) in cases.items():
+        files = [data] * (16 if path.endswith("batch") else 1)
+        body, content_type = multipart(files)
+        before = {pid: (rss_mib(pid), cpu_seconds(pid)) for pid in workers}
+        with Watch(workers, b"") as watch:
+            connection = http.client.HTTPConnection(HOST, PORT, timeout=120)
+            connection.request("POST", path, body, {"Content-Type": content_type})
+            status = connection.getresponse().status
+            connection.close()
+        report[name] = {
+            "bytes": len(data),
+            "status": status,
+            "worker_cpu_s": round(sum(cpu_seconds(pid) - before[pid][1] for pid in workers), 3),
+            "worker_peak_growth_mib": round(watch.peak - max(rss for rss, _cpu in before.values()), 1),
+        }
+        print(name, report[name], flush=True)
+    return report
+
+
 def main() -> int:
     normal = jpeg(hand_photo())
     heavy = {
@@ -106,6 +154,7 @@ def main() -> int:
     with Gunicorn(PORT, DEFAULT_MODEL) as server:
         workers = server.workers()
         report["rss_at_start_mib"] = [round(rss_mib(pid), 1) for pid in workers]
+        report["shapes"] = shapes(server)
         for name, body in heavy.items():
             with Watch(workers, normal) as watch:
                 results: list[tuple[int, float]] = []

@@ -99,3 +99,37 @@ def striped_tiff(width: int, height: int, rows_per_strip: int = 1) -> bytes:
     buffer = io.BytesIO()
     Image.new("L", (width, height), 128).save(buffer, "TIFF", tiffinfo={278: rows_per_strip})  # 278: RowsPerStrip
     return buffer.getvalue()
+
+
+def encoded(mode: str, size: tuple[int, int], format: str, **params) -> bytes:
+    """A plain picture of ``mode`` and ``size`` in ``format``."""
+    buffer = io.BytesIO()
+    Image.new(mode, size, 128 if mode in ("L", "P") else (120, 90, 60)).save(buffer, format, **params)
+    return buffer.getvalue()
+
+
+def hostile_shapes() -> dict[str, tuple[bytes, set[int]]]:
+    """Name -> (file, the statuses it may get): pictures that blow up by shape or by decoder, and their fair twins."""
+    refused = {400, 413}
+    return {
+        "grey PNG 44692x895": (constant_png(44692, 895), refused),
+        "palette PNG with transparency 44692x895": (constant_png(44692, 895, "P"), refused),
+        "grey PNG 1x39999999": (constant_png(1, 39_999_999), refused),
+        "grey PNG 17000x900": (constant_png(17000, 900), {200}),
+        "palette PNG with transparency 17000x900": (constant_png(17000, 900, "P"), {200}),
+        "RGB PNG 5600x5600": (constant_png(5600, 5600, "RGB"), {200}),
+        "RGB PNG 7000x7000": (constant_png(7000, 7000, "RGB"), refused),
+        "RLE8 BMP 40000x1000": (rle8_bmp(40000, 1000), refused),
+        "RLE8 BMP 3000x3000": (rle8_bmp(3000, 3000), refused),
+        "RLE8 BMP 1400x1400": (rle8_bmp(1400, 1400), {200}),
+        "TIFF 33x120000, a strip per row": (striped_tiff(33, 120_000), refused),
+        "TIFF 3000x3000, a strip per row": (striped_tiff(3000, 3000), {200}),
+        "TIFF 1000x5000, a strip per row": (striped_tiff(1000, 5000), refused),
+        "16-bit grey PNG 7200x5000": (png_16bit(7200, 5000), {200}),
+        "GIF 16000x900": (encoded("P", (16000, 900), "GIF"), {200}),
+        "WebP 16000x900": (encoded("RGB", (16000, 900), "WEBP", quality=50), refused),
+        "WebP 3000x2000": (encoded("RGB", (3000, 2000), "WEBP", quality=50), {200}),
+        "JPEG 16000x900": (encoded("RGB", (16000, 900), "JPEG", quality=50), {200}),
+        "JPEG 30000x1000": (encoded("L", (30000, 1000), "JPEG", quality=50), refused),
+        "AVIF 4000x200": (encoded("RGB", (4000, 200), "AVIF", quality=30), {200}),
+    }

@@ -51,6 +51,9 @@ MAX_JPEG_SCANS = 32  # a normal progressive JPEG has about 10; thousands make a 
 MAX_RLE_PIXELS = 2_000_000  # run-length BMPs are decoded in Python (about 0.15 s per megapixel)
 MAX_TIFF_TILES = 4096  # strips or tiles: each costs a Python-level decoder call
 BYTES_PER_PIXEL = {"1": 1, "L": 1, "P": 1, "I;16": 2, "I;16B": 2, "I;16L": 2, "I;16N": 2}  # others: 4
+# Peak memory of a decode over its picture's size, where a codec holds copies (measured by bench/hostile.py:
+# Pillow's WebP path keeps the decoder's canvas, a bytes copy and the image; libavif and libheif one more).
+DECODE_COPIES = {"WEBP": 4.0, "AVIF": 2.2, "HEIF": 2.0}
 BIG_DECODE_BYTES = 32 * 1024 * 1024  # decodes above this take the process's one big-decode slot
 M_MMAP_THRESHOLD = -3  # glibc mallopt parameter
 # What Pillow and its codecs raise on bad data (besides UnidentifiedImageError, an OSError).
@@ -178,7 +181,7 @@ def _refuse_costly(image: Image.Image, data: bytes, limits: DecodeLimits) -> int
         )
     if image.format == "TIFF" and len(image.tile) > MAX_TIFF_TILES:
         raise ImageRejected(f"The TIFF is cut into {len(image.tile)} strips or tiles; at most {MAX_TIFF_TILES} are accepted.", 413)
-    decoded = width * height * BYTES_PER_PIXEL.get(image.mode, 4)
+    decoded = round(width * height * BYTES_PER_PIXEL.get(image.mode, 4) * DECODE_COPIES.get(image.format, 1.0))
     if decoded > limits.max_decoded_mb * 1024 * 1024:
         raise ImageRejected(
             f"The image would take {decoded / 2**20:.0f} MB to decode; the limit is {limits.max_decoded_mb:g} MB.", 413
