@@ -17,13 +17,13 @@ from pathlib import Path
 import numpy as np
 
 from recognition.backends import LiteRTPredictor
+from recognition.batch import recognise_all
 from recognition.hands import PalmDetector
 from recognition.model_files import ModelFiles
 from recognition.paths import DEFAULT_MODEL
 from recognition.recogniser import Recogniser
 from recognition.settings import Settings
 from training.data import load_images, read_manifest
-from training.evaluate import recognise_all
 from training.paths import SHARED_DATA
 from training.shift import build_shift_set
 

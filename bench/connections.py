@@ -6,6 +6,7 @@
   normal requests sent meanwhile, and how long gunicorn keeps such a client.
 - 12 normal keep-alive clients and 2 clients whose bodies the app answers without reading
   (415 for a text/plain body), through nginx, for ``--seconds``: innocent answers by status.
+- 12 normal keep-alive clients through nginx while one gunicorn worker is killed (SIGKILL).
 
 Writes bench/results/connections.json.
 """
@@ -14,6 +15,8 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
+import signal
 import socket
 import tempfile
 import threading
@@ -89,6 +92,20 @@ def unread_bodies(port: int, normal: bytes, seconds: float) -> dict:
     }
 
 
+def worker_killed(port: int, server: Gunicorn, normal: bytes, seconds: float = 10.0) -> dict:
+    """12 keep-alive clients through nginx for ``seconds``; one worker is killed after a third of them."""
+
+    def kill() -> None:
+        time.sleep(seconds / 3)
+        os.kill(server.workers()[0], signal.SIGKILL)
+
+    killer = threading.Thread(target=kill)
+    killer.start()
+    statuses = innocent_clients(port, normal, clients=12, seconds=seconds)
+    killer.join()
+    return {"seconds": seconds, "by_status": {str(k): v for k, v in sorted(statuses.items())}, "failed": sum(v for k, v in statuses.items() if k != 200)}
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--seconds", type=float, default=20)
@@ -103,6 +120,8 @@ def main() -> int:
             print("nginx", report["slow_headers_through_nginx"], flush=True)
             report["unread_bodies_through_nginx"] = unread_bodies(nginx.port, normal, args.seconds)
             print("unread", report["unread_bodies_through_nginx"], flush=True)
+            report["worker_killed_through_nginx"] = worker_killed(nginx.port, server, normal)
+            print("killed", report["worker_killed_through_nginx"], flush=True)
     save_result("connections.json", report)
     print(json.dumps(report, indent=1))
     return 0

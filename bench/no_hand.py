@@ -23,12 +23,12 @@ import numpy as np
 from PIL import Image, ImageDraw
 
 from bench import save_result
+from recognition.batch import recognise_all
 from recognition.model_files import ModelFiles
 from recognition.paths import DEFAULT_MODEL, PROJECT_ROOT
 from recognition.recogniser import load_recogniser
 from recognition.settings import Settings
 from training.data import load_images, read_manifest
-from training.evaluate import recognise_all
 from training.paths import SHARED_DATA
 from training.shift import build_shift_set
 

@@ -16,11 +16,12 @@ from pathlib import Path
 
 from bench import save_result
 from recognition.backends import LiteRTPredictor
+from recognition.batch import prepare_all
 from recognition.hands import PalmDetector
 from recognition.model_files import ModelFiles
 from recognition.recogniser import Recogniser
 from training.data import load_images, read_manifest
-from training.evaluate import evaluate_split, prepare_all, shift_metrics
+from training.evaluate import evaluate_split, shift_metrics
 from training.paths import SHARED_DATA
 from training.shift import build_shift_set
 

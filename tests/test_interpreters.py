@@ -73,8 +73,8 @@ def test_in_parallel_keeps_the_order_of_its_chunks():
 
 
 def test_a_palm_detector_with_copies_finds_the_same_hands_spread_over_threads():
+    from recognition.batch import prepare_all
     from recognition.hands import PalmDetector
-    from training.evaluate import prepare_all
 
     rng = np.random.default_rng(2)
     pictures = [rng.integers(0, 255, (90 + 7 * i, 120, 3), dtype=np.uint8) for i in range(12)]
@@ -101,7 +101,7 @@ class _CopiesPredictor:
 
 
 def test_classify_with_workers_keeps_every_answer_in_place():
-    from training.evaluate import prepare_all, recognise_all
+    from recognition.batch import prepare_all, recognise_all
 
     pictures = [np.full((30, 30, 3), value, np.uint8) for value in range(0, 250, 10)]
     predictor = _CopiesPredictor()

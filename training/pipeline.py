@@ -88,11 +88,12 @@ def run(config: TrainingConfig) -> TrainingResult:
     import keras
 
     from recognition.backends import LiteRTPredictor
+    from recognition.batch import prepare_all
     from recognition.hands import DETECTOR_PATH, PalmDetector
     from recognition.recogniser import Recogniser
     from training.card import build_card, data_name
     from training.data import write_manifest
-    from training.evaluate import evaluate_split, prepare_all, shift_metrics
+    from training.evaluate import evaluate_split, shift_metrics
     from training.export import calibration_images, export_int8, export_tflite, save_h5
     from training.keras_backend import InMemoryKerasPredictor
     from training.model import build_model
