@@ -46,7 +46,7 @@ def main() -> int:
     data = load_images(SHARED_DATA, read_manifest(ModelFiles.from_h5(args.model).manifest)[args.split])
     files = ModelFiles.from_h5(args.model)
     predictor = LiteRTPredictor(files.export(args.precision), threads=2, backend=f"litert-{args.precision}")
-    recogniser = Recogniser(predictor, PalmDetector(threads=2, checker_path=None))  # palms only, as the README table
+    recogniser = Recogniser(predictor, PalmDetector(threads=2, checker_path=None))  # palms only, as measured before the hand check
     sets = {"plain": list(data.images), **build_shift_set(data.images)}
     pictures = {kind: [Image.fromarray(p) for p in images] for kind, images in sets.items()}
     found = {kind: [recogniser.detector.locate(p) for p in images] for kind, images in pictures.items()}

@@ -8,7 +8,7 @@ and the hand check with the shipped hand-landmark model (and any other given wit
 e.g. ``hand_landmark_full.tflite`` from the same wheel). Prints and writes, per setting: plain
 accuracy, the shift mean and worst kind, the small-hand kinds, confident-wrong and false "no hand"
 rates, and the seconds spent locating with their detector looks and hand checks per picture
-(bench/results/hand_check.json; README "Localisation and framing").
+(bench/results/hand_check.json; docs/decisions.md).
 """
 
 from __future__ import annotations

@@ -69,7 +69,7 @@ class Watch:
         self._stop = threading.Event()
 
     def __enter__(self) -> Watch:
-        self._threads = [threading.Thread(target=self._sample), threading.Thread(target=self._probe)]
+        self._threads = [threading.Thread(target=self._sample), threading.Thread(target=self._time_normal)]
         for thread in self._threads:
             thread.start()
         return self
@@ -79,7 +79,7 @@ class Watch:
             self.peak = max([self.peak, *(rss_mib(pid) for pid in self.workers)])
             time.sleep(0.01)
 
-    def _probe(self) -> None:
+    def _time_normal(self) -> None:
         time.sleep(0.05)
         while self.normal and not self._stop.is_set():
             status, seconds = post(self.normal)

@@ -6,7 +6,7 @@ The palm detector looks once per picture as served; each lever then re-frames or
 zooming on less certain palms, a second look in smaller overlapping squares for doubtful palms
 (taken only when the classifier is more confident there), and averaging each square with its
 mirror image. Prints and writes plain accuracy, the shift mean, the small-hand kinds and the
-confident-wrong rates per lever (bench/results/levers.json; README "Tried in session 7").
+confident-wrong rates per lever (bench/results/levers.json; docs/decisions.md).
 """
 
 from __future__ import annotations
@@ -70,7 +70,7 @@ def main() -> int:
     data = load_images(SHARED_DATA, read_manifest(files.manifest)["valid"])
     sets = {"plain": list(data.images), **build_shift_set(data.images)}
     pictures = {kind: [Image.fromarray(p) for p in images] for kind, images in sets.items()}
-    detector = PalmDetector(side_by_side=WORKERS, checker_path=None)  # palms only, as the README table (session 7)
+    detector = PalmDetector(side_by_side=WORKERS, checker_path=None)  # palms only, as measured before the hand check
     predictor = LiteRTPredictor(files.export("fp32"), backend="litert-fp32", side_by_side=WORKERS)
 
     def locate(picture: Image.Image) -> HandBox | None:

@@ -179,9 +179,9 @@ class Nginx:
 
 def free_port() -> int:
     """Return a loopback port nobody listens on now."""
-    with socket.socket() as probe:
-        probe.bind((HOST, 0))
-        return probe.getsockname()[1]
+    with socket.socket() as finder:
+        finder.bind((HOST, 0))
+        return finder.getsockname()[1]
 
 
 def body_skipping_client(port: int, stop: threading.Event, counts: dict[str, int]) -> None:

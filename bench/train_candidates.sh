@@ -6,7 +6,7 @@ cd "$(dirname "$0")/.."
 PY=${PYTHON:-.venv/bin/python}
 declare -A ARGS=(
   [default]=""  # python -m training with its defaults: what ships in models/
-  # Subject-disjoint split (from session 4 on every run splits by subject)
+  # Subject-disjoint split (every run splits by subject)
   [subject-default]="--no-shift"
   [subject-ft60]="--no-shift --fine-tune-layers 60"
   [seed-strong]="--recipe seed --augment strong --photo-backgrounds 0"

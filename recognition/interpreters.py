@@ -1,7 +1,7 @@
 """LiteRT interpreters that let a request alone in its process use every inference thread (no TensorFlow).
 
 One request alone is fastest with several threads; several requests at once are fastest with one
-thread each, side by side (README "Serving"). :class:`InterpreterPair` holds both for one model,
+thread each, side by side (docs/decisions.md, "Serving speed"). :class:`InterpreterPair` holds both for one model,
 each used by one thread at a time, and :class:`Occupancy` counts the recognitions in flight so that the
 caller can say which one to use. Offline work (evaluation) asks for several one-thread copies
 (``side_by_side``) and spreads its pictures over them (:func:`recognition.parallel.in_parallel`).

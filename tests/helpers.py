@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from bench.samples import encode, synthetic_hand
+from bench.samples import SKIN, WALL, encode, synthetic_hand
 
-__all__ = ["encode", "make_dataset", "synthetic_hand"]
+__all__ = ["SKIN", "WALL", "encode", "make_dataset", "synthetic_hand"]
 
 
 

@@ -18,9 +18,9 @@ HEADER_TIMEOUT = 2.0
 
 
 def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind((HOST, 0))
-        return probe.getsockname()[1]
+    with socket.socket() as finder:
+        finder.bind((HOST, 0))
+        return finder.getsockname()[1]
 
 
 @pytest.fixture(scope="module")

@@ -18,12 +18,12 @@ if TYPE_CHECKING:
 
 
 def data_name(folder: Path) -> str:
-    """Name a data folder without this machine's path: its last two parts (``sign-language-digits/Dataset``)."""
+    """Name a data folder without the path of the machine that trained it: its last two parts (``sign-language-digits/Dataset``)."""
     return "/".join(Path(folder).resolve().parts[-2:])
 
 
 def weights_name(weights: str | None) -> str:
-    """Name the starting weights without this machine's path."""
+    """Name the starting weights without the path of the machine that trained it."""
     if weights is None:
         return "none"
     return weights if weights == "imagenet" else Path(weights).name

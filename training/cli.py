@@ -34,7 +34,7 @@ RECIPE_FLAGS: tuple[tuple[str, type, str], ...] = (
     ("--head-epochs", int, "two-phase: epochs training the head alone"),
     ("--head-learning-rate", float, "two-phase: Adam rate of the head phase"),
     ("--fine-tune-layers", int, "MobileNet layers trained (from the top) besides the head (seed's 22 are its 23 with the head)"),
-    ("--label-smoothing", float, "label smoothing of the cross-entropy (0 measured better than 0.1; README)"),
+    ("--label-smoothing", float, "label smoothing of the cross-entropy (0 measured better than 0.1; docs/decisions.md)"),
     ("--ema-momentum", float, "0: off; else validate, choose the best epoch with and save a moving average of the weights"),
     ("--background-probability", float, "share of training images put on a new background (strong augmentation)"),
     ("--min-hand-scale", float, "smallest size of a hand put on a new background, relative to the photo"),

@@ -25,7 +25,7 @@ PARITY_POINTS = 0.5  # an int8 export that loses more accuracy than this anywher
 AGREEMENT_IMAGES = 64  # validation squares on which the fp32 export must match the .h5
 AGREEMENT_TOLERANCE = 1e-3  # largest difference in any probability between the .h5 and its fp32 export
 # Evaluation is offline: one one-thread interpreter per core, side by side (faster than one
-# interpreter using every core; README "Training").
+# interpreter using every core).
 EVALUATION_COPIES = max(1, os.cpu_count() or 1)
 
 
