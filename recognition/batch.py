@@ -35,6 +35,7 @@ def prepare_all(recogniser: Recogniser, pictures: list[np.ndarray] | np.ndarray,
         [box for part in parts for box in part.boxes],
         [size for part in parts for size in part.sizes],
         recogniser.detector is not None,
+        [turn for part in parts for turn in part.turns],
     )
 
 

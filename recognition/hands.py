@@ -47,6 +47,7 @@ class HandBox:
     score: float
     presence: float | None = None  # the hand-landmark model's hand-presence score on the square; None if unchecked
     confirmed: bool = False  # whether that score says the square holds a hand
+    lean: float = 0.0  # radians from upright (wrist to middle finger pointing up), clockwise positive
 
     def checked(self, presence: float, present_from: float) -> HandBox:
         """Return this square with its hand-presence score, confirmed when the score reaches ``present_from``."""
@@ -142,12 +143,12 @@ class PalmDetector:
         regressors, logits = (output[0] for output in self._interpreters.run({self._input: tensor[None]}, self._outputs, alone))
         squares = []
         for score, palm in decode_palms(regressors, logits, limit):
-            centre_x, centre_y, side = hand_square(palm, self.settings.hand_scale, self.settings.finger_shift)
+            centre_x, centre_y, side, lean = hand_square(palm, self.settings.hand_scale, self.settings.finger_shift)
             side_px = side * DETECTOR_SIZE / scale
             left = (centre_x * DETECTOR_SIZE - offset_x) / scale - side_px / 2
             top = (centre_y * DETECTOR_SIZE - offset_y) / scale - side_px / 2
             if np.isfinite([left, top, side_px]).all() and side_px > 0:
-                squares.append(HandBox(float(left), float(top), float(side_px), score))
+                squares.append(HandBox(float(left), float(top), float(side_px), score, lean=lean))
         return squares
 
 

@@ -6,6 +6,7 @@ No TensorFlow here (a test checks it): the web app uses this module with the Lit
 from __future__ import annotations
 
 import contextlib
+import math
 
 import numpy as np
 from PIL import Image, ImageOps
@@ -84,13 +85,38 @@ def center_square(size: tuple[int, int]) -> tuple[int, int, int, int]:
     return left, top, left + side, top + side
 
 
-def to_model_input(image: Image.Image, box: tuple[int, int, int, int] | None = None, size: int = IMAGE_SIZE) -> np.ndarray:
+def to_model_input(
+    image: Image.Image, box: tuple[int, int, int, int] | None = None, size: int = IMAGE_SIZE, turn: float = 0.0
+) -> np.ndarray:
     """Return the square ``box`` of ``image`` (default: its centre square) as a ``(size, size, 3)`` uint8 array.
 
-    ``image`` should already be RGB (see :func:`to_rgb`); other modes are converted here.
+    With ``turn`` (degrees), the square is first turned that much anticlockwise about its centre, as
+    a hand leaning clockwise needs to stand upright. ``image`` should already be RGB (see
+    :func:`to_rgb`); other modes are converted here.
     """
     rgb = image if image.mode == "RGB" else to_rgb(image)
-    square = rgb.crop(box or center_square(rgb.size))
+    box = box or center_square(rgb.size)
+    if turn:
+        return _turned_square(rgb, box, turn, size)
+    square = rgb.crop(box)
     if square.size != (size, size):
         square = square.resize((size, size), RESAMPLING)
     return np.asarray(square, dtype=np.uint8)
+
+
+def _turned_square(rgb: Image.Image, box: tuple[int, int, int, int], turn: float, size: int) -> np.ndarray:
+    """Cut the square ``box`` turned ``turn`` degrees anticlockwise: the square's circle, scaled once, turned, cropped.
+
+    What lies past the picture's edges repeats its edge pixels (no black corners).
+    """
+    left, top, right, bottom = box
+    centre_x, centre_y, reach = (left + right) / 2, (top + bottom) / 2, (right - left) * math.sqrt(2) / 2
+    x0, y0 = math.floor(centre_x - reach), math.floor(centre_y - reach)
+    x1, y1 = math.ceil(centre_x + reach), math.ceil(centre_y + reach)
+    pixels = np.asarray(rgb.crop((max(x0, 0), max(y0, 0), min(x1, rgb.width), min(y1, rgb.height))))
+    pad = ((max(0, -y0), max(0, y1 - rgb.height)), (max(0, -x0), max(0, x1 - rgb.width)), (0, 0))
+    region = Image.fromarray(np.pad(pixels, pad, mode="edge"))
+    scaled = max(size, round(region.width * size / (right - left)))
+    region = region.resize((scaled, scaled), RESAMPLING).rotate(turn, resample=RESAMPLING)
+    offset = (scaled - size) // 2
+    return np.asarray(region.crop((offset, offset, offset + size, offset + size)), dtype=np.uint8)

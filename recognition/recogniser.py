@@ -6,7 +6,8 @@ what is served. No TensorFlow here unless the Keras backend is chosen.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import math
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -42,6 +43,7 @@ class Prepared:
     boxes: list[tuple[int, int, int, int]]
     sizes: list[tuple[int, int]]
     localised: bool
+    turns: list[float] = field(default_factory=list)  # degrees each square was turned to stand the hand upright
 
 
 @dataclass(frozen=True)
@@ -53,6 +55,7 @@ class Recognition:
     size: tuple[int, int]  # the picture's width and height
     hand: HandBox | None
     no_hand: bool = False  # answer "no hand" instead of the digit (never said when the palm detector did not look)
+    turn: float = 0.0  # degrees the square was turned (anticlockwise) to stand the hand upright before reading
 
     @property
     def digit(self) -> int:
@@ -83,16 +86,31 @@ class Recogniser:
         hand = self.detector.locate(picture, alone)
         return hand, frame(picture.size, hand, self.settings.zoom_below, self.settings.zoom_min_score)
 
+    def turn_for(self, hand: HandBox | None) -> float:
+        """Return the degrees to turn ``hand``'s square so the hand stands upright (0: read it as it is).
+
+        Only a hand read from its own square (confirmed, or a certain palm) is turned, and only when
+        it leans at least ``upright_from_degrees``.
+        """
+        if hand is None or not (hand.confirmed or hand.score >= self.settings.zoom_min_score):
+            return 0.0
+        degrees = math.degrees(hand.lean)
+        return degrees if abs(degrees) >= self.settings.upright_from_degrees else 0.0
+
     def prepare(self, pictures: list[Image.Image], alone: bool = True) -> Prepared:
-        """Locate the hand in each RGB picture and cut the squares the classifier reads."""
+        """Locate the hand in each RGB picture and cut the squares the classifier reads (turned upright where it leans)."""
         located = [self.locate(picture, alone) for picture in pictures]
-        inputs = np.stack([to_model_input(picture, box) for picture, (_hand, box) in zip(pictures, located, strict=True)])
+        turns = [self.turn_for(hand) for hand, _box in located]
+        inputs = np.stack(
+            [to_model_input(picture, box, turn=turn) for picture, (_hand, box), turn in zip(pictures, located, turns, strict=True)]
+        )
         return Prepared(
             inputs,
             [hand for hand, _ in located],
             [box for _, box in located],
             [p.size for p in pictures],
             self.detector is not None,
+            turns,
         )
 
     def classify(self, prepared: Prepared, alone: bool = True, workers: int = 1) -> list[Recognition]:
@@ -105,10 +123,11 @@ class Recogniser:
         else:
             probabilities = self.predictor.predict(prepared.inputs, alone)
         recognitions = []
-        for row, hand, box, size in zip(probabilities, prepared.hands, prepared.boxes, prepared.sizes, strict=True):
+        turns = prepared.turns or [0.0] * len(prepared.boxes)
+        for row, hand, box, size, turn in zip(probabilities, prepared.hands, prepared.boxes, prepared.sizes, turns, strict=True):
             confidence = float(row.max() / max(float(row.sum()), 1e-12))
             no_hand = prepared.localised and says_no_hand(hand, confidence, self.settings)
-            recognitions.append(Recognition(row, box, size, hand, no_hand))
+            recognitions.append(Recognition(row, box, size, hand, no_hand, turn))
         return recognitions
 
     def recognise(self, pictures: list[Image.Image]) -> list[Recognition]:

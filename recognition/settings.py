@@ -45,6 +45,9 @@ class Settings:
     # Hand square (bench/framing.py): hand_scale palm sizes, moved finger_shift palm sizes towards the fingers.
     hand_scale: float = 4.0
     finger_shift: float = 0.45
+    # Upright reading (bench/upright.py): a hand whose own square is read is first turned upright when
+    # it leans at least this many degrees; 180 (the default for a model without a settings file) never turns.
+    upright_from_degrees: float = 180.0
 
     def __post_init__(self) -> None:
         for name in ("unsure_below", "no_hand_score", "no_hand_confidence", "zoom_min_score", "hand_present", "look_again_below"):

@@ -15,13 +15,23 @@
   const choose = document.getElementById("choose");
   const chooseInput = document.getElementById("choose-input");
   const fullscreenButton = document.getElementById("fullscreen");
+  const cameraHelp = document.getElementById("camera-help");
+  const cameraWhy = document.getElementById("camera-why");
+  const cameraHow = document.getElementById("camera-how");
+  const retryButton = document.getElementById("camera-retry");
   const resultUrl = root.dataset.resultUrl;
   const idleSeconds = Math.max(1, Number(root.dataset.idleSeconds) || 8);
   const maxMb = Number(root.dataset.maxUploadMb) || 10;
   const FRAME_GAP_MS = 250; // at most about four frames a second
-  const STEADY_FRAMES = 2; // an answer is shown once the last two frames agree
+  const SMOOTH_FRAMES = 4; // probabilities are averaged over the last four frames
+  const STEADY_FRAMES = 2; // a new answer is shown once the average has agreed on it twice running
+  const UNSURE_MARGIN = 0.08; // the unsure banner turns on under the threshold minus this, off over it plus this
+  const unsureBelow = Number(root.dataset.unsureBelow) || 0.7;
   const canvas = document.createElement("canvas");
   const recent = [];
+  let shownKey = null;
+  let candidate = { key: null, count: 0 };
+  let unsureState = false;
   let mode = "starting"; // live | frozen | photo | starting
   let inFlight = false;
   let countdown = null;
@@ -80,16 +90,31 @@
     try {
       const { fragment, card } = await send(blob, "frame.jpg");
       if (mode !== "live") return;
-      recent.push(card.dataset.noHand === "true" ? "none" : card.dataset.digit);
-      if (recent.length > STEADY_FRAMES) recent.shift();
-      const steady = recent.length === STEADY_FRAMES && recent.every((key) => key === recent[0]);
-      if (steady || !answer.firstElementChild) {
+      const key = steadyKey(card);
+      const own = card.dataset.noHand === "true" ? "none" : card.dataset.digit + (card.dataset.unsure === "true" ? "?" : "");
+      candidate = key === candidate.key ? { key, count: candidate.count + 1 } : { key, count: 1 };
+      // Show a frame's own answer only when it is the steady one: the digit and banner change only when the average does.
+      if (key !== shownKey && candidate.count >= STEADY_FRAMES && own === key) {
+        shownKey = key;
         show(fragment);
-        statusLine.textContent = card.dataset.message;
+        statusLine.textContent = card.dataset.message; // the live region speaks only when the answer changes
       }
     } catch (error) {
-      statusLine.textContent = error.message;
+      if (statusLine.textContent !== error.message) statusLine.textContent = error.message;
     }
+  }
+
+  // The answer the last frames agree on: "none", or a digit with "?" when unsure (with hysteresis).
+  function steadyKey(card) {
+    recent.push({ noHand: card.dataset.noHand === "true", probabilities: (card.dataset.probabilities || "").split(",").filter(Boolean).map(Number) });
+    if (recent.length > SMOOTH_FRAMES) recent.shift();
+    const hands = recent.filter((frame) => !frame.noHand && frame.probabilities.length);
+    if (hands.length * 2 <= recent.length) return "none";
+    const mean = hands[0].probabilities.map((_, digit) => hands.reduce((sum, frame) => sum + frame.probabilities[digit], 0) / hands.length);
+    const digit = mean.indexOf(Math.max(...mean));
+    if (unsureState && mean[digit] > unsureBelow + UNSURE_MARGIN) unsureState = false;
+    else if (!unsureState && mean[digit] < unsureBelow - UNSURE_MARGIN) unsureState = true;
+    return String(digit) + (unsureState ? "?" : "");
   }
 
   function loop() {
@@ -100,6 +125,9 @@
     stopCountdown();
     mode = "live";
     recent.length = 0;
+    shownKey = null;
+    candidate = { key: null, count: 0 };
+    cameraHelp.hidden = true;
     still.hidden = true;
     video.hidden = false;
     guide.hidden = false;
@@ -117,6 +145,7 @@
     stillUrl = URL.createObjectURL(blob);
     still.src = stillUrl;
     still.alt = "The frozen frame";
+    still.classList.add("mirrored"); // as the live view showed it
     still.hidden = false;
     video.hidden = true;
     freezeButton.hidden = true;
@@ -141,6 +170,7 @@
     if (stillUrl) URL.revokeObjectURL(stillUrl);
     stillUrl = URL.createObjectURL(file);
     still.onerror = () => { still.hidden = true; };
+    still.classList.remove("mirrored");
     still.src = stillUrl;
     still.alt = "The chosen photo";
     still.hidden = false;
@@ -156,7 +186,8 @@
     }
   }
 
-  function withoutCamera(reason) {
+  // Without a camera: say why and how to allow one, offer to try again, and take photos meanwhile.
+  function withoutCamera(reason, howTo) {
     mode = "photo";
     video.hidden = true;
     guide.hidden = true;
@@ -165,11 +196,14 @@
     stageHint.textContent = "Choose a photo of one hand signing a digit.";
     stageHint.hidden = false;
     statusLine.textContent = reason;
+    cameraWhy.textContent = reason;
+    cameraHow.hidden = !howTo;
+    cameraHelp.hidden = false;
   }
 
   async function startCamera() {
     if (!navigator.mediaDevices || !navigator.mediaDevices.getUserMedia) {
-      withoutCamera("Choose a photo to recognise.");
+      withoutCamera(window.isSecureContext ? "This browser offers no camera to web pages." : "The camera works only on a secure (https) address.", false);
       return;
     }
     try {
@@ -180,11 +214,15 @@
       goLive();
       loop();
     } catch (error) {
-      const denied = error && (error.name === "NotAllowedError" || error.name === "SecurityError");
-      withoutCamera(denied ? "The camera is not allowed here; choose a photo to recognise." : "Choose a photo to recognise.");
+      const name = error && error.name;
+      if (name === "NotAllowedError" || name === "SecurityError") withoutCamera("The camera is blocked for this page.", true);
+      else if (name === "NotFoundError" || name === "OverconstrainedError") withoutCamera("No camera was found on this device.", false);
+      else if (name === "NotReadableError") withoutCamera("The camera is in use by another app.", false);
+      else withoutCamera("The camera could not be started.", false);
     }
   }
 
+  retryButton.addEventListener("click", () => { cameraHelp.hidden = true; statusLine.textContent = "Starting the camera…"; startCamera(); });
   freezeButton.addEventListener("click", freeze);
   resumeButton.addEventListener("click", goLive);
   stage.addEventListener("click", () => { if (mode === "live") freeze(); else if (mode === "frozen") goLive(); });

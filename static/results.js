@@ -16,13 +16,36 @@ window.AslDigits = {
     if (file.size === 0) return "The file is empty.";
     const accepted = this.accepted();
     if (file.type && !accepted.types.includes(file.type)) {
-      const kind = file.type.startsWith("image/") ? file.type.slice(6).toUpperCase().replace("SVG+XML", "SVG") : "This kind of file";
-      return `${kind} files are not accepted; please choose a ${accepted.names} photo.`;
+      const kind = file.type.startsWith("image/") ? `${file.type.slice(6).toUpperCase().replace("SVG+XML", "SVG")} files are` : "This kind of file is";
+      return `${kind} not accepted; please choose a ${accepted.names} photo.`;
     }
     if (maxMb && file.size > maxMb * 1024 * 1024) {
       return `The file is ${(file.size / 1048576).toFixed(1)} MB; the limit is ${maxMb} MB.`;
     }
     return null;
+  },
+
+  // Return ``file`` shrunk in the browser when it is bigger than the server needs (long side over
+  // ``maxSide`` or over ``maxBytes``), upright as the photo's EXIF says; the file itself otherwise, or
+  // when the browser cannot draw it (HEIC in most browsers: the server decodes those).
+  async shrink(file, maxSide = 2048, maxBytes = 2 * 1024 * 1024) {
+    if (!window.createImageBitmap || !file.type || file.type === "image/gif") return file;
+    let bitmap;
+    try {
+      bitmap = await createImageBitmap(file, { imageOrientation: "from-image" });
+    } catch (_) {
+      return file;
+    }
+    const scale = Math.min(1, maxSide / Math.max(bitmap.width, bitmap.height));
+    if (scale === 1 && file.size <= maxBytes) { bitmap.close(); return file; }
+    const canvas = document.createElement("canvas");
+    canvas.width = Math.max(1, Math.round(bitmap.width * scale));
+    canvas.height = Math.max(1, Math.round(bitmap.height * scale));
+    canvas.getContext("2d").drawImage(bitmap, 0, 0, canvas.width, canvas.height);
+    bitmap.close();
+    const blob = await new Promise((resolve) => canvas.toBlob(resolve, "image/jpeg", 0.9));
+    if (!blob) return file;
+    return new File([blob], (file.name || "photo").replace(/\.[^.]*$/, "") + ".jpg", { type: "image/jpeg" });
   },
 
   // POST ``blob`` as field "image" to ``url``; resolve to {ok, html, card} where card is the result element.

@@ -35,11 +35,12 @@
   }
 
   // Keep ``file`` as the one to send; show it only once the browser could draw it (no broken previews).
+  // A photo over the size limit is not refused here: the browser shrinks it before sending.
   function choose(file) {
     errors.replaceChildren();
     resetPreview();
     chosen = null;
-    const problem = AslDigits.problemWith(file, maxMb);
+    const problem = AslDigits.problemWith(file, 0);
     if (problem) { showError(problem); return false; }
     chosen = file;
     previewUrl = URL.createObjectURL(file);
@@ -57,13 +58,18 @@
     status.textContent = "Recognising…";
     submit.disabled = true;
     try {
-      const { fragment, card } = await AslDigits.recognise(file, file.name, resultUrl);
+      const sent = await AslDigits.shrink(file);
+      const problem = AslDigits.problemWith(sent, maxMb);
+      if (problem) throw new Error(problem);
+      const { fragment, card } = await AslDigits.recognise(sent, file.name, resultUrl);
       resultBox.replaceChildren(fragment);
       resetPreview(); // one photo on screen: the result shows it with the square the model read
       status.textContent = card.dataset.message;
       const heading = document.getElementById("result-heading");
       card.scrollIntoView({ behavior: "smooth", block: "start" });
       heading.focus({ preventScroll: true });
+      const another = document.getElementById("try-another");
+      if (another) another.addEventListener("click", tryAnother);
     } catch (error) {
       resultBox.replaceChildren();
       showError(error.message);
@@ -77,7 +83,16 @@
     if (choose(file)) recognise(file);
   }
 
-  input.addEventListener("change", () => { if (input.files[0]) choose(input.files[0]); });
+  // "Try another photo" at the answer: back to the form, the picker opened (a tap is a user gesture).
+  function tryAnother(event) {
+    event.preventDefault();
+    form.scrollIntoView({ behavior: "smooth", block: "start" });
+    input.focus({ preventScroll: true });
+    input.click();
+  }
+
+  // Choosing a file recognises it at once, like dropping, pasting, the camera and the examples.
+  input.addEventListener("change", () => { if (input.files[0]) take(input.files[0]); });
   cameraInput.addEventListener("change", () => { take(cameraInput.files[0]); cameraInput.value = ""; });
   form.addEventListener("submit", (event) => {
     event.preventDefault();

@@ -84,7 +84,7 @@ def test_localisation_can_be_turned_off(shipped_model):
         .get_json()
     )
     assert answer["no_hand"] is False and answer["hand"] is None
-    assert answer["region"] == {"x": round(50 / 300, 4), "y": 0.0, "width": round(200 / 300, 4), "height": 1.0}
+    assert answer["region"] == {"x": round(50 / 300, 4), "y": 0.0, "width": round(200 / 300, 4), "height": 1.0, "angle": 0.0}
     described = app.test_client().get("/api/model").get_json()
     assert described["hand_localisation"] is False and described["hand_check"] is None
 

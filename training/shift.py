@@ -57,7 +57,10 @@ SHIFT_KINDS = (
     "under_exposed",
     "motion_blur",
     "hand_distant",
+    "tilted",
+    "tilted_on_photo",
 )
+TILT_DEGREES = (25, 60)  # the tilted kinds lean the hand this much, either way (people hold their hands so)
 # Gains applied to the hand's pixels to render lighter and darker skin than the dataset's students'.
 SKIN_TONES = ((0.62, 0.5, 0.42), (0.42, 0.33, 0.27), (0.3, 0.23, 0.19), (1.08, 1.0, 0.92), (0.8, 0.62, 0.5))
 
@@ -153,6 +156,21 @@ def shift_renderers(seed: int) -> dict[str, Callable[[np.ndarray, np.ndarray], n
         angle = float(rng.choice([-1, 1]) * rng.uniform(10, 20))
         return np.asarray(Image.fromarray(image).rotate(angle, resample=Image.Resampling.BILINEAR, fillcolor=wall_colour(image)))
 
+    def tilt(image: np.ndarray, _mask: np.ndarray) -> np.ndarray:
+        """Lean the hand 25-60 degrees either way, on a wall widened so that no finger is cut off."""
+        angle = float(rng.choice([-1, 1]) * rng.uniform(*TILT_DEGREES))
+        size = image.shape[0]
+        wall = Image.new("RGB", (round(size * 1.3),) * 2, tuple(int(v) for v in wall_colour(image)))
+        wall.paste(Image.fromarray(image), ((wall.width - size) // 2,) * 2)
+        turned = wall.rotate(angle, resample=Image.Resampling.BILINEAR, fillcolor=tuple(int(v) for v in wall_colour(image)))
+        return np.asarray(turned.resize((size, size), Image.Resampling.BILINEAR))
+
+    def tilt_on_photo(image: np.ndarray, mask: np.ndarray) -> np.ndarray:
+        """Lean the segmented hand 25-60 degrees either way on a photograph."""
+        angle = float(rng.choice([-1, 1]) * rng.uniform(*TILT_DEGREES))
+        background = random_crop(photos[int(rng.integers(len(photos)))], image.shape[0], rng)
+        return place_hand(image, mask, background, scale=float(rng.uniform(0.7, 0.85)), angle=angle, shift=(0.0, 0.0))
+
     def hsv_colour(low: float, high: float) -> np.ndarray:
         hue = Image.new("HSV", (1, 1), (int(rng.integers(0, 256)), int(rng.integers(150, 256)), int(rng.uniform(low, high))))
         return np.asarray(hue.convert("RGB"))[0, 0]
@@ -186,6 +204,8 @@ def shift_renderers(seed: int) -> dict[str, Callable[[np.ndarray, np.ndarray], n
         "hand_distant": lambda image, mask: _distant(
             image, mask, random_crop(photos[int(rng.integers(len(photos)))], 448, rng), rng
         ),
+        "tilted": tilt,
+        "tilted_on_photo": tilt_on_photo,
     }
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import io
+import math
 from dataclasses import dataclass
 
 from flask import current_app
@@ -17,16 +18,50 @@ from webapp.loader import get_holder, get_recogniser
 from webapp.uploads import Upload
 
 NO_HAND_MESSAGE = "No hand found — show one hand, palm to the camera."
-UNSURE_MESSAGE = "The model is unsure. Keep the whole hand in view, against a plain background, in good light."
 PREVIEW_SIDE = 480
+THUMB_TOUCHES = {6: "little", 7: "ring", 8: "middle", 9: "index"}
+# What tells two digits apart, for the pairs the model confuses (the sign guide says the same).
+PAIR_ADVICE = {
+    frozenset({2, 3}): "For 3 the thumb stands out; for 2 it holds the other fingers down.",
+    frozenset({4, 5}): "For 5 the thumb is open; for 4 it is folded across the palm.",
+    frozenset({0, 1}): "For 0 all fingers curve round to meet the thumb; for 1 only the index finger points up.",
+    frozenset({1, 9}): "For 1 only the index finger stands; for 9 the index finger touches the thumb and three fingers stand.",
+    frozenset({2, 9}): "For 2 two fingers point up in a V; for 9 three fingers stand and the index finger touches the thumb.",
+}
+GENERAL_ADVICE = "Hold the sign still with the whole hand in view, palm to the camera, and try again."
+
+
+def advice_for(first: int, second: int) -> str:
+    """Return what tells ``first`` and ``second`` apart, for someone signing one of them."""
+    if first in THUMB_TOUCHES and second in THUMB_TOUCHES:
+        return (
+            f"Check which finger touches the thumb: the {THUMB_TOUCHES[first]} finger for {first}, "
+            f"the {THUMB_TOUCHES[second]} finger for {second}."
+        )
+    return PAIR_ADVICE.get(frozenset({first, second}), GENERAL_ADVICE)
 
 
 @dataclass
 class Answered:
-    """One upload: its answer, and its decoded (reduced) picture when the page shows it back."""
+    """One upload: its answer, its decoded (reduced) picture when the page shows it back, and the square read."""
 
     answer: dict
     picture: Image.Image | None = None
+    outline: str = ""  # the square the classifier read, as SVG polygon points in fractions of the picture
+
+
+def outline_points(recognition: Recognition) -> str:
+    """Return the corners of the square read (turned as it was read) as SVG points, fractions of the picture."""
+    left, top, right, bottom = recognition.box
+    width, height = recognition.size
+    centre_x, centre_y, half = (left + right) / 2, (top + bottom) / 2, (right - left) / 2
+    turn = math.radians(recognition.turn)  # the picture was turned anticlockwise: the square lies clockwise
+    corners = []
+    for dx, dy in ((-half, -half), (half, -half), (half, half), (-half, half)):
+        x = centre_x + dx * math.cos(turn) - dy * math.sin(turn)
+        y = centre_y + dx * math.sin(turn) + dy * math.cos(turn)
+        corners.append(f"{x / width:.4f},{y / height:.4f}")
+    return " ".join(corners)
 
 
 def box_fractions(box: tuple[int, int, int, int], size: tuple[int, int]) -> dict[str, float]:
@@ -44,7 +79,12 @@ def box_fractions(box: tuple[int, int, int, int], size: tuple[int, int]) -> dict
 def hand_fractions(hand: HandBox, size: tuple[int, int]) -> dict[str, float | None]:
     """Return the hand's square, clamped into the picture, as fractions, with its palm score and hand presence."""
     presence = None if hand.presence is None else round(hand.presence, 4)
-    return {**box_fractions(hand.clamped(*size), size), "score": round(hand.score, 4), "presence": presence}
+    return {
+        **box_fractions(hand.clamped(*size), size),
+        "score": round(hand.score, 4),
+        "presence": presence,
+        "angle": round(math.degrees(hand.lean), 1),
+    }
 
 
 def shape_answer(recognition: Recognition, filename: str, unsure_below: float) -> dict:
@@ -55,10 +95,16 @@ def shape_answer(recognition: Recognition, filename: str, unsure_below: float) -
     confidence = round(probabilities[digit], 6)
     no_hand = recognition.no_hand
     unsure = bool(confidence < unsure_below)
+    second = runner_up(probabilities)
     if no_hand:
         message = NO_HAND_MESSAGE
+    elif unsure:
+        message = (
+            f"Not sure: {CLASS_NAMES[digit]} or {CLASS_NAMES[second]}? ({confidence * 100:.0f}% and "
+            f"{probabilities[second] * 100:.0f}%) {advice_for(digit, second)}"
+        )
     else:
-        message = f"Digit {CLASS_NAMES[digit]}, {confidence * 100:.0f}% sure" + (". " + UNSURE_MESSAGE if unsure else ".")
+        message = f"Digit {CLASS_NAMES[digit]}, {confidence * 100:.0f}% sure."
     hand = recognition.hand
     return {
         "digit": digit,
@@ -69,9 +115,14 @@ def shape_answer(recognition: Recognition, filename: str, unsure_below: float) -
         "no_hand": no_hand,
         "message": message,
         "hand": None if hand is None else hand_fractions(hand, recognition.size),
-        "region": box_fractions(recognition.box, recognition.size),
+        "region": {**box_fractions(recognition.box, recognition.size), "angle": round(recognition.turn, 1)},
         "filename": filename,
     }
+
+
+def runner_up(probabilities: list[float]) -> int:
+    """Return the second most likely digit."""
+    return sorted(range(len(probabilities)), key=lambda index: -probabilities[index])[1]
 
 
 def unsure_below() -> float:
@@ -100,7 +151,8 @@ def recognise_uploads(uploads: list[Upload], keep_pictures: bool = False) -> lis
                 raise
             raise ImageRejected(f"{upload.filename}: {error.message}", error.status) from error
         (recognition,) = recogniser.recognise([picture])
-        answered.append(Answered(shape_answer(recognition, upload.filename, threshold), picture if keep_pictures else None))
+        answer = shape_answer(recognition, upload.filename, threshold)
+        answered.append(Answered(answer, picture if keep_pictures else None, outline_points(recognition)))
     return answered
 
 

@@ -22,5 +22,9 @@ DEFAULTS: dict[str, object] = {
     "BODY_TIMEOUT_SECONDS": 20,  # a request body must arrive within this (plus 1 s per 100 KB)
     "UNSURE_BELOW": None,  # confidence under which the result is marked unsure; None: the model's settings file
     "KIOSK_IDLE_SECONDS": 8,  # kiosk goes back to the live camera after this
+    # Origins (e.g. "https://school.example,https://other.example") whose pages may call the JSON API from a
+    # browser; empty: none but this site's own. The API takes no cookies or credentials, so allowing an origin
+    # lets its pages send photos here and read the answers, nothing more.
+    "CORS_ORIGINS": "",
     "SECRET_KEY": None,  # only needed if sessions are ever used; never hard-coded
 }

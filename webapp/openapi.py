@@ -31,15 +31,19 @@ PREDICTION = {
             "description": f"Confidence under the server's threshold (the model's settings file, {Settings().unsure_below:.2f} for the shipped model, chosen on validation; ASL_UNSURE_BELOW overrides it).",
         },
         "no_hand": {"type": "boolean", "description": "No hand was found: show the message instead of the digit."},
-        "message": {"type": "string", "description": "The answer in words, e.g. 'Digit 7, 94% sure.'"},
+        "message": {
+            "type": "string",
+            "description": "The answer in words: 'Digit 7, 94% sure.'; when unsure the two likeliest digits and what tells them apart.",
+        },
         "hand": {
             "oneOf": [
                 {"type": "null"},
                 {
                     **BOX,
-                    "required": [*BOX["required"], "score", "presence"],
+                    "required": [*BOX["required"], "score", "presence", "angle"],
                     "properties": {
                         **BOX["properties"],
+                        "angle": {"type": "number", "description": "How far the hand leans from upright, degrees, clockwise positive."},
                         "score": {"type": "number", "description": "The palm detector's score (0-1)."},
                         "presence": {
                             "type": ["number", "null"],
@@ -51,7 +55,19 @@ PREDICTION = {
             ],
             "description": "The square around the hand that was found, with its scores; null when none.",
         },
-        "region": {**BOX, "description": "The square the classifier read."},
+        "region": {
+            **BOX,
+            "required": [*BOX["required"], "angle"],
+            "properties": {
+                **BOX["properties"],
+                "angle": {
+                    "type": "number",
+                    "description": "Degrees the square was turned (anticlockwise) to stand the hand upright before it was read; "
+                    "x, y, width and height describe it before the turn.",
+                },
+            },
+            "description": "The square the classifier read.",
+        },
         "filename": {"type": "string"},
     },
 }

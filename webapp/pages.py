@@ -8,11 +8,13 @@ from flask import Blueprint, current_app, render_template, request
 
 from recognition.decode import ACCEPTED_MEDIA_TYPES, ACCEPTED_NAMES, ImageRejected
 from recognition.preprocessing import CLASS_NAMES
-from webapp.answers import Answered, preview_data_url, recognise_uploads, unsure_below
+from webapp.answers import Answered, advice_for, preview_data_url, recognise_uploads, runner_up, unsure_below
 from webapp.errors import describe
 from webapp.uploads import uploads_from
 
 blueprint = Blueprint("pages", __name__)
+blueprint.add_app_template_filter(runner_up, "runner_up")
+blueprint.add_app_template_global(advice_for, "advice_for")
 SIGNS = (
     "All fingers and the thumb curve to meet at their tips, making an O.",
     "The index finger points up; the other fingers and the thumb are closed.",
@@ -53,6 +55,8 @@ def render_index(answered: Answered | None = None, error: str | None = None) -> 
         "index.html",
         result=answered.answer if answered else None,
         preview=preview_data_url(answered.picture) if answered and answered.picture else None,
+        outline=answered.outline if answered else "",
+        try_another=True,
         error=error,
         examples=example_images(),
         **page_settings(),
@@ -93,7 +97,15 @@ def result_fragment():
         message, status = describe(error)
         return render_template("_error.html", message=message), status, NO_STORE
     preview = preview_data_url(answered.picture) if answered.picture is not None else None
-    return render_template("_result.html", result=answered.answer, preview=preview, **page_settings()), 200, NO_STORE
+    page = render_template(
+        "_result.html",
+        result=answered.answer,
+        preview=preview,
+        outline=answered.outline,
+        try_another=request.args.get("from") != "kiosk",
+        **page_settings(),
+    )
+    return page, 200, NO_STORE
 
 
 @blueprint.get("/kiosk")
@@ -113,4 +125,5 @@ def signs():
 @blueprint.get("/docs")
 def api_docs():
     """Show the API contract with examples."""
-    return render_template("api.html", **page_settings())
+    base_url = request.host_url.rstrip("/")
+    return render_template("api.html", base_url=base_url, cors_origins=current_app.config["CORS_ORIGINS"], **page_settings())

@@ -1,0 +1,96 @@
+"""What people see: an honest "unsure" with the two likeliest digits, upright reading of a leaning hand, the API page."""
+
+from __future__ import annotations
+
+import io
+
+import numpy as np
+from PIL import Image
+
+from recognition.paths import PROJECT_ROOT
+from recognition.preprocessing import to_model_input
+from recognition.recogniser import load_recogniser
+from recognition.settings import Settings
+from tests.helpers import encode
+from webapp.answers import advice_for
+
+EXAMPLES = PROJECT_ROOT / "static" / "examples"
+
+
+def test_an_unsure_answer_names_the_two_likeliest_digits_and_what_tells_them_apart(app, client):
+    app.config["UNSURE_BELOW"] = 1.01  # every answer counts as unsure
+    photo = (EXAMPLES / "digit_7.jpg").read_bytes()
+    answer = client.post("/api/predict", data=photo, content_type="image/jpeg").get_json()
+    ranked = sorted(range(10), key=lambda d: -answer["probabilities"][d])
+    assert answer["unsure"] and answer["message"].startswith(f"Not sure: {ranked[0]} or {ranked[1]}?")
+    page = client.post("/", data={"image": (io.BytesIO(photo), "seven.jpg")}).get_data(as_text=True)
+    assert f'id="second">{ranked[1]}</span>?' in page and advice_for(ranked[0], ranked[1]) in page
+
+
+def test_advice_fits_the_pair():
+    assert "ring finger for 7" in advice_for(7, 8) and "middle finger for 8" in advice_for(7, 8)
+    assert "thumb" in advice_for(4, 5) and advice_for(4, 5) == advice_for(5, 4)
+    assert advice_for(0, 6)  # any pair gets words
+
+
+def test_a_confident_answer_stays_one_big_digit_and_offers_another_photo(client):
+    page = client.post("/", data={"image": (io.BytesIO((EXAMPLES / "digit_9.jpg").read_bytes()), "nine.jpg")}).get_data(as_text=True)
+    assert 'id="digit">9</span>' in page and 'id="second"' not in page and 'id="try-another"' in page
+    kiosk_fragment = client.post("/result?picture=0&from=kiosk", data={"image": (io.BytesIO(encode(Image.open(EXAMPLES / "digit_9.jpg"))), "f.jpg")})
+    assert 'id="try-another"' not in kiosk_fragment.get_data(as_text=True)
+
+
+def test_a_leaning_hand_is_turned_upright_before_it_is_read(shipped_model):
+    recogniser = load_recogniser(shipped_model)
+    photo = Image.open(EXAMPLES / "digit_5.jpg").convert("RGB")
+    leaning = photo.rotate(40, resample=Image.Resampling.BILINEAR, expand=True, fillcolor=(200, 200, 205))
+    recogniser.settings = Settings().with_values(upright_from_degrees=20)
+    (turned,) = recogniser.recognise([leaning])
+    assert turned.hand is not None and -60 < np.degrees(turned.hand.lean) < -25  # leaning anticlockwise
+    assert turned.turn == np.degrees(turned.hand.lean)
+    recogniser.settings = Settings().with_values(upright_from_degrees=180)
+    (as_is,) = recogniser.recognise([leaning])
+    assert as_is.turn == 0 and turned.digit == 5 and turned.confidence > as_is.confidence
+
+
+def test_a_turned_square_matches_the_upright_one_and_has_no_black_corners():
+    photo = Image.open(EXAMPLES / "digit_3.jpg").convert("RGB")
+    side = min(photo.size)
+    upright = to_model_input(photo, (0, 0, side, side)).astype(np.float32)
+    turned_back = to_model_input(photo.rotate(-30, resample=Image.Resampling.BILINEAR), (0, 0, side, side), turn=30).astype(np.float32)
+    centre = slice(60, 164)  # the middle, away from what the first turn cut off
+    assert np.abs(turned_back[centre, centre] - upright[centre, centre]).mean() < 12
+    edge = to_model_input(Image.new("RGB", (300, 200), (180, 90, 40)), (0, 0, 200, 200), turn=45)
+    assert edge.min(axis=(0, 1)).tolist() == [180, 90, 40]  # past the edges: the edge colour, never black
+
+
+def test_the_api_page_uses_this_servers_address_and_focusable_examples(client):
+    page = client.get("/api", base_url="https://digits.example").get_data(as_text=True)
+    assert "https://digits.example/api/predict" in page and "localhost" not in page
+    assert '<pre tabindex="0">' in page and "api.js" in page
+
+
+def test_cors_is_off_by_default_and_answers_only_the_origins_allowed(shipped_model):
+    from webapp import create_app
+    from webapp.loader import EXTENSION
+
+    closed = create_app({"MODEL_PATH": str(shipped_model), "LOAD_MODEL_AT_START": False}).test_client()
+    assert "Access-Control-Allow-Origin" not in closed.get("/api/model", headers={"Origin": "https://a.example"}).headers
+    app = create_app({"MODEL_PATH": str(shipped_model), "LOAD_MODEL_AT_START": False, "CORS_ORIGINS": "https://a.example, https://b.example/"})
+    app.extensions[EXTENSION].get()
+    client = app.test_client()
+    photo = (EXAMPLES / "digit_5.jpg").read_bytes()
+    allowed = client.post("/api/predict", data=photo, content_type="image/jpeg", headers={"Origin": "https://b.example"})
+    assert allowed.status_code == 200 and allowed.headers["Access-Control-Allow-Origin"] == "https://b.example"
+    preflight = client.options("/api/predict", headers={"Origin": "https://a.example", "Access-Control-Request-Method": "POST"})
+    assert preflight.status_code == 204 and preflight.headers["Access-Control-Allow-Methods"] == "GET, POST, OPTIONS"
+    other = client.post("/api/predict", data=photo, content_type="image/jpeg", headers={"Origin": "https://evil.example"})
+    assert "Access-Control-Allow-Origin" not in other.headers
+    page = client.get("/", headers={"Origin": "https://a.example"})
+    assert "Access-Control-Allow-Origin" not in page.headers  # pages never
+
+
+def test_every_page_starts_with_a_skip_link_to_its_content(client):
+    for path in ("/", "/kiosk", "/signs", "/api"):
+        page = client.get(path).get_data(as_text=True)
+        assert 'class="skip-link" href="#main"' in page and 'id="main"' in page, path
