@@ -2,13 +2,10 @@
 
     python -m bench.hostile
 
-For each heavy upload (four at once): status, seconds, peak worker RSS (sampled every 10 ms) and
-the latency of normal requests sent meanwhile. Then each picture that blows up by shape or by
-decoder (:func:`bench.samples.hostile_shapes`) alone: status, worker CPU seconds, worker peak RSS
-over its RSS before; a batch of sixteen of them; slow clients (6 trickling bodies) with a normal
-request alongside, a stalled body, malformed and oversized chunked bodies, and worker RSS at the
-end. Connection-level abuse (slow headers, unread bodies through nginx): bench/connections.py.
-Writes bench/results/hostile.json.
+Heavy uploads four at once (status, seconds, peak worker RSS, normal requests meanwhile); each
+hostile shape (:func:`bench.samples.hostile_shapes`), big phone JPEG and a batch alone (status,
+worker CPU, peak RSS growth); slow and malformed bodies; worker RSS at the end (connection-level
+abuse: bench/connections.py). Writes bench/results/hostile.json.
 """
 
 from __future__ import annotations
@@ -28,7 +25,14 @@ from PIL import Image
 
 from bench import save_result
 from bench.load import HOST, Client, Gunicorn, rss_mib
-from bench.samples import constant_png, hostile_shapes, jpeg_with_bad_exif, png_16bit, progressive_jpeg_with_repeated_scans
+from bench.samples import (
+    big_phone_jpeg,
+    constant_png,
+    hostile_shapes,
+    jpeg_with_bad_exif,
+    png_16bit,
+    progressive_jpeg_with_repeated_scans,
+)
 from bench.serving import hand_photo, jpeg, phone_jpeg
 from recognition.paths import DEFAULT_MODEL
 
@@ -122,6 +126,8 @@ def shapes(server: Gunicorn) -> dict:
     report = {}
     cases = {name: (data, "/api/predict") for name, (data, _statuses) in hostile_shapes().items()}
     cases["batch of 16 palette PNGs 17000x900"] = (constant_png(17000, 900, "P"), "/api/predict/batch")
+    cases["48-MP phone JPEG 8000x6000"] = (big_phone_jpeg(8000, 6000), "/api/predict")
+    cases["200-MP JPEG 16320x12240"] = (big_phone_jpeg(16320, 12240), "/api/predict")
     for name, (data, path) in cases.items():
         files = [data] * (16 if path.endswith("batch") else 1)
         body, content_type = multipart(files)

@@ -180,6 +180,28 @@ def choices_section(unsure: dict, no_hand: dict) -> str:
     return "".join(out)
 
 
+def upright_section(upright: dict) -> str:
+    if not upright:
+        return ""
+    chosen = upright["chosen_on_valid"]["rule"]
+    rules = upright["rules"]
+    names = ["never", *sorted((n for n in rules if n.endswith("share 0") or n.endswith("share 0.7")), key=lambda n: float(n.split()[0]))]
+    rows = []
+    for name in dict.fromkeys(names):
+        valid, test = rules[name]["valid"], rules[name]["test"]
+        rows.append([name + (" (chosen)" if name == chosen else ""), pct(valid["plain"]), pct(valid["shift_mean"]),
+                     pct(valid["tilted"]["tilted"]), pct(valid["tilted"]["tilted_on_photo"]), pct(test["plain"]), pct(test["shift_mean"]),
+                     pct(test["tilted"]["tilted"]), pct(test["tilted"]["tilted_on_photo"])])
+    return (
+        f"\n## Upright reading (`python -m bench.upright`)\n\nA leaning hand turned upright before it is read, by rule "
+        f"(lean at least T degrees, square at least S of the long side); {upright['pictures']['valid']:,} validation and "
+        f"{upright['pictures']['test']:,} test pictures (plain photos and the 26-kind shift set, the tilted kinds included). "
+        f"Chosen on validation: **{chosen}**.\n\n"
+        + table(["rule", "valid plain", "valid shift mean", "valid tilted", "valid tilted on photo", "test plain", "test shift mean",
+                 "test tilted", "test tilted on photo"], rows)
+    )
+
+
 def pages_section(pages: dict) -> str:
     if not pages:
         return ""
@@ -187,8 +209,13 @@ def pages_section(pages: dict) -> str:
     out = ["\n## Pages (`python -m bench.pages`, headless Chromium)\n\n", table(["view", "page", "bytes", "requests", "load ms"], rows)]
     for view, found in pages.items():
         live = found.get("kiosk_live", {})
-        out.append(f"\n{view}: answer shown {found.get('answer_ms_small_photo')} ms after choosing a small photo, "
-                   f"{found.get('answer_ms_phone_photo')} ms for a 12-MP one; kiosk {live.get('answers_per_s')} answers/s.\n")
+        big = ", ".join(f"{found[k]} ms for a {k.split('_')[2]}-MP one" for k in found if k.endswith("_mp_jpeg"))
+        out.append(
+            f"\n{view}: answer shown {found.get('answer_ms_small_photo')} ms after choosing a small photo, "
+            f"{found.get('answer_ms_phone_photo')} ms for a 12-MP one{', ' + big if big else ''} (the browser shrinks big photos first); "
+            f"kiosk on one held sign for 15 s: {live.get('answer_changes_in_15_s', '—')} answer changes, "
+            f"{live.get('live_region_updates_in_15_s', '—')} live-region updates, {live.get('frames_sent')} frames sent.\n"
+        )
     return "".join(out)
 
 
@@ -198,6 +225,7 @@ def benchmarks() -> str:
     out.append(serving_section(load("serving")))
     out.append(hostile_section(load("hostile"), load("connections")))
     out.append(choices_section(load("unsure"), load("no_hand")))
+    out.append(upright_section(load("upright")))
     out.append(pages_section(load("pages")))
     return "".join(out)
 

@@ -133,3 +133,11 @@ def hostile_shapes() -> dict[str, tuple[bytes, set[int]]]:
         "JPEG 30000x1000": (encoded("L", (30000, 1000), "JPEG", quality=50), refused),
         "AVIF 4000x200": (encoded("RGB", (4000, 200), "AVIF", quality=30), {200}),
     }
+
+
+def big_phone_jpeg(width: int, height: int) -> bytes:
+    """A ``width`` x ``height`` camera-sized JPEG of a hand filling most of a smooth scene (as a 48- or 200-MP phone makes)."""
+    from recognition.paths import PROJECT_ROOT
+
+    hand = Image.open(PROJECT_ROOT / "static" / "examples" / "digit_5.jpg").convert("RGB")
+    return encode(hand.resize((width, height), Image.Resampling.BILINEAR), quality=85)

@@ -54,6 +54,7 @@ BYTES_PER_PIXEL = {"1": 1, "L": 1, "P": 1, "I;16": 2, "I;16B": 2, "I;16L": 2, "I
 # Peak memory of a decode over its picture's size, where a codec holds copies (measured by bench/hostile.py:
 # Pillow's WebP path keeps the decoder's canvas, a bytes copy and the image; libavif and libheif one more).
 DECODE_COPIES = {"WEBP": 4.0, "AVIF": 2.2, "HEIF": 2.0}
+LARGEST_HEADER_PIXELS = 65535 * 65535  # Pillow refuses to open more (the JPEG format's own maximum)
 BIG_DECODE_BYTES = 32 * 1024 * 1024  # decodes above this take the process's one big-decode slot
 M_MMAP_THRESHOLD = -3  # glibc mallopt parameter
 # What Pillow and its codecs raise on bad data (besides UnidentifiedImageError, an OSError).
@@ -79,6 +80,9 @@ def configure_process() -> None:
       and resets its EXIF orientation, so nothing is turned twice.
     - glibc's mmap threshold fixed at 1 MB (glibc otherwise raises it after each big free), so that
       every decode buffer has its own mapping, handed back to the system as soon as it is freed.
+    - Pillow's own size check on opening raised to the largest JPEG (65,535 pixels a side): a 200-MP
+      phone JPEG decodes at 1/8 scale, and the pixel limit applies to what is decoded
+      (:func:`_refuse_costly`), before any decoding.
     """
     with _configured:
         if _state["configured"]:
@@ -86,6 +90,7 @@ def configure_process() -> None:
         from pillow_heif import register_heif_opener
 
         register_heif_opener(thumbnails=False, depth_images=False, aux_images=False, decode_threads=2)
+        Image.MAX_IMAGE_PIXELS = LARGEST_HEADER_PIXELS
         libc = _libc()
         if libc is not None and hasattr(libc, "mallopt"):
             libc.mallopt(M_MMAP_THRESHOLD, 1 << 20)

@@ -86,13 +86,15 @@ class Recogniser:
         hand = self.detector.locate(picture, alone)
         return hand, frame(picture.size, hand, self.settings.zoom_below, self.settings.zoom_min_score)
 
-    def turn_for(self, hand: HandBox | None) -> float:
-        """Return the degrees to turn ``hand``'s square so the hand stands upright (0: read it as it is).
+    def turn_for(self, hand: HandBox | None, size: tuple[int, int]) -> float:
+        """Return the degrees to turn ``hand``'s square of a ``size`` picture so the hand stands upright (0: as it is).
 
         Only a hand read from its own square (confirmed, or a certain palm) is turned, and only when
-        it leans at least ``upright_from_degrees``.
+        it leans at least ``upright_from_degrees`` and fills at least ``upright_min_share`` of the long side.
         """
         if hand is None or not (hand.confirmed or hand.score >= self.settings.zoom_min_score):
+            return 0.0
+        if hand.side < self.settings.upright_min_share * max(size):
             return 0.0
         degrees = math.degrees(hand.lean)
         return degrees if abs(degrees) >= self.settings.upright_from_degrees else 0.0
@@ -100,7 +102,7 @@ class Recogniser:
     def prepare(self, pictures: list[Image.Image], alone: bool = True) -> Prepared:
         """Locate the hand in each RGB picture and cut the squares the classifier reads (turned upright where it leans)."""
         located = [self.locate(picture, alone) for picture in pictures]
-        turns = [self.turn_for(hand) for hand, _box in located]
+        turns = [self.turn_for(hand, picture.size) for picture, (hand, _box) in zip(pictures, located, strict=True)]
         inputs = np.stack(
             [to_model_input(picture, box, turn=turn) for picture, (_hand, box), turn in zip(pictures, located, turns, strict=True)]
         )

@@ -46,8 +46,10 @@ class Settings:
     hand_scale: float = 4.0
     finger_shift: float = 0.45
     # Upright reading (bench/upright.py): a hand whose own square is read is first turned upright when
-    # it leans at least this many degrees; 180 (the default for a model without a settings file) never turns.
+    # it leans at least upright_from_degrees and its square is at least upright_min_share of the picture's
+    # long side (a small hand's lean is a guess); 180 (the default without a settings file) never turns.
     upright_from_degrees: float = 180.0
+    upright_min_share: float = 0.0
 
     def __post_init__(self) -> None:
         for name in ("unsure_below", "no_hand_score", "no_hand_confidence", "zoom_min_score", "hand_present", "look_again_below"):

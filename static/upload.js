@@ -93,6 +93,23 @@
 
   // Choosing a file recognises it at once, like dropping, pasting, the camera and the examples.
   input.addEventListener("change", () => { if (input.files[0]) take(input.files[0]); });
+  // A correction is sent in the page; the form works without JavaScript too.
+  resultBox.addEventListener("submit", async (event) => {
+    const feedbackForm = event.target.closest(".feedback-form");
+    if (!feedbackForm) return;
+    event.preventDefault();
+    let html;
+    try {
+      const response = await fetch(feedbackForm.action, { method: "POST", body: new FormData(feedbackForm), headers: { "X-Requested-With": "fetch" } });
+      html = await response.text();
+    } catch (_) {
+      html = "";
+    }
+    const holder = document.createElement("template");
+    holder.innerHTML = html; // server-rendered, escaped by Jinja
+    const answer = holder.content.firstElementChild;
+    if (answer) feedbackForm.replaceWith(answer); else showError("The correction could not be sent. Check the connection and try again.");
+  });
   cameraInput.addEventListener("change", () => { take(cameraInput.files[0]); cameraInput.value = ""; });
   form.addEventListener("submit", (event) => {
     event.preventDefault();

@@ -294,3 +294,38 @@ def test_sign_guide_shows_ten_pictures_with_words(browser, live_server):
     assert all(page.evaluate("(img) => img.complete && img.naturalWidth > 0", images.nth(i).element_handle()) for i in range(10))
     assert "thumb touches the tip of the index" in page.inner_text(".signs").lower()
     page.close()
+
+
+@pytest.fixture(scope="module")
+def collecting_server(shipped_model, tmp_path_factory):
+    from webapp import create_app
+
+    folder = tmp_path_factory.mktemp("corrections")
+    app = create_app({"MODEL_PATH": str(shipped_model), "FEEDBACK_DIR": str(folder)})
+    app.extensions[EXTENSION].get()
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_port}", folder
+    server.shutdown()
+
+
+def test_a_person_corrects_a_wrong_answer_with_consent(browser, collecting_server):
+    from feedback.store import FeedbackStore
+
+    url, folder = collecting_server
+    page = browser.new_page()
+    problems = watch_console(page)
+    page.goto(url + "/")
+    page.set_input_files("#image", str(EXAMPLE))
+    page.wait_for_selector("#result-heading", timeout=20_000)
+    page.click(".feedback summary")
+    page.select_option("#feedback-digit", "4")
+    page.click(".feedback-form button")  # without consent: the browser asks for the box first
+    assert FeedbackStore(folder).corrections() == []
+    page.check(".feedback-form input[name=consent]")
+    page.click(".feedback-form button")
+    page.wait_for_selector(".feedback-done", timeout=10_000)
+    (correction,) = FeedbackStore(folder).corrections()
+    assert correction.digit == 4 and correction.photo.is_file()
+    assert not problems, problems
+    page.close()

@@ -136,3 +136,11 @@ def test_the_sample_files_are_what_they_claim(tmp_path):
     path.write_bytes(striped_tiff(300, 200))
     with Image.open(path) as tiff:
         assert tiff.size == (300, 200) and tiff.tag_v2[278] == 1  # RowsPerStrip
+
+
+def test_a_200_megapixel_phone_jpeg_is_read_at_an_eighth_of_its_size():
+    from bench.samples import big_phone_jpeg
+    from recognition.decode import decode_picture
+
+    picture = decode_picture(big_phone_jpeg(16320, 12240))  # decoded at 2040x1530, then reduced as any picture
+    assert picture.size == (16320 // 8 // 3, 12240 // 8 // 3)

@@ -68,6 +68,13 @@ def build_parser() -> argparse.ArgumentParser:
         "--out", type=Path, default=DEFAULT_MODEL, help="the .h5 file to write; card, exports and plots go beside it"
     )
     parser.add_argument("--manifest", type=Path, help="reuse the splits of this manifest instead of making new ones")
+    parser.add_argument(
+        "--extra-data",
+        type=Path,
+        action="append",
+        default=[],
+        help="a folder of corrections (<digit>/*.jpg, e.g. ASL_FEEDBACK_DIR), added to training only; may be repeated",
+    )
     parser.add_argument("--seed", type=int, default=42, help="seed of the split, the initialisation and the augmentation")
     parser.add_argument(
         "--recipe",
@@ -129,6 +136,7 @@ def main(argv: list[str] | None = None) -> int:
         recipe=recipe,
         seed=args.seed,
         manifest=args.manifest,
+        extra_data=tuple(args.extra_data),
         valid_fraction=args.valid_fraction,
         test_fraction=args.test_fraction,
         shift=not args.no_shift,

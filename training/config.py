@@ -22,3 +22,4 @@ class TrainingConfig:
     test_fraction: float = TEST_FRACTION
     shift: bool = True  # measure the domain-shift set
     export: bool = True  # write the LiteRT exports (fp32 and int8)
+    extra_data: tuple[Path, ...] = ()  # folders of corrections (<digit>/*.jpg): training only, each photo its own person

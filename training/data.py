@@ -57,6 +57,15 @@ def discover(root: Path) -> list[tuple[str, int]]:
     return items
 
 
+def extra_images(root: Path) -> list[str]:
+    """List the images under ``root/<digit>/`` for whichever digits are there (a folder of corrections)."""
+    return [
+        path.relative_to(root).as_posix()
+        for path in sorted(Path(root).glob("[0-9]/*"))
+        if path.suffix.lower() in IMAGE_SUFFIXES and not path.name.startswith(".")
+    ]
+
+
 def subject_groups(items: list[tuple[str, int]], gap: int = SAME_SUBJECT_GAP) -> dict[str, int]:
     """Return a group number per path: files whose ``number - digit`` keys lie within ``gap`` share one.
 

@@ -13,6 +13,7 @@ import logging
 import os
 import time
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 
@@ -70,7 +71,7 @@ def parity(reference: dict, candidate: dict) -> dict:
 
 def run(config: TrainingConfig) -> TrainingResult:
     """Train, evaluate and save one model as ``config`` says; raise ``DataError`` on unusable data."""
-    from training.data import DataError, discover, load_images, read_manifest, split
+    from training.data import DataError, LoadedImages, discover, extra_images, load_images, read_manifest, split
 
     started = time.perf_counter()
     files = ModelFiles.from_h5(config.out)
@@ -80,6 +81,18 @@ def run(config: TrainingConfig) -> TrainingResult:
     else:
         splits = split(discover(config.data), config.seed, config.valid_fraction, config.test_fraction)
     loaded = {name: load_images(config.data, splits[name]) for name in ("train", "valid", "test")}
+    extra = {}
+    for folder in config.extra_data:
+        found = load_images(folder, extra_images(folder))
+        extra[Path(folder).name] = len(found.labels)
+        train = loaded["train"]
+        loaded["train"] = LoadedImages(
+            np.concatenate([train.images, found.images]),
+            np.concatenate([train.labels, found.labels]),
+            train.paths,  # the manifest lists the data set's files; extra photos are counted in the card
+            train.skipped + found.skipped,
+        )
+        log.info("extra training data %s: %d photos", folder, len(found.labels))
     for name, data in loaded.items():
         log.info("%s: %d images loaded, %d skipped", name, len(data.labels), len(data.skipped))
     if any(len(data.labels) == 0 for data in loaded.values()):
@@ -174,6 +187,7 @@ def run(config: TrainingConfig) -> TrainingResult:
         localised=detector is not None,
         scored_with=scorer.backend,
     )
+    card["data"]["extra_training_data"] = extra  # folder name -> photos, in training only
     files.write_card(card)
     carried = "carried over from the shipped settings, not re-chosen for this model (bench/unsure.py --write, bench/no_hand.py --write)"
     Settings().save(files, {name: carried for name in Settings().as_dict()})

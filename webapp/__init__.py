@@ -31,12 +31,13 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     if not logging.getLogger().handlers:
         logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
 
-    from webapp import api, body, errors, health, loader, pages, security
+    from webapp import api, body, errors, feedback, health, loader, pages, security
 
     loader.init_app(app)
     app.register_blueprint(api.blueprint)
     app.register_blueprint(health.blueprint)
     app.register_blueprint(pages.blueprint)
+    app.register_blueprint(feedback.blueprint)
     errors.register(app)
     security.register(app)
     body.init_app(app)

@@ -26,5 +26,8 @@ DEFAULTS: dict[str, object] = {
     # browser; empty: none but this site's own. The API takes no cookies or credentials, so allowing an origin
     # lets its pages send photos here and read the answers, nothing more.
     "CORS_ORIGINS": "",
+    # A folder for the corrections people choose to send ("Wrong? It was ..."), with their consent; empty: the
+    # offer is not shown and nothing is ever stored. Review with: python -m feedback FOLDER list.
+    "FEEDBACK_DIR": "",
     "SECRET_KEY": None,  # only needed if sessions are ever used; never hard-coded
 }

@@ -45,6 +45,7 @@ def page_settings() -> dict:
         "kiosk_idle_seconds": config["KIOSK_IDLE_SECONDS"],
         "unsure_below": unsure_below(),
         "accepted_types": ",".join(ACCEPTED_MEDIA_TYPES),
+        "feedback_enabled": bool(config.get("FEEDBACK_DIR")),
         "accepted_names": ACCEPTED_NAMES,
     }
 

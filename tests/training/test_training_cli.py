@@ -224,3 +224,22 @@ def test_an_export_that_does_not_reproduce_the_h5_does_not_score_it():
     swapped = h5[:, ::-1].copy()
     report = export_agreement(_FixedPredictor(h5), _FixedPredictor(swapped), images)
     assert not report["passed"] and report["same_answers"] == 0.0
+
+
+def test_corrections_are_added_to_training_only_and_counted_in_the_card(dataset_dir, tmp_path):
+    from feedback.store import FeedbackStore
+    from tests.helpers import encode, synthetic_hand
+    from training.cli import main
+
+    store = FeedbackStore(tmp_path / "corrections")
+    for digit in (3, 3, 7):
+        store.save(encode(synthetic_hand(digit, 120, 9)), digit, answered=5)
+    out = tmp_path / "model" / "with_corrections.h5"
+    arguments = ["--data", str(dataset_dir), "--weights", "none", "--epochs", "1", "--out", str(out), "--seed", "7", "--no-shift"]
+    arguments += ["--batch-size", "8", "--valid-fraction", "0.2", "--test-fraction", "0.2", "--extra-data", str(tmp_path / "corrections")]
+    assert main(arguments) == 0
+    card = json.loads(out.with_suffix(".json").read_text())
+    assert card["data"]["extra_training_data"] == {"corrections": 3}
+    assert card["data"]["counts"]["train"] == card["metrics"]["train"]["count"] - 3  # in training, not in the manifest
+    manifest = out.with_name(out.stem + ".manifest.json").read_text()
+    assert "corrections" not in manifest

@@ -1,0 +1,75 @@
+"""POST /feedback: a person says which digit a photo really showed, with consent; stored only if an operator opted in.
+
+Without ``FEEDBACK_DIR`` (``ASL_FEEDBACK_DIR``) the route answers 404 and nothing is ever written.
+With it, the small copy of the photo the answer showed (at most 480 pixels, re-encoded without
+metadata) and the digit are stored (:mod:`feedback.store`); nothing about the person is kept.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import io
+
+from flask import Blueprint, current_app, render_template, request
+from werkzeug.exceptions import NotFound
+
+from feedback.store import FeedbackStore
+from recognition.decode import DecodeLimits, ImageRejected, decode_picture
+from webapp.answers import PREVIEW_SIDE
+
+blueprint = Blueprint("feedback", __name__)
+DATA_URL_PREFIX = "data:image/jpeg;base64,"
+
+
+def feedback_enabled() -> bool:
+    return bool(current_app.config.get("FEEDBACK_DIR"))
+
+
+def _number(name: str, low: int, high: int) -> int | None:
+    try:
+        value = int(request.form.get(name, ""))
+    except ValueError:
+        return None
+    return value if low <= value <= high else None
+
+
+def _photo() -> bytes:
+    """Return the photo of the form as a clean JPEG, or raise :class:`ImageRejected`."""
+    value = request.form.get("photo", "")
+    if not value.startswith(DATA_URL_PREFIX):
+        raise ImageRejected("The photo is missing; recognise it again, then send the correction.")
+    try:
+        data = base64.b64decode(value[len(DATA_URL_PREFIX) :], validate=True)
+    except (binascii.Error, ValueError) as error:
+        raise ImageRejected("The photo could not be read; recognise it again, then send the correction.") from error
+    picture = decode_picture(data, DecodeLimits(max_megapixels=1, max_decoded_mb=8))
+    picture.thumbnail((PREVIEW_SIDE, PREVIEW_SIDE))
+    buffer = io.BytesIO()
+    picture.save(buffer, format="JPEG", quality=90)  # no EXIF or other metadata carried over
+    return buffer.getvalue()
+
+
+def _answer(message: str, status: int = 200):
+    inline = request.headers.get("X-Requested-With") == "fetch"
+    template = "_feedback_done.html" if inline else "feedback_done.html"
+    return render_template(template, message=message, ok=status == 200), status
+
+
+@blueprint.post("/feedback")
+def send_correction():
+    """Store a correction when the operator collects them and the person agreed."""
+    if not feedback_enabled():
+        raise NotFound()
+    digit = _number("digit", 0, 9)
+    if digit is None:
+        return _answer("Choose the digit the photo really shows.", 400)
+    if request.form.get("consent") != "yes":
+        return _answer("Nothing was stored: tick the box to agree first.", 400)
+    try:
+        photo = _photo()
+    except ImageRejected as error:
+        return _answer(error.message, error.status)
+    confidence = request.form.get("confidence", type=float)
+    FeedbackStore(current_app.config["FEEDBACK_DIR"]).save(photo, digit, _number("answered", 0, 9), confidence)
+    return _answer(f"Thank you: stored as a {digit}. It will help the next version of the model.")
