@@ -20,7 +20,7 @@ preload_app = False
 # Requests that wait in the kernel backlog beyond this are refused rather than queued forever.
 backlog = int(os.environ.get("GUNICORN_BACKLOG", 256))
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", 30))
-graceful_timeout = 20
+graceful_timeout = int(os.environ.get("GUNICORN_GRACEFUL_TIMEOUT", 20))
 keepalive = 5
 # Recycle workers now and then so that slow memory growth can never accumulate.
 max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", 5000))
@@ -30,6 +30,8 @@ limit_request_fields = 100
 accesslog = os.environ.get("GUNICORN_ACCESSLOG", "-")
 errorlog = "-"
 loglevel = os.environ.get("GUNICORN_LOGLEVEL", "info")
+# Heartbeat files: /dev/shm in containers with a read-only root (GUNICORN_WORKER_TMP_DIR); gunicorn's default otherwise.
+worker_tmp_dir = os.environ.get("GUNICORN_WORKER_TMP_DIR") or None
 # No control socket: a second instance run by the same user would otherwise take over the first one's.
 control_socket_disable = True
 # Never serve the production app with the debugger.

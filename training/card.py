@@ -89,6 +89,7 @@ def build_card(
         },
         "weights_source": weights_name(config.weights),
         "recipe": config.recipe.as_dict(),
+        "distribute": config.distribute,
         "settings": {"file": files.settings.name, "values": Settings().as_dict()},
         "epochs": config.recipe.epochs,
         "best_epoch": best_epoch,

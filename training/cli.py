@@ -13,6 +13,7 @@ from pathlib import Path
 
 from recognition.paths import DEFAULT_MODEL
 from training.console import configure_logging
+from training.distribute import STRATEGIES
 from training.paths import default_data_dir, default_weights
 from training.recipe import AUGMENT_LEVELS, RECIPES, SCHEDULES, TEST_FRACTION, VALID_FRACTION, recipe_defaults_text
 
@@ -68,6 +69,12 @@ def build_parser() -> argparse.ArgumentParser:
         "--out", type=Path, default=DEFAULT_MODEL, help="the .h5 file to write; card, exports and plots go beside it"
     )
     parser.add_argument("--manifest", type=Path, help="reuse the splits of this manifest instead of making new ones")
+    parser.add_argument(
+        "--distribute",
+        choices=STRATEGIES,
+        default="none",
+        help="train on all local GPUs (mirrored) or several machines (multiworker, TF_CONFIG); --batch-size stays the global batch",
+    )
     parser.add_argument(
         "--extra-data",
         type=Path,
@@ -137,6 +144,7 @@ def main(argv: list[str] | None = None) -> int:
         seed=args.seed,
         manifest=args.manifest,
         extra_data=tuple(args.extra_data),
+        distribute=args.distribute,
         valid_fraction=args.valid_fraction,
         test_fraction=args.test_fraction,
         shift=not args.no_shift,

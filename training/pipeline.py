@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import os
+import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -106,6 +107,7 @@ def run(config: TrainingConfig) -> TrainingResult:
     from recognition.recogniser import Recogniser
     from training.card import build_card, data_name
     from training.data import write_manifest
+    from training.distribute import is_chief, scope, strategy_for
     from training.evaluate import evaluate_split, shift_metrics
     from training.export import calibration_images, export_int8, export_tflite, save_h5
     from training.keras_backend import InMemoryKerasPredictor
@@ -114,10 +116,17 @@ def run(config: TrainingConfig) -> TrainingResult:
     from training.train import fit
 
     keras.utils.set_random_seed(config.seed)
-    model = build_model(config.weights)
+    strategy = strategy_for(config.distribute)
     fit_started = time.perf_counter()
-    history = fit(model, loaded["train"], loaded["valid"], config.recipe, config.seed)
+    with scope(strategy):
+        model = build_model(config.weights)
+        history = fit(model, loaded["train"], loaded["valid"], config.recipe, config.seed)
     training_seconds = time.perf_counter() - fit_started
+    if strategy is not None:  # the same weights in a plain model, for saving and exporting
+        trained, model = model, build_model(None)
+        model.set_weights(trained.get_weights())
+        if not is_chief():
+            files = ModelFiles.from_h5(Path(tempfile.mkdtemp()) / files.h5.name)  # only the chief writes the results
 
     files.h5.parent.mkdir(parents=True, exist_ok=True)
     h5_sha256 = save_h5(model, files.h5)
