@@ -48,13 +48,13 @@ def test_every_manifest_is_valid_in_strict_mode():
             assert (kustomization.parent / resource).exists(), (kustomization, resource)
 
 
-def test_probes_ports_and_settings_are_the_apps_own(app):
+def test_health_checks_ports_and_settings_are_the_apps_own(app):
     spec = deployment()["spec"]["template"]["spec"]
     container = spec["containers"][0]
     routes = {rule.rule for rule in app.url_map.iter_rules()}
     port = container["ports"][0]["containerPort"]
-    for probe in ("startupProbe", "readinessProbe", "livenessProbe"):
-        assert container[probe]["httpGet"]["path"] in routes and container[probe]["httpGet"]["port"] == "http"
+    for check in ("startupProbe", "readinessProbe", "livenessProbe"):
+        assert container[check]["httpGet"]["path"] in routes and container[check]["httpGet"]["port"] == "http"
     env = container_env()
     assert env["GUNICORN_BIND"].endswith(f":{port}")
     gunicorn_settings = set(re.findall(r'"(GUNICORN_[A-Z_]+)"', (PROJECT_ROOT / "gunicorn.conf.py").read_text()))
