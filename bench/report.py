@@ -22,6 +22,7 @@ from bench.report_sections import (
     pages_section,
     pct,
     serving_section,
+    sizing_section,
     table,
     upright_section,
 )
@@ -111,6 +112,7 @@ def benchmarks() -> str:
     out.append(choices_section(load("unsure"), load("no_hand")))
     out.append(upright_section(load("upright")))
     out.append(image_section(load("image")))
+    out.append(sizing_section(load("serving"), load("hostile"), load("image")))
     out.append(pages_section(load("pages")))
     return "".join(out)
 

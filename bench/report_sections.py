@@ -19,7 +19,7 @@ def serving_section(serving: dict) -> str:
     reference, app = serving["reference"], serving["app_localised"]
     out = ["## Serving (`python -m bench.serving`)\n\n", f"gunicorn as configured on loopback, {serving['cpus']} cores.\n\n"]
     rows = [
-        ["400x400 photo, one client, p50 / p99", f"{app['small_jpeg_one_client']['p50_ms']:.1f} / {app['small_jpeg_one_client']['p99_ms']:.1f} ms"],
+        ["100x100 photo, one client, p50 / p99", f"{app['small_jpeg_one_client']['p50_ms']:.1f} / {app['small_jpeg_one_client']['p99_ms']:.1f} ms"],
         ["12-MP phone JPEG, one client, p50 / p99", f"{app['phone_jpeg_one_client']['p50_ms']:.1f} / {app['phone_jpeg_one_client']['p99_ms']:.1f} ms"],
         ["4 keep-alive clients", f"{app['small_jpeg_four_clients']['images_per_s']:.1f} pictures/s"],
         ["worker RSS", ", ".join(f"{v:.0f} MiB" for v in app["worker_rss_mib"])],
@@ -110,6 +110,24 @@ def upright_section(upright: dict) -> str:
         + table(["rule", "valid plain", "valid shift mean", "valid tilted", "valid tilted on photo", "test plain", "test shift mean",
                  "test tilted", "test tilted on photo"], rows)
     )
+
+
+def sizing_section(serving: dict, hostile: dict, image: dict) -> str:
+    """Return the numbers a deployment is sized by: pictures per second per core, memory per worker, start-up."""
+    if not serving:
+        return ""
+    app = serving["app_localised"]
+    cores = serving["cpus"]
+    growth = max((case["worker_peak_growth_mib"] for case in hostile.get("shapes", {}).values()), default=0.0)
+    rows = [
+        ["pictures/s per core (4 keep-alive clients, 100x100 photos)", f"{app['small_jpeg_four_clients']['images_per_s'] / cores:.0f}"],
+        ["worker RSS, model loaded", f"{max(app['worker_rss_mib']):.0f} MiB"],
+        ["worst accepted picture, added while it decodes", f"{growth:.0f} MiB"],
+        ["gunicorn ready after start", f"{app['ready_s']:.2f} s"],
+    ]
+    if image:
+        rows.append(["container image / ready from its filesystem", f"{image['image_mib']:.0f} MiB / {image['ready_s']} s"])
+    return "\n## Sizing (for docs/deploy.md)\n\n" + table(["measure", "value"], rows)
 
 
 def image_section(image: dict) -> str:

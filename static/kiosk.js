@@ -22,9 +22,11 @@
   const resultUrl = root.dataset.resultUrl;
   const idleSeconds = Math.max(1, Number(root.dataset.idleSeconds) || 8);
   const maxMb = Number(root.dataset.maxUploadMb) || 10;
-  const FRAME_GAP_MS = 250; // at most about four frames a second
-  const SMOOTH_FRAMES = 4; // probabilities are averaged over the last four frames
-  const STEADY_FRAMES = 2; // a new answer is shown once the average has agreed on it twice running
+  // The next frame leaves as soon as the last answer is back (one request in flight at most), after
+  // a short pause: the rate follows what the server sustains, up to about fifteen frames a second.
+  const FRAME_GAP_MS = 40;
+  const SMOOTH_FRAMES = 6; // probabilities are averaged over the last six frames (about half a second)
+  const STEADY_FRAMES = 3; // a new answer is shown once the average has agreed on it three times running
   const UNSURE_MARGIN = 0.08; // the unsure banner turns on under the threshold minus this, off over it plus this
   const unsureBelow = Number(root.dataset.unsureBelow) || 0.7;
   const canvas = document.createElement("canvas");
