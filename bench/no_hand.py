@@ -34,6 +34,7 @@ from training.shift import build_shift_set
 
 SCORES = (0.05, 0.1, 0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 0.5, 0.6, 0.7)
 CONFIDENCES = (0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95, 0.99, 1.01)
+PRESENCES = (0.0, 0.01, 0.02, 0.05, 0.1, 0.2, 0.3)  # 0: the presence alone never decides
 
 
 def package_pictures() -> list[np.ndarray]:
@@ -76,18 +77,24 @@ def synthetic_non_hands(rng: np.random.Generator) -> list[np.ndarray]:
 
 
 def signals(recogniser, pictures) -> np.ndarray:
-    """Return (palm score or 0, confidence, 1 if the hand check confirmed a hand else 0) per picture."""
+    """Return (palm score or 0, confidence, 1 if confirmed else 0, hand presence or 2 if unchecked) per picture."""
     return np.array(
         [
-            (r.hand.score if r.hand else 0.0, r.confidence, float(r.hand is not None and r.hand.confirmed))
+            (
+                r.hand.score if r.hand else 0.0,
+                r.confidence,
+                float(r.hand is not None and r.hand.confirmed),
+                r.hand.presence if r.hand is not None and r.hand.presence is not None else 2.0,
+            )
             for r in recognise_all(recogniser, pictures)
         ]
     )
 
 
-def no_hand(found: np.ndarray, score: float, confidence: float) -> np.ndarray:
+def no_hand(found: np.ndarray, score: float, confidence: float, presence: float = 0.0) -> np.ndarray:
     """Apply the rule of ``says_no_hand`` with these thresholds (a score of 0 means no palm was found)."""
-    return (found[:, 2] == 0) & (found[:, 0] < score) & (found[:, 1] < confidence)
+    unconfirmed = found[:, 2] == 0
+    return unconfirmed & ((found[:, 3] < presence) | ((found[:, 0] < score) & (found[:, 1] < confidence)))
 
 
 def main() -> int:
@@ -112,9 +119,12 @@ def main() -> int:
     grid = []
     for score in SCORES:
         for confidence in CONFIDENCES:
-            false_rate = float(no_hand(measured["valid"]["hands"], score, confidence).mean())
-            caught = float(no_hand(measured["valid"]["non_hands"], score, confidence).mean())
-            grid.append({"score": score, "confidence": confidence, "false_no_hand": false_rate, "non_hands_caught": caught})
+            for presence in PRESENCES:
+                false_rate = float(no_hand(measured["valid"]["hands"], score, confidence, presence).mean())
+                caught = float(no_hand(measured["valid"]["non_hands"], score, confidence, presence).mean())
+                grid.append(
+                    {"score": score, "confidence": confidence, "presence": presence, "false_no_hand": false_rate, "non_hands_caught": caught}
+                )
     (PROJECT_ROOT / "runs").mkdir(exist_ok=True)
     np.savez(PROJECT_ROOT / "runs" / "no_hand_signals.npz", **{f"{s}_{k}": v for s, d in measured.items() for k, v in d.items()})
     allowed = [row for row in grid if row["false_no_hand"] <= 0.01]
@@ -128,9 +138,9 @@ def main() -> int:
         "backend": recogniser.backend,
         "chosen_on_valid": best,
         "test_hands": len(test["hands"]),
-        "test_false_no_hand": float(no_hand(test["hands"], best["score"], best["confidence"]).mean()),
+        "test_false_no_hand": float(no_hand(test["hands"], best["score"], best["confidence"], best["presence"]).mean()),
         "report_non_hands": len(test["non_hands"]),
-        "report_non_hands_caught": float(no_hand(test["non_hands"], best["score"], best["confidence"]).mean()),
+        "report_non_hands_caught": float(no_hand(test["non_hands"], best["score"], best["confidence"], best["presence"]).mean()),
         "no_palm_at_all": {
             "test_hands": float((test["hands"][:, 0] == 0).mean()),
             "report_non_hands": float((test["non_hands"][:, 0] == 0).mean()),
@@ -145,9 +155,11 @@ def main() -> int:
     save_result("no_hand.json", report)
     print(json.dumps({k: v for k, v in report.items() if k != "grid"}, indent=1))
     if args.write:
-        settings = Settings.for_model(args.model).with_values(no_hand_score=best["score"], no_hand_confidence=best["confidence"])
+        settings = Settings.for_model(args.model).with_values(
+            no_hand_score=best["score"], no_hand_confidence=best["confidence"], no_hand_presence=best["presence"]
+        )
         note = "bench/no_hand.py: most non-hands caught with false 'no hand' <= 1% on the validation split and its shift set"
-        print("wrote", settings.save(args.model, {"no_hand_score": note, "no_hand_confidence": note}))
+        print("wrote", settings.save(args.model, {"no_hand_score": note, "no_hand_confidence": note, "no_hand_presence": note}))
     return 0
 
 

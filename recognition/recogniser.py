@@ -25,11 +25,14 @@ from recognition.settings import Settings
 def says_no_hand(hand: HandBox | None, confidence: float, settings: Settings) -> bool:
     """Return whether the picture should be answered "no hand" from the hand found and the confidence.
 
-    Never for a confirmed hand; else when no palm was found, or only a faint one, while the
+    Never for a confirmed hand; else when the hand-landmark model looked and scarcely saw a hand
+    (presence under ``no_hand_presence``), or when no palm was found, or only a faint one, while the
     classifier is unsure too (the thresholds are chosen on validation by bench/no_hand.py).
     """
     if hand is not None and hand.confirmed:
         return False
+    if hand is not None and hand.presence is not None and hand.presence < settings.no_hand_presence:
+        return True
     score = 0.0 if hand is None else hand.score
     return score < settings.no_hand_score and confidence < settings.no_hand_confidence
 

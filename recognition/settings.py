@@ -30,6 +30,9 @@ class Settings:
     # classifier's confidence is under no_hand_confidence (bench/no_hand.py).
     no_hand_score: float = 0.7
     no_hand_confidence: float = 0.4
+    # ... and, whatever the confidence, when the hand-landmark model looked at the square and found a
+    # hand-presence score under no_hand_presence (0: the presence alone never decides).
+    no_hand_presence: float = 0.0
     # Framing (bench/framing.py): read the hand's own square when the hand is confirmed or its palm
     # scores zoom_min_score, and the square is under zoom_below of the picture's short side.
     zoom_below: float = 1.0

@@ -161,3 +161,12 @@ def test_a_confirmed_hand_is_never_answered_no_hand():
 def test_the_hand_reports_its_presence():
     assert hand_fractions(HandBox(10, 20, 100, 0.61234, 0.98765), (200, 200))["presence"] == 0.9877
     assert hand_fractions(HandBox(10, 20, 100, 0.6), (200, 200))["presence"] is None
+
+
+def test_a_square_the_landmark_model_scarcely_sees_a_hand_in_is_no_hand_however_sure_the_classifier():
+    strict = SHIPPED.with_values(no_hand_presence=0.1)
+    certain_palm = HandBox(0, 0, 50, 0.95)
+    assert says_no_hand(certain_palm.checked(0.01, HAND_PRESENT), 0.99, strict)  # a cat's eye, read as a sure digit
+    assert not says_no_hand(certain_palm.checked(0.2, HAND_PRESENT), 0.99, strict)
+    assert not says_no_hand(certain_palm, 0.99, strict)  # unchecked: the presence cannot decide
+    assert not says_no_hand(certain_palm.checked(0.01, HAND_PRESENT), 0.99, SHIPPED.with_values(no_hand_presence=0.0))
