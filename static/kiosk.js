@@ -193,6 +193,12 @@
     mode = "photo";
     video.hidden = true;
     guide.hidden = true;
+    if (still.hidden && root.dataset.example) { // never an empty box: an example sign until a photo is chosen
+      still.classList.remove("mirrored");
+      still.src = root.dataset.example;
+      still.alt = "An example: a hand signing 5";
+      still.hidden = false;
+    }
     freezeButton.hidden = true;
     choose.hidden = false;
     stageHint.textContent = "Choose a photo of one hand signing a digit.";

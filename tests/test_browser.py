@@ -227,6 +227,7 @@ def test_kiosk_without_a_camera_says_why_offers_a_retry_and_takes_photos(browser
     page.wait_for_selector("#choose:not([hidden])", timeout=20_000)
     assert page.locator("#camera-help").is_visible() and page.inner_text("#camera-why").strip()  # why, in words
     assert page.locator("#camera-retry").is_visible()
+    assert page.locator("#still").is_visible() and "example" in page.get_attribute("#still", "alt")  # not an empty box
     box = page.locator("#choose").bounding_box()
     assert box["height"] >= 44 and box["width"] >= 120  # touch-sized
     page.click("#camera-retry")  # tries again and lands back on the same help, not a black box
