@@ -12,7 +12,8 @@ tag="localhost/asl-digits:check"
 cleanup() {
   if [ -n "${gunicorn_pid:-}" ]; then kill "$gunicorn_pid" 2>/dev/null || true; wait "$gunicorn_pid" 2>/dev/null || true; fi
   umount "$work/root/dev" 2>/dev/null || true
-  rm -rf "$work" wheels
+  rm -rf "$work"
+  if [ -n "${made_wheels:-}" ]; then rm -rf wheels; fi
 }
 trap cleanup EXIT
 
@@ -28,6 +29,7 @@ mmdebstrap --quiet --variant=minbase --include=python3,python3-venv,passwd bookw
 podman import --quiet "$work/base.tar" localhost/asl-base:bookworm >/dev/null
 
 echo "== image: podman build --isolation chroot, from wheels fetched here"
+[ -d wheels ] || made_wheels=1  # a wheels folder already here is used and kept
 python3 -m pip download --quiet --only-binary=:all: --python-version 3.11 -d wheels -r requirements-serve.txt
 podman build --quiet --format docker --isolation chroot --build-arg BASE=localhost/asl-base:bookworm \
   --build-arg WHEELS=wheels -t "$tag" . >/dev/null
