@@ -27,6 +27,17 @@ def serving_section(serving: dict) -> str:
         ["classifier alone (fp32 LiteRT, best threads)", f"{reference['best_single_image_ms']:.1f} ms"],
         ["palm detector alone, 1 / 2 threads", " / ".join(f"{v:.1f} ms" for v in reference["palm_detector_invoke_ms_by_threads"].values())],
     ]
+    bare = serving.get("bare_pipeline")
+    if bare:
+        ratios = serving["ratios"]["app_localised_vs_bare_pipeline"]
+        rows += [
+            ["bare pipeline (palm detector, hand check, classifier back to back), 1 / 2 threads",
+             " / ".join(f"{v:.1f} ms" for v in bare["ms_by_threads"].values())],
+            ["bare pipeline capacity (one one-thread pipeline per core)", f"{bare['capacity_pictures_per_s']:.0f} pictures/s"],
+            ["app p50 over the bare pipeline: small photo / 12-MP JPEG (pipeline + bare draft decode)",
+             f"{ratios['small_p50']:.2f}x / {ratios['phone_p50_vs_pipeline_and_draft_decode']:.2f}x"],
+            ["app, 4 clients, over the pipeline's capacity", f"{ratios['four_clients_vs_capacity']:.2f}x"],
+        ]  # fmt: skip
     out.append(table(["measure", "value"], rows))
     for name, parts in serving.get("profile_ms", {}).items():
         out.append(f"\nWhere a request's time goes, {name}: " + ", ".join(f"{k} {v} ms" for k, v in parts.items() if k != "backend") + ".\n")

@@ -15,7 +15,6 @@ from __future__ import annotations
 import argparse
 import io
 import json
-import multiprocessing
 import os
 import signal
 import statistics
@@ -24,12 +23,11 @@ import threading
 import time
 from pathlib import Path
 
-import numpy as np
 from PIL import Image
 
 from bench import RESULTS, save_result
 from bench.load import Gunicorn, rss_mib, run_load
-from recognition.model_files import ModelFiles
+from bench.reference import bare_pipeline, reference
 from recognition.paths import DEFAULT_MODEL
 from training.paths import SHARED_DATA
 
@@ -57,76 +55,6 @@ def phone_jpeg() -> bytes:
     scene = Image.fromarray(package_picture("skimage:coffee.png")).resize((4032, 3024), Image.Resampling.BICUBIC)
     scene.paste(hand_photo().resize((1000, 1000), Image.Resampling.BICUBIC), (700, 1200))
     return jpeg(scene, 88)
-
-
-def time_invoke(path: Path, threads: int, runs: int = 300) -> float:
-    """Return the median seconds of one invoke() of ``path`` with ``threads`` threads."""
-    from ai_edge_litert.interpreter import Interpreter
-
-    interpreter = Interpreter(model_path=str(path), num_threads=threads)
-    interpreter.allocate_tensors()
-    source = interpreter.get_input_details()[0]
-    tensor = np.random.default_rng(0).integers(0, 255, source["shape"]).astype(source["dtype"])
-    if source["dtype"] == np.float32 and "palm" in path.name:
-        tensor = tensor / np.float32(255)
-    times = []
-    for i in range(runs + 30):
-        started = time.perf_counter()
-        interpreter.set_tensor(source["index"], tensor)
-        interpreter.invoke()
-        if i >= 30:
-            times.append(time.perf_counter() - started)
-    return statistics.median(times)
-
-
-def _capacity_worker(path: str, seconds: float, queue) -> None:
-    from ai_edge_litert.interpreter import Interpreter
-
-    interpreter = Interpreter(model_path=path, num_threads=1)
-    interpreter.allocate_tensors()
-    source = interpreter.get_input_details()[0]
-    tensor = np.zeros(source["shape"], source["dtype"])
-    for _ in range(20):
-        interpreter.set_tensor(source["index"], tensor)
-        interpreter.invoke()
-    count, stop = 0, time.perf_counter() + seconds
-    while time.perf_counter() < stop:
-        interpreter.set_tensor(source["index"], tensor)
-        interpreter.invoke()
-        count += 1
-    queue.put(count / seconds)
-
-
-def machine_capacity(path: Path, seconds: float = 8.0) -> float:
-    """Return images/s of one one-thread interpreter per core, all running side by side."""
-    context = multiprocessing.get_context("spawn")
-    queue = context.Queue()
-    workers = [context.Process(target=_capacity_worker, args=(str(path), seconds, queue)) for _ in range(os.cpu_count() or 1)]
-    for worker in workers:
-        worker.start()
-    rates = [queue.get(timeout=seconds + 60) for _ in workers]
-    for worker in workers:
-        worker.join()
-    return float(sum(rates))
-
-
-def reference(model: Path) -> dict:
-    """Time the fixed reference (fp32 export of the .h5) and, for the profile, the int8 export and the palm detector."""
-    from recognition.hands import DETECTOR_PATH
-
-    files = ModelFiles.from_h5(model)
-    fp32 = {threads: time_invoke(files.export("fp32"), threads) * 1000 for threads in (1, 2)}
-    best = min(fp32, key=fp32.get)
-    result = {
-        "fp32_invoke_ms_by_threads": fp32,
-        "best_threads": best,
-        "best_single_image_ms": fp32[best],
-        "capacity_images_per_s": machine_capacity(files.export("fp32")),
-        "palm_detector_invoke_ms_by_threads": {t: time_invoke(DETECTOR_PATH, t) * 1000 for t in (1, 2)},
-    }
-    if files.export("int8").is_file():
-        result["int8_invoke_ms_by_threads"] = {t: time_invoke(files.export("int8"), t) * 1000 for t in (1, 2)}
-    return result
 
 
 def measure_app(port: int, model: Path, small: bytes, phone: bytes, **env: str) -> dict:
@@ -219,6 +147,7 @@ def main() -> int:
     small, phone = jpeg(hand_photo()), phone_jpeg()
     report: dict = {"model": args.model.name, "cpus": os.cpu_count(), "phone_jpeg_bytes": len(phone)}
     report["reference"] = ref = reference(args.model)
+    report["bare_pipeline"] = bare = bare_pipeline(args.model, phone)
     report["app_localised"] = measure_app(args.port, args.model, small, phone)
     report["app_without_localisation"] = measure_app(args.port + 1, args.model, small, phone, ASL_LOCALISE_HAND="false")
     report["profile_ms"] = profile(args.model, {"small_jpeg": small, "phone_jpeg": phone})
@@ -229,6 +158,12 @@ def main() -> int:
             "four_clients_vs_capacity": report[name]["small_jpeg_four_clients"]["images_per_s"] / ref["capacity_images_per_s"],
         }
         for name in ("app_localised", "app_without_localisation")
+    }
+    app = report["app_localised"]
+    report["ratios"]["app_localised_vs_bare_pipeline"] = {
+        "small_p50": app["small_jpeg_one_client"]["p50_ms"] / bare["best_ms"],
+        "phone_p50_vs_pipeline_and_draft_decode": app["phone_jpeg_one_client"]["p50_ms"] / (bare["best_ms"] + bare["phone_draft_decode_ms"]),
+        "four_clients_vs_capacity": app["small_jpeg_four_clients"]["images_per_s"] / bare["capacity_pictures_per_s"],
     }
     if args.full:
         report["robustness"] = robustness(args.port + 2, args.model, small, args.soak_requests)
