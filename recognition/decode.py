@@ -24,6 +24,7 @@ import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import cache
 
 from PIL import Image, UnidentifiedImageError
 
@@ -67,6 +68,7 @@ _configured = threading.Lock()
 _state = {"configured": False}
 
 
+@cache
 def _libc() -> ctypes.CDLL | None:
     name = ctypes.util.find_library("c")
     return ctypes.CDLL(name) if name else None

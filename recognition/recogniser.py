@@ -7,7 +7,7 @@ what is served. No TensorFlow here unless the Keras backend is chosen.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
@@ -130,9 +130,10 @@ class Recogniser:
         recognitions = []
         turns = prepared.turns or [0.0] * len(prepared.boxes)
         for row, hand, box, size, turn in zip(probabilities, prepared.hands, prepared.boxes, prepared.sizes, turns, strict=True):
-            confidence = float(row.max() / max(float(row.sum()), 1e-12))
-            no_hand = prepared.localised and says_no_hand(hand, confidence, self.settings)
-            recognitions.append(Recognition(row, box, size, hand, no_hand, turn))
+            recognition = Recognition(row, box, size, hand, turn=turn)
+            if prepared.localised and says_no_hand(hand, recognition.confidence, self.settings):
+                recognition = replace(recognition, no_hand=True)
+            recognitions.append(recognition)
         return recognitions
 
     def recognise(self, pictures: list[Image.Image]) -> list[Recognition]:

@@ -11,16 +11,10 @@ import time
 
 import pytest
 
-from bench.load import HOST, Gunicorn
+from bench.load import HOST, Gunicorn, free_port
 from recognition.paths import DEFAULT_MODEL, PROJECT_ROOT
 
 HEADER_TIMEOUT = 2.0
-
-
-def free_port() -> int:
-    with socket.socket() as finder:
-        finder.bind((HOST, 0))
-        return finder.getsockname()[1]
 
 
 @pytest.fixture(scope="module")
