@@ -64,8 +64,6 @@ CODEC_ERRORS = (
 )
 DECODE_FAILURES = (*CODEC_ERRORS, MemoryError, Image.DecompressionBombError, Image.DecompressionBombWarning)
 _big_decode = threading.Semaphore(1)
-_configured = threading.Lock()
-_state = {"configured": False}
 
 
 @cache
@@ -74,8 +72,9 @@ def _libc() -> ctypes.CDLL | None:
     return ctypes.CDLL(name) if name else None
 
 
+@cache
 def configure_process() -> None:
-    """Apply the process-wide settings decoding relies on (idempotent; the app factory calls it).
+    """Apply the process-wide settings decoding relies on (once a process; the app factory calls it; repeating it is harmless).
 
     - HEIC/HEIF (iPhone photos) through pillow-heif: the main picture only, not the thumbnails,
       depth maps or auxiliary images a phone stores beside it; libheif applies the file's rotation
@@ -86,17 +85,13 @@ def configure_process() -> None:
       phone JPEG decodes at 1/8 scale, and the pixel limit applies to what is decoded
       (:func:`_refuse_costly`), before any decoding.
     """
-    with _configured:
-        if _state["configured"]:
-            return
-        from pillow_heif import register_heif_opener
+    from pillow_heif import register_heif_opener
 
-        register_heif_opener(thumbnails=False, depth_images=False, aux_images=False, decode_threads=2)
-        Image.MAX_IMAGE_PIXELS = LARGEST_HEADER_PIXELS
-        libc = _libc()
-        if libc is not None and hasattr(libc, "mallopt"):
-            libc.mallopt(M_MMAP_THRESHOLD, 1 << 20)
-        _state["configured"] = True
+    register_heif_opener(thumbnails=False, depth_images=False, aux_images=False, decode_threads=2)
+    Image.MAX_IMAGE_PIXELS = LARGEST_HEADER_PIXELS
+    libc = _libc()
+    if libc is not None and hasattr(libc, "mallopt"):
+        libc.mallopt(M_MMAP_THRESHOLD, 1 << 20)
 
 
 class ImageRejected(Exception):
