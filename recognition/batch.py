@@ -36,6 +36,7 @@ def prepare_all(recogniser: Recogniser, pictures: list[np.ndarray] | np.ndarray,
         [size for part in parts for size in part.sizes],
         recogniser.detector is not None,
         [turn for part in parts for turn in part.turns],
+        [look for part in parts for look in part.looks],
     )
 
 

@@ -1,6 +1,6 @@
 """The files of one trained model and its card: where they live, how they are read, which exports match.
 
-A model ``NAME.h5`` has beside it ``NAME.json`` (the card), ``NAME.manifest.json`` (the split), ``NAME.settings.json`` (thresholds chosen on validation),
+A model ``NAME.h5`` has beside it ``NAME.json`` (the card), ``NAME.manifest.json`` (the split), ``NAME.settings.json`` (thresholds chosen on validation), ``NAME.geometry.npz`` (the hand-geometry classifier),
 ``NAME.tflite`` (fp32), ``NAME.int8.tflite`` (full-integer) and two plots. The card records each
 export with its SHA-256 and the SHA-256 of the ``.h5`` it was made from; an export whose hashes
 do not match is never served. No TensorFlow here.
@@ -52,6 +52,10 @@ class ModelFiles:
     @property
     def settings(self) -> Path:
         return self._beside(".settings.json")
+
+    @property
+    def geometry(self) -> Path:
+        return self._beside(".geometry.npz")
 
     @property
     def manifest(self) -> Path:

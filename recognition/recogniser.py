@@ -14,24 +14,30 @@ import numpy as np
 from PIL import Image
 
 from recognition.backends import Predictor, load_predictor, predict_side_by_side
+from recognition.geometry import GeometryModel, blend
 from recognition.hands import HandBox, PalmDetector, frame
 from recognition.interpreters import Occupancy
+from recognition.landmarks import HandLook, LandmarkModel
 from recognition.model_files import ModelFiles
-from recognition.paths import DETECTOR_PATH
+from recognition.paths import CHECKER_PATH, DETECTOR_PATH
 from recognition.preprocessing import center_square, to_model_input
 from recognition.settings import Settings
+from recognition.tracking import Track, hand_for_region, region_for_hand
 
 
-def says_no_hand(hand: HandBox | None, confidence: float, settings: Settings) -> bool:
-    """Return whether the picture should be answered "no hand" from the hand found and the confidence.
+def says_no_hand(hand: HandBox | None, confidence: float, settings: Settings, look: HandLook | None = None) -> bool:
+    """Return whether the picture should be answered "no hand" from the hand found, its look and the confidence.
 
-    Never for a confirmed hand; else when the hand-landmark model looked and scarcely saw a hand
-    (presence under ``no_hand_presence``), or when no palm was found, or only a faint one, while the
-    classifier is unsure too (the thresholds are chosen on validation by bench/no_hand.py).
+    Never for a hand confirmed by the hand check or by the landmark model's look at its region; else
+    when either model looked and scarcely saw a hand (presence under ``no_hand_presence`` on the
+    check's square, under ``no_hand_look_presence`` on the look's region), or when no palm was found,
+    or only a faint one, while the classifier is unsure too (thresholds chosen by bench/no_hand.py).
     """
-    if hand is not None and hand.confirmed:
+    if (hand is not None and hand.confirmed) or (look is not None and look.presence >= settings.hand_present):
         return False
     if hand is not None and hand.presence is not None and hand.presence < settings.no_hand_presence:
+        return True
+    if look is not None and look.presence < settings.no_hand_look_presence:
         return True
     score = 0.0 if hand is None else hand.score
     return score < settings.no_hand_score and confidence < settings.no_hand_confidence
@@ -47,6 +53,18 @@ class Prepared:
     sizes: list[tuple[int, int]]
     localised: bool
     turns: list[float] = field(default_factory=list)  # degrees each square was turned to stand the hand upright
+    looks: list[HandLook | None] = field(default_factory=list)  # what the hand-landmark model saw of each hand
+    followed: list[bool] = field(default_factory=list)  # whether each hand was followed from a track (no palm detector)
+
+
+@dataclass(frozen=True)
+class Located:
+    """One picture's hand (or ``None``), the square to classify, the landmark model's look, and whether it was followed."""
+
+    hand: HandBox | None
+    box: tuple[int, int, int, int]
+    look: HandLook | None
+    followed: bool
 
 
 @dataclass(frozen=True)
@@ -59,6 +77,10 @@ class Recognition:
     hand: HandBox | None
     no_hand: bool = False  # answer "no hand" instead of the digit (never said when the palm detector did not look)
     turn: float = 0.0  # degrees the square was turned (anticlockwise) to stand the hand upright before reading
+    look: HandLook | None = None  # the hand's landmarks, when the landmark model looked
+    image_probabilities: np.ndarray | None = None  # the MobileNet's own, when geometry was blended in
+    geometry_probabilities: np.ndarray | None = None  # the geometry model's, when it read the hand
+    followed: bool = False  # the hand was followed from the client's track, without the palm detector
 
     @property
     def digit(self) -> int:
@@ -72,9 +94,18 @@ class Recognition:
 class Recogniser:
     """Classify RGB pictures, localising the hand first when a detector is given."""
 
-    def __init__(self, predictor: Predictor, detector: PalmDetector | None = None, settings: Settings | None = None) -> None:
+    def __init__(
+        self,
+        predictor: Predictor,
+        detector: PalmDetector | None = None,
+        settings: Settings | None = None,
+        landmarks: LandmarkModel | None = None,
+        geometry: GeometryModel | None = None,
+    ) -> None:
         self.predictor = predictor
         self.detector = detector
+        self.landmarks = landmarks
+        self.geometry = geometry
         self.settings = settings or (detector.settings if detector is not None else Settings())
         self.occupancy = Occupancy()  # a recognition alone in the process may use every inference thread
 
@@ -102,20 +133,49 @@ class Recogniser:
         degrees = math.degrees(hand.lean)
         return degrees if abs(degrees) >= self.settings.upright_from_degrees else 0.0
 
-    def prepare(self, pictures: list[Image.Image], alone: bool = True) -> Prepared:
-        """Locate the hand in each RGB picture and cut the squares the classifier reads (turned upright where it leans)."""
-        located = [self.locate(picture, alone) for picture in pictures]
-        turns = [self.turn_for(hand, picture.size) for picture, (hand, _box) in zip(pictures, located, strict=True)]
-        inputs = np.stack(
-            [to_model_input(picture, box, turn=turn) for picture, (_hand, box), turn in zip(pictures, located, turns, strict=True)]
-        )
+    def look(self, picture: Image.Image, hand: HandBox | None, alone: bool = True) -> HandLook | None:
+        """Return the landmark model's look at ``hand`` in RGB ``picture``, or ``None`` without a hand or a landmark model."""
+        if self.landmarks is None or hand is None:
+            return None
+        region = region_for_hand(hand, self.settings)
+        return self.landmarks.look(picture, region, alone) if region.valid_in(picture.size) else None
+
+    def follow(self, picture: Image.Image, track: Track | None, alone: bool = True) -> Located | None:
+        """Return the hand found where ``track`` says to look in RGB ``picture`` by the landmark model alone, or ``None``."""
+        if self.landmarks is None or track is None:
+            return None
+        region = track.region(picture.size)
+        if not region.valid_in(picture.size):
+            return None
+        look = self.landmarks.look(picture, region, alone)
+        here = look.next_region()
+        if look.presence < self.settings.hand_present or not here.valid_in(picture.size):
+            return None
+        hand = hand_for_region(here, look.presence, self.settings)
+        return Located(hand, frame(picture.size, hand, self.settings.zoom_below, self.settings.zoom_min_score), look, True)
+
+    def find(self, picture: Image.Image, alone: bool = True, track: Track | None = None) -> Located:
+        """Return the hand of RGB ``picture``: followed from ``track`` when it is still there, else searched for."""
+        followed = self.follow(picture, track, alone)
+        if followed is not None:
+            return followed
+        hand, box = self.locate(picture, alone)
+        return Located(hand, box, self.look(picture, hand, alone), False)
+
+    def prepare(self, pictures: list[Image.Image], alone: bool = True, tracks: list[Track | None] | None = None) -> Prepared:
+        """Find the hand in each RGB picture and cut the squares the classifier reads (turned upright where it leans)."""
+        found = [self.find(picture, alone, track) for picture, track in zip(pictures, tracks or [None] * len(pictures), strict=True)]
+        turns = [self.turn_for(f.hand, picture.size) for picture, f in zip(pictures, found, strict=True)]
+        inputs = np.stack([to_model_input(picture, f.box, turn=turn) for picture, f, turn in zip(pictures, found, turns, strict=True)])
         return Prepared(
             inputs,
-            [hand for hand, _ in located],
-            [box for _, box in located],
+            [f.hand for f in found],
+            [f.box for f in found],
             [p.size for p in pictures],
             self.detector is not None,
             turns,
+            [f.look for f in found],
+            [f.followed for f in found],
         )
 
     def classify(self, prepared: Prepared, alone: bool = True, workers: int = 1) -> list[Recognition]:
@@ -129,23 +189,52 @@ class Recogniser:
             probabilities = self.predictor.predict(prepared.inputs, alone)
         recognitions = []
         turns = prepared.turns or [0.0] * len(prepared.boxes)
-        for row, hand, box, size, turn in zip(probabilities, prepared.hands, prepared.boxes, prepared.sizes, turns, strict=True):
-            recognition = Recognition(row, box, size, hand, turn=turn)
-            if prepared.localised and says_no_hand(hand, recognition.confidence, self.settings):
+        looks = prepared.looks or [None] * len(prepared.boxes)
+        followed = prepared.followed or [False] * len(prepared.boxes)
+        shapes = self.read_shapes(looks)
+        for row, hand, box, size, turn, look, shape, was_followed in zip(
+            probabilities, prepared.hands, prepared.boxes, prepared.sizes, turns, looks, shapes, followed, strict=True
+        ):
+            recognition = Recognition(
+                blend(row, shape, self.settings.geometry_weight), box, size, hand, turn=turn, look=look,
+                image_probabilities=None if shape is None else row, geometry_probabilities=shape, followed=was_followed,
+            )  # fmt: skip
+            if prepared.localised and says_no_hand(hand, recognition.confidence, self.settings, look):
                 recognition = replace(recognition, no_hand=True)
             recognitions.append(recognition)
         return recognitions
 
-    def recognise(self, pictures: list[Image.Image]) -> list[Recognition]:
-        """Return one :class:`Recognition` per RGB picture (with every inference thread if no other is running)."""
+    def read_shapes(self, looks: list[HandLook | None]) -> list[np.ndarray | None]:
+        """Return the geometry model's probabilities for each look that sees a hand surely enough (else ``None``)."""
+        if self.geometry is None:
+            return [None] * len(looks)
+        seen = [i for i, look in enumerate(looks) if look is not None and look.presence >= self.settings.geometry_presence]
+        shapes: list[np.ndarray | None] = [None] * len(looks)
+        if seen:
+            for i, row in zip(seen, self.geometry.predict(np.stack([looks[i].features() for i in seen])), strict=True):
+                shapes[i] = row
+        return shapes
+
+    def recognise(self, pictures: list[Image.Image], tracks: list[Track | None] | None = None) -> list[Recognition]:
+        """Return one :class:`Recognition` per RGB picture (with every inference thread if no other is running).
+
+        ``tracks`` (one per picture, or ``None``) say where each hand was in the previous frame.
+        """
         with self.occupancy.entered() as alone:
-            return self.classify(self.prepare(pictures, alone), alone)
+            return self.classify(self.prepare(pictures, alone, tracks), alone)
 
 
 def load_recogniser(model_path: str | Path, backend: str = "auto", threads: int = 1, localise: bool = True) -> Recogniser:
-    """Load the classifier, its settings and (when ``localise``) the palm detector once, for a process to share."""
+    """Load the classifier, its settings and (when ``localise``) the hand models once, for a process to share.
+
+    The hand models are the palm detector with its hand check, the landmark model, and the geometry
+    model saved beside the .h5 (when there is one).
+    """
     files = ModelFiles.from_h5(model_path)
     settings = Settings.for_model(files)
     predictor = load_predictor(files, backend, threads)
-    detector = PalmDetector(DETECTOR_PATH, threads, settings=settings) if localise else None
-    return Recogniser(predictor, detector, settings)
+    if not localise:
+        return Recogniser(predictor, None, settings)
+    detector = PalmDetector(DETECTOR_PATH, threads, settings=settings)
+    geometry = GeometryModel.load(files.geometry) if files.geometry.is_file() else None
+    return Recogniser(predictor, detector, settings, LandmarkModel(CHECKER_PATH, threads), geometry)

@@ -33,6 +33,8 @@ class Settings:
     # ... and, whatever the confidence, when the hand-landmark model looked at the square and found a
     # hand-presence score under no_hand_presence (0: the presence alone never decides).
     no_hand_presence: float = 0.0
+    # ... or when the landmark model looked at the hand's own region and found a presence under this.
+    no_hand_look_presence: float = 0.0
     # Framing (bench/framing.py): read the hand's own square when the hand is confirmed or its palm
     # scores zoom_min_score, and the square is under zoom_below of the picture's short side.
     zoom_below: float = 1.0
@@ -53,9 +55,17 @@ class Settings:
     # long side (a small hand's lean is a guess); 180 (the default without a settings file) never turns.
     upright_from_degrees: float = 180.0
     upright_min_share: float = 0.0
+    # Hand geometry (bench/geometry.py): where the landmark model's presence on the hand's region
+    # reaches geometry_presence, the answer is the MobileNet's probabilities blended with the geometry
+    # model's, geometry_weight of them (0: the MobileNet alone).
+    geometry_weight: float = 0.4
+    geometry_presence: float = 0.9
 
     def __post_init__(self) -> None:
-        for name in ("unsure_below", "no_hand_score", "no_hand_confidence", "zoom_min_score", "hand_present", "look_again_below"):
+        for name in (
+            "unsure_below", "no_hand_score", "no_hand_confidence", "zoom_min_score", "hand_present", "look_again_below",
+            "geometry_weight", "geometry_presence",
+        ):
             if not 0.0 <= float(getattr(self, name)) <= 1.01:  # above 1: never reached by a probability
                 raise ValueError(f"{name} must be between 0 and 1.01, not {getattr(self, name)}")
         if self.palms_per_look < 1 or self.most_checks < 0 or self.hand_scale <= 0 or self.zoom_below <= 0:

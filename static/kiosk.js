@@ -36,10 +36,11 @@
   let unsureState = false;
   let mode = "starting"; // live | frozen | photo | starting
   let inFlight = false;
+  let track = ""; // where the last frame's hand was: the server looks there first instead of searching the frame
   let countdown = null;
   let stillUrl = null;
   // Measured by the browser tests and bench/pages.py: answers shown and each frame's round trip.
-  window.kioskStats = { answers: 0, frames: 0, latenciesMs: [], maxInFlight: 0, inFlightNow: 0 };
+  window.kioskStats = { answers: 0, frames: 0, followed: 0, latenciesMs: [], maxInFlight: 0, inFlightNow: 0 };
 
   function show(fragment) {
     answer.replaceChildren(fragment);
@@ -61,14 +62,14 @@
     tick();
   }
 
-  async function send(blob, name) {
+  async function send(blob, name, fields = {}) {
     inFlight = true;
     const stats = window.kioskStats;
     stats.inFlightNow += 1;
     stats.maxInFlight = Math.max(stats.maxInFlight, stats.inFlightNow);
     const started = performance.now();
     try {
-      return await AslDigits.recognise(blob, name, resultUrl);
+      return await AslDigits.recognise(blob, name, resultUrl, fields);
     } finally {
       stats.inFlightNow -= 1;
       stats.latenciesMs.push(performance.now() - started);
@@ -90,8 +91,10 @@
     if (!blob || mode !== "live") return;
     window.kioskStats.frames += 1;
     try {
-      const { fragment, card } = await send(blob, "frame.jpg");
+      const { fragment, card } = await send(blob, "frame.jpg", { track });
       if (mode !== "live") return;
+      track = card.dataset.track || "";
+      if (card.dataset.followed === "true") window.kioskStats.followed += 1;
       const key = steadyKey(card);
       const own = card.dataset.noHand === "true" ? "none" : card.dataset.digit + (card.dataset.unsure === "true" ? "?" : "");
       candidate = key === candidate.key ? { key, count: candidate.count + 1 } : { key, count: 1 };
@@ -102,6 +105,7 @@
         statusLine.textContent = card.dataset.message; // the live region speaks only when the answer changes
       }
     } catch (error) {
+      track = "";
       if (statusLine.textContent !== error.message) statusLine.textContent = error.message;
     }
   }
@@ -126,6 +130,7 @@
   function goLive() {
     stopCountdown();
     mode = "live";
+    track = "";
     recent.length = 0;
     shownKey = null;
     candidate = { key: null, count: 0 };

@@ -49,9 +49,10 @@ window.AslDigits = {
   },
 
   // POST ``blob`` as field "image" to ``url``; resolve to {ok, html, card} where card is the result element.
-  async recognise(blob, filename, url) {
+  async recognise(blob, filename, url, fields = {}) {
     const body = new FormData();
     body.append("image", blob, filename || "photo.jpg");
+    for (const [name, value] of Object.entries(fields)) if (value) body.append(name, value);
     let response;
     try {
       response = await fetch(url, { method: "POST", body, headers: { Accept: "text/html" } });

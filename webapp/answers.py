@@ -14,6 +14,7 @@ from recognition.decode import DecodeBudget, DecodeLimits, ImageRejected, decode
 from recognition.hands import HandBox
 from recognition.preprocessing import CLASS_NAMES
 from recognition.recogniser import Recognition
+from recognition.tracking import Track, next_track
 from webapp.loader import get_holder, get_recogniser
 from webapp.uploads import Upload
 
@@ -87,10 +88,24 @@ def hand_fractions(hand: HandBox, size: tuple[int, int]) -> dict[str, float | No
     }
 
 
-def shape_answer(recognition: Recognition, filename: str, unsure_below: float) -> dict:
+def read_track(text: str | None) -> Track | None:
+    """Return the ``track`` a live client sent with its frame (``None`` when none); a malformed one is a 400."""
+    if text is None or not text.strip():
+        return None
+    try:
+        return Track.parse(text)
+    except ValueError as error:
+        raise ImageRejected(f"Bad track field: {error}.") from error
+
+
+def rounded(probabilities, total: float = 1.0) -> list[float]:
+    return [round(float(p) / total, 6) for p in probabilities]
+
+
+def shape_answer(recognition: Recognition, filename: str, unsure_below: float, track: Track | None = None) -> dict:
     """Return the JSON answer for one recognition (the API contract; webapp/openapi.py describes it)."""
     total = float(recognition.probabilities.sum()) or 1.0
-    probabilities = [round(float(p) / total, 6) for p in recognition.probabilities]
+    probabilities = rounded(recognition.probabilities, total)
     digit = recognition.digit
     confidence = round(probabilities[digit], 6)
     no_hand = recognition.no_hand
@@ -117,6 +132,12 @@ def shape_answer(recognition: Recognition, filename: str, unsure_below: float) -
         "hand": None if hand is None else hand_fractions(hand, recognition.size),
         "region": {**box_fractions(recognition.box, recognition.size), "angle": round(recognition.turn, 1)},
         "filename": filename,
+        "models": {
+            "image": probabilities if recognition.image_probabilities is None else rounded(recognition.image_probabilities),
+            "geometry": None if recognition.geometry_probabilities is None else rounded(recognition.geometry_probabilities),
+        },
+        "track": None if track is None or no_hand else str(track),
+        "followed": recognition.followed,
     }
 
 
@@ -131,11 +152,12 @@ def unsure_below() -> float:
     return float(configured) if configured is not None else get_holder().settings.unsure_below
 
 
-def recognise_uploads(uploads: list[Upload], keep_pictures: bool = False) -> list[Answered]:
+def recognise_uploads(uploads: list[Upload], keep_pictures: bool = False, track: Track | None = None) -> list[Answered]:
     """Decode and recognise each upload in turn, naming the file in any error when there are several.
 
     Each decoded picture is let go once it is answered (kept only with ``keep_pictures``, for a
-    page that shows it back), and the request's pictures share one decode budget.
+    page that shows it back), and the request's pictures share one decode budget. ``track`` (one
+    upload only: a live frame) says where the hand was in the previous frame.
     """
     config = current_app.config
     limits = DecodeLimits(float(config["MAX_IMAGE_MEGAPIXELS"]), float(config["MAX_DECODED_MB"]))
@@ -150,8 +172,9 @@ def recognise_uploads(uploads: list[Upload], keep_pictures: bool = False) -> lis
             if len(uploads) == 1:
                 raise
             raise ImageRejected(f"{upload.filename}: {error.message}", error.status) from error
-        (recognition,) = recogniser.recognise([picture])
-        answer = shape_answer(recognition, upload.filename, threshold)
+        (recognition,) = recogniser.recognise([picture], [track])
+        following = next_track(recognition.look, picture.size, recogniser.settings)
+        answer = shape_answer(recognition, upload.filename, threshold, following)
         answered.append(Answered(answer, picture if keep_pictures else None, outline_points(recognition)))
     return answered
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, current_app, jsonify, request
 
 from recognition.decode import ImageRejected
-from webapp.answers import recognise_uploads
+from webapp.answers import read_track, recognise_uploads
 from webapp.errors import json_errors
 from webapp.loader import get_holder, get_recogniser
 from webapp.openapi import openapi_document
@@ -21,7 +21,8 @@ def predict():
     uploads = uploads_from(request, allow_raw=True)
     if len(uploads) > 1:
         raise ImageRejected(f"Send one image to /api/predict ({len(uploads)} received); use /api/predict/batch for several.")
-    return jsonify(recognise_uploads(uploads)[0].answer)
+    track = read_track(request.form.get("track") if request.mimetype.startswith("multipart/") else None)
+    return jsonify(recognise_uploads(uploads, track=track)[0].answer)
 
 
 @blueprint.post("/predict/batch")

@@ -13,19 +13,18 @@ BOX = {
     "required": ["x", "y", "width", "height"],
     "properties": {name: {"type": "number", "minimum": 0, "maximum": 1} for name in ("x", "y", "width", "height")},
 }
+PROBABILITIES = {"type": "array", "items": {"type": "number", "minimum": 0, "maximum": 1}, "minItems": 10, "maxItems": 10}
 PREDICTION = {
     "type": "object",
-    "required": ["digit", "label", "confidence", "probabilities", "unsure", "no_hand", "message", "hand", "region", "filename"],
+    "required": [
+        "digit", "label", "confidence", "probabilities", "unsure", "no_hand", "message", "hand", "region", "filename",
+        "models", "track", "followed",
+    ],
     "properties": {
         "digit": {"type": "integer", "minimum": 0, "maximum": 9, "description": "The most likely digit (check no_hand first)."},
         "label": {"type": "string", "enum": list(CLASS_NAMES)},
         "confidence": {"type": "number", "minimum": 0, "maximum": 1, "description": "Probability of that digit."},
-        "probabilities": {
-            "type": "array",
-            "items": {"type": "number", "minimum": 0, "maximum": 1},
-            "minItems": 10,
-            "maxItems": 10,
-        },
+        "probabilities": PROBABILITIES,
         "unsure": {
             "type": "boolean",
             "description": f"Confidence under the server's threshold (the model's settings file, {Settings().unsure_below:.2f} for the shipped model, chosen on validation; ASL_UNSURE_BELOW overrides it).",
@@ -69,6 +68,27 @@ PREDICTION = {
             "description": "The square the classifier read.",
         },
         "filename": {"type": "string"},
+        "models": {
+            "type": "object",
+            "required": ["image", "geometry"],
+            "properties": {
+                "image": {**PROBABILITIES, "description": "The MobileNet's own probabilities for the square it read."},
+                "geometry": {
+                    "oneOf": [{"type": "null"}, PROBABILITIES],
+                    "description": "The hand-geometry model's probabilities from the hand's landmarks; null when the landmark "
+                    "model did not see a hand surely enough. `probabilities` blends the two.",
+                },
+            },
+        },
+        "track": {
+            "type": ["string", "null"],
+            "description": "Where the hand is, for a live client to send back with its next frame as the `track` field "
+            "(x,y,side,angle: centre and side as fractions of the picture's width and height, degrees); null without a hand.",
+        },
+        "followed": {
+            "type": "boolean",
+            "description": "The hand was found where the `track` sent with this frame said, without the palm detector.",
+        },
     },
 }
 ERROR = {
@@ -76,11 +96,23 @@ ERROR = {
     "required": ["error"],
     "properties": {"error": {"type": "string", "description": "What went wrong, in words."}},
 }
+IMAGE_PART = {"type": "string", "format": "binary"}
 IMAGE_BODY = {
     "required": True,
     "content": {
         "multipart/form-data": {
-            "schema": {"type": "object", "required": ["image"], "properties": {"image": {"type": "string", "format": "binary"}}}
+            "schema": {
+                "type": "object",
+                "required": ["image"],
+                "properties": {
+                    "image": IMAGE_PART,
+                    "track": {
+                        "type": "string",
+                        "description": "Optional, for live video: the `track` of the previous frame's answer. The hand is then looked "
+                        "for there first (faster); when it is not there, it is searched for as in any picture.",
+                    },
+                },
+            }
         },
         "image/*": {"schema": {"type": "string", "format": "binary"}},
     },
@@ -134,7 +166,11 @@ def openapi_document() -> dict[str, Any]:
                     "summary": "Recognise several photos (repeated field image), answered in the order sent",
                     "requestBody": {
                         "required": True,
-                        "content": {"multipart/form-data": IMAGE_BODY["content"]["multipart/form-data"]},
+                        "content": {
+                            "multipart/form-data": {
+                                "schema": {"type": "object", "required": ["image"], "properties": {"image": IMAGE_PART}}
+                            }
+                        },
                     },
                     "responses": {"200": _json("Batch", "One answer per photo"), **_errors(400, 408, 413, 415, 503)},
                 }

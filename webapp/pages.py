@@ -8,7 +8,7 @@ from flask import Blueprint, current_app, render_template, request
 
 from recognition.decode import ACCEPTED_MEDIA_TYPES, ACCEPTED_NAMES, ImageRejected
 from recognition.preprocessing import CLASS_NAMES
-from webapp.answers import Answered, advice_for, preview_data_url, recognise_uploads, runner_up, unsure_below
+from webapp.answers import Answered, advice_for, preview_data_url, read_track, recognise_uploads, runner_up, unsure_below
 from webapp.errors import describe
 from webapp.uploads import uploads_from
 
@@ -69,7 +69,7 @@ def recognise_one(keep_picture: bool = True) -> Answered:
     uploads = uploads_from(request, allow_raw=False)
     if len(uploads) > 1:
         raise ImageRejected("Please choose one photo at a time.")
-    return recognise_uploads(uploads, keep_pictures=keep_picture)[0]
+    return recognise_uploads(uploads, keep_pictures=keep_picture, track=read_track(request.form.get("track")))[0]
 
 
 @blueprint.get("/")

@@ -1,0 +1,72 @@
+"""Read the digit from the hand's shape: a small classifier over hand landmarks, beside the MobileNet.
+
+The training command fits it (:mod:`training.geometry`) on the landmarks of the train split and
+saves it as ``NAME.geometry.npz`` beside ``NAME.h5``: feature means and scales, then the weights
+and biases of each layer (ReLU between layers, softmax at the end). Serving runs it in NumPy.
+The MobileNet stays the image classifier; where the landmark model sees a hand, the two answers
+are blended (:func:`blend`, with the weight chosen on validation by bench/geometry.py).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from recognition.landmarks import FEATURES
+
+
+@dataclass(frozen=True)
+class GeometryModel:
+    """A multilayer perceptron over :meth:`recognition.landmarks.HandLook.features`."""
+
+    mean: np.ndarray
+    scale: np.ndarray
+    weights: tuple[np.ndarray, ...]
+    biases: tuple[np.ndarray, ...]
+
+    def __post_init__(self) -> None:
+        widths = [FEATURES] + [w.shape[1] for w in self.weights]
+        shapes_fit = all(w.shape == (a, b) for w, a, b in zip(self.weights, widths, widths[1:], strict=False))
+        if not self.weights or not shapes_fit or widths[-1] != 10 or self.mean.shape != (FEATURES,):
+            raise ValueError("the geometry model's layers do not fit its features and 10 digits")
+
+    @classmethod
+    def load(cls, path: str | Path) -> GeometryModel:
+        """Read a model saved by :meth:`save` (no pickles are loaded)."""
+        with np.load(Path(path), allow_pickle=False) as arrays:
+            layers = sum(1 for name in arrays.files if name.startswith("weights_"))
+            return cls(
+                arrays["mean"].astype(np.float32),
+                arrays["scale"].astype(np.float32),
+                tuple(arrays[f"weights_{i}"].astype(np.float32) for i in range(layers)),
+                tuple(arrays[f"biases_{i}"].astype(np.float32) for i in range(layers)),
+            )
+
+    def save(self, path: str | Path) -> Path:
+        """Write this model to ``path`` (an ``.npz``)."""
+        arrays = {"mean": self.mean, "scale": self.scale}
+        arrays.update({f"weights_{i}": w for i, w in enumerate(self.weights)})
+        arrays.update({f"biases_{i}": b for i, b in enumerate(self.biases)})
+        with open(path, "wb") as handle:
+            np.savez(handle, **arrays)
+        return Path(path)
+
+    def predict(self, features: np.ndarray) -> np.ndarray:
+        """Return digit probabilities, ``(N, 10)``, for ``(N, FEATURES)`` features."""
+        values = (np.asarray(features, np.float32) - self.mean) / self.scale
+        for index, (weights, biases) in enumerate(zip(self.weights, self.biases, strict=True)):
+            values = values @ weights + biases
+            if index < len(self.weights) - 1:
+                values = np.maximum(values, 0.0)
+        values = values - values.max(axis=1, keepdims=True)
+        exp = np.exp(values)
+        return exp / exp.sum(axis=1, keepdims=True)
+
+
+def blend(image_probabilities: np.ndarray, geometry_probabilities: np.ndarray | None, weight: float) -> np.ndarray:
+    """Return the MobileNet's probabilities blended with the geometry model's (``weight`` of them); alone when there are none."""
+    if geometry_probabilities is None or weight <= 0:
+        return image_probabilities
+    return (1.0 - weight) * image_probabilities + weight * geometry_probabilities

@@ -1,0 +1,140 @@
+"""Look at a hand with MediaPipe's hand-landmark model on its upright square: 21 landmarks, presence, handedness.
+
+The model (``hand_landmark_lite.tflite``, Apache-2.0, from the PyPI wheel ``mediapipe==0.10.21``)
+reads a 224x224 RGB square in [0, 1] in which the hand stands upright. MediaPipe cuts that square
+from a palm as this module does (:func:`region_of`): turned so the wrist-to-middle-finger line
+points up, 2.6 palm sizes wide, moved half a palm size towards the fingers. From a look, the next
+frame's square follows from the landmarks themselves (:meth:`HandLook.next_region`, MediaPipe's
+tracking rule), so a moving hand can be followed without the palm detector. No TensorFlow.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+from PIL import Image
+
+from recognition.interpreters import InterpreterPair
+from recognition.paths import CHECKER_PATH
+
+LOOK_SIZE = 224
+PALM_TO_REGION = 2.6  # MediaPipe's palm rect -> hand rect: scale
+PALM_SHIFT = 0.5  # ... and shift towards the fingers, in palm sizes
+LANDMARKS_TO_REGION = 2.0  # MediaPipe's landmarks rect -> next frame's hand rect: scale
+LANDMARKS_SHIFT = 0.1  # ... and shift towards the fingers, in rect sizes
+WRIST, MIDDLE_BASE = 0, 9
+TIPS = (4, 8, 12, 16, 20)
+
+
+@dataclass(frozen=True)
+class Region:
+    """A square of a picture turned with the hand: centre and side in pixels, lean in radians (clockwise from up)."""
+
+    centre_x: float
+    centre_y: float
+    side: float
+    lean: float
+
+    def valid_in(self, size: tuple[int, int], largest: float = 3.0) -> bool:
+        """Return whether this region is finite, at least 8 pixels and under ``largest`` short sides of a ``size`` picture."""
+        values = (self.centre_x, self.centre_y, self.side, self.lean)
+        return bool(np.isfinite(values).all()) and 8.0 <= self.side <= largest * min(size)
+
+    def to_picture(self, points: np.ndarray, size: int = LOOK_SIZE) -> np.ndarray:
+        """Return (x, y) ``points`` of the ``size`` square cut from this region in the picture's pixels."""
+        scale = self.side / size
+        cos, sin = math.cos(self.lean), math.sin(self.lean)
+        a = points[:, 0] * scale - self.side / 2
+        b = points[:, 1] * scale - self.side / 2
+        return np.stack([self.centre_x + a * cos - b * sin, self.centre_y + a * sin + b * cos], axis=1)
+
+
+def region_of(centre_x: float, centre_y: float, palm_size: float, lean: float) -> Region:
+    """Return MediaPipe's hand region for a palm of ``palm_size`` pixels centred at (``centre_x``, ``centre_y``)."""
+    shift = PALM_SHIFT * palm_size
+    return Region(centre_x + math.sin(lean) * shift, centre_y - math.cos(lean) * shift, PALM_TO_REGION * palm_size, lean)
+
+
+def cut_region(image: Image.Image, region: Region, size: int = LOOK_SIZE) -> np.ndarray:
+    """Return ``region`` of RGB ``image`` turned upright as a ``(size, size, 3)`` uint8 array, in one resample (black past the edges)."""
+    scale = region.side / size
+    cos, sin = math.cos(region.lean), math.sin(region.lean)
+    half = region.side / 2
+    data = (
+        scale * cos, -scale * sin, region.centre_x - half * cos + half * sin,
+        scale * sin, scale * cos, region.centre_y - half * sin - half * cos,
+    )  # fmt: skip
+    return np.asarray(image.transform((size, size), Image.Transform.AFFINE, data, Image.Resampling.BILINEAR))
+
+
+@dataclass(frozen=True)
+class HandLook:
+    """What the hand-landmark model saw in a region: landmarks in picture pixels, presence and handedness."""
+
+    region: Region
+    points: np.ndarray  # (21, 3): x, y in the picture's pixels; z in the same units, relative to the wrist
+    presence: float  # 0 to 1
+    right_hand: float  # the model's handedness score (0 to 1)
+
+    def next_region(self) -> Region:
+        """Return the region for the next frame from these landmarks (MediaPipe's tracking rule)."""
+        wrist, middle = self.points[WRIST, :2], self.points[MIDDLE_BASE, :2]
+        lean = math.atan2(middle[0] - wrist[0], -(middle[1] - wrist[1]))
+        cos, sin = math.cos(lean), math.sin(lean)
+        centre = self.points[:, :2].mean(axis=0)
+        relative = self.points[:, :2] - centre
+        across = relative @ np.array([cos, sin])  # the hand's own axes: across and along (down)
+        along = relative @ np.array([-sin, cos])
+        middle_across = (across.max() + across.min()) / 2
+        middle_along = (along.max() + along.min()) / 2
+        side = max(across.max() - across.min(), along.max() - along.min()) * LANDMARKS_TO_REGION
+        centre_x = centre[0] + middle_across * cos - middle_along * sin
+        centre_y = centre[1] + middle_across * sin + middle_along * cos
+        shift = LANDMARKS_SHIFT * side
+        return Region(centre_x + sin * shift, centre_y - cos * shift, side, lean)
+
+    def features(self) -> np.ndarray:
+        """Return the hand's shape as numbers free of position, size, turn and left or right hand (for the geometry model)."""
+        points = self.points - self.points[WRIST]
+        up = points[MIDDLE_BASE, :2]
+        length = max(float(np.hypot(*up)), 1e-6)
+        cos, sin = -up[1] / length, -up[0] / length  # turn the wrist-to-middle-base line to point up
+        x = (points[:, 0] * cos - points[:, 1] * sin) / length
+        y = (points[:, 0] * sin + points[:, 1] * cos) / length
+        z = points[:, 2] / length
+        if self.right_hand < 0.5:
+            x = -x
+        tips = np.stack([x[list(TIPS)], y[list(TIPS)], z[list(TIPS)]], axis=1)
+        pairs = [np.linalg.norm(tips[i] - tips[j]) for i in range(len(TIPS)) for j in range(i + 1, len(TIPS))]
+        return np.concatenate([x[1:], y[1:], z[1:], pairs]).astype(np.float32)
+
+
+FEATURES = 3 * 20 + 10
+
+
+class LandmarkModel:
+    """Run MediaPipe's hand-landmark model on regions of pictures; thread-safe."""
+
+    def __init__(self, path: Path = CHECKER_PATH, threads: int = 1, side_by_side: int = 1) -> None:
+        self.path = Path(path)
+        self._interpreters = InterpreterPair(self.path, threads, side_by_side)
+        self._input = self._interpreters.input_details[0]["index"]
+        by_name = {d["name"]: d["index"] for d in self._interpreters.output_details}
+        self._outputs = [by_name["Identity"], by_name["Identity_1"], by_name["Identity_2"]]
+
+    def look(self, image: Image.Image, region: Region, alone: bool = True) -> HandLook:
+        """Return what the model sees in ``region`` of RGB ``image``."""
+        tensor = cut_region(image, region).astype(np.float32)[None] / 255.0
+        landmarks, presence, handedness = self._interpreters.run({self._input: tensor}, self._outputs, alone)
+        points = landmarks.reshape(21, 3).astype(np.float64)
+        xy = region.to_picture(points[:, :2])
+        z = (points[:, 2] - points[WRIST, 2]) * region.side / LOOK_SIZE
+        return HandLook(
+            region,
+            np.concatenate([xy, z[:, None]], axis=1),
+            float(np.clip(presence.reshape(-1)[0], 0.0, 1.0)),
+            float(np.clip(handedness.reshape(-1)[0], 0.0, 1.0)),
+        )

@@ -1,0 +1,78 @@
+"""Following a hand from frame to frame with the landmark model alone, and the track a client sends back."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+from PIL import Image
+
+from recognition.hands import HandBox
+from recognition.paths import PROJECT_ROOT
+from recognition.recogniser import load_recogniser
+from recognition.settings import Settings
+from recognition.tracking import Track, hand_for_region, next_track, region_for_hand
+
+EXAMPLE = PROJECT_ROOT / "static" / "examples" / "digit_5.jpg"
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["", "1,2,3", "a,b,c,d", "nan,0.5,0.3,0", "0.5,0.5,0,0", "0.5,0.5,9,0", "5,0.5,0.3,0", "0.5,0.5,0.3,1e9", "1," * 300 + "1"],
+)
+def test_track_refuses_what_is_not_four_sane_numbers(text):
+    with pytest.raises(ValueError):
+        Track.parse(text)
+
+
+def test_track_round_trips_through_its_text_and_the_picture():
+    track = Track.parse(" 0.25,0.5,0.3,-20 ")
+    assert Track.parse(str(track)) == track
+    region = track.region((640, 480))
+    assert (region.centre_x, region.centre_y, region.side) == pytest.approx((160, 240, 192))
+    assert region.lean == pytest.approx(math.radians(-20))
+    assert Track.of(region, (640, 480)) == pytest.approx(track)
+
+
+def test_the_palm_region_is_smaller_than_the_landmark_region_of_the_same_hand():
+    settings = Settings()
+    hand = HandBox(100.0, 50.0, 200.0, 0.9, lean=0.4)
+    palm_region = region_for_hand(hand, settings)
+    assert palm_region.side == pytest.approx(200 / settings.hand_scale * 2.6)
+    assert palm_region.lean == 0.4
+    wide = type(palm_region)(palm_region.centre_x, palm_region.centre_y, palm_region.side * 1.5, 0.4)
+    back = hand_for_region(wide, 0.8, settings)
+    assert back.side == pytest.approx(hand.side)  # the landmarks' region spans 1.5 palm regions
+    assert back.lean == 0.4 and back.confirmed and back.presence == 0.8
+    assert not hand_for_region(wide, 0.1, settings).confirmed
+
+
+@pytest.fixture(scope="module")
+def recogniser(shipped_model):
+    return load_recogniser(shipped_model, "litert-fp32")
+
+
+def scene(left: int) -> Image.Image:
+    picture = Image.new("RGB", (640, 480), (60, 90, 120))
+    picture.paste(Image.open(EXAMPLE).convert("RGB").resize((240, 240)), (left, 120))
+    return picture
+
+
+def test_a_moving_hand_is_followed_without_the_palm_detector(recogniser, monkeypatch):
+    first = scene(100)
+    (searched,) = recogniser.recognise([first])
+    track = next_track(searched.look, first.size, recogniser.settings)
+    assert track is not None and not searched.followed
+    calls = []
+    original = recogniser.detector.locate
+    monkeypatch.setattr(recogniser.detector, "locate", lambda *a, **k: calls.append(1) or original(*a, **k))
+    moved = scene(112)
+    (followed,) = recogniser.recognise([moved], [track])
+    assert followed.followed and not calls
+    assert followed.digit == searched.digit and not followed.no_hand
+    assert followed.hand.side == pytest.approx(searched.hand.side, rel=0.2)  # framed as the palm detector frames it
+    assert followed.hand.left - searched.hand.left == pytest.approx(12, abs=25)  # ... where the hand moved
+    wall = Image.new("RGB", (640, 480), (60, 90, 120))
+    (lost,) = recogniser.recognise([wall], [track])
+    assert not lost.followed and calls  # the hand left: the frame was searched
+    assert next_track(lost.look, wall.size, recogniser.settings) is None
