@@ -25,11 +25,22 @@ def percentile(values: list[float], q: float) -> float:
     return float(np.percentile(values, q)) if values else float("nan")
 
 
-class Client:
-    """One keep-alive HTTP connection that posts an image to /api/predict."""
+def multipart(image: bytes, fields: dict[str, str]) -> tuple[bytes, str]:
+    """Return a multipart/form-data body with ``image`` as field ``image`` and ``fields``, and its content type."""
+    boundary = "benchboundary7d1"
+    parts = [f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n{value}\r\n'.encode() for name, value in fields.items()]
+    head = f'--{boundary}\r\nContent-Disposition: form-data; name="image"; filename="frame.jpg"\r\nContent-Type: image/jpeg\r\n\r\n'
+    return b"".join([*parts, head.encode(), image, f"\r\n--{boundary}--\r\n".encode()]), f"multipart/form-data; boundary={boundary}"
 
-    def __init__(self, port: int, body: bytes, timeout: float = 30) -> None:
+
+class Client:
+    """One keep-alive HTTP connection that posts an image to /api/predict (raw, or multipart with ``fields``)."""
+
+    def __init__(self, port: int, body: bytes, timeout: float = 30, fields: dict[str, str] | None = None) -> None:
         self.port, self.body, self.timeout = port, body, timeout
+        self.content_type = "image/jpeg"
+        if fields is not None:
+            self.body, self.content_type = multipart(body, fields)
         self.connection: http.client.HTTPConnection | None = None
 
     def post(self) -> tuple[int, float]:
@@ -37,7 +48,7 @@ class Client:
         try:
             if self.connection is None:
                 self.connection = http.client.HTTPConnection(HOST, self.port, timeout=self.timeout)
-            self.connection.request("POST", "/api/predict", self.body, {"Content-Type": "image/jpeg"})
+            self.connection.request("POST", "/api/predict", self.body, {"Content-Type": self.content_type})
             response = self.connection.getresponse()
             response.read()
             status = response.status
@@ -50,7 +61,9 @@ class Client:
         return status, time.perf_counter() - started
 
 
-def run_load(port: int, body: bytes, total: int, concurrency: int, deadline_s: float = 300, timeout: float = 30) -> dict:
+def run_load(
+    port: int, body: bytes, total: int, concurrency: int, deadline_s: float = 300, timeout: float = 30, fields: dict[str, str] | None = None
+) -> dict:
     """Send ``total`` requests from ``concurrency`` keep-alive clients; return errors, latencies and rate."""
     results: list[tuple[int, float]] = []
     lock = threading.Lock()
@@ -58,7 +71,7 @@ def run_load(port: int, body: bytes, total: int, concurrency: int, deadline_s: f
     stop_at = time.monotonic() + deadline_s
 
     def worker() -> None:
-        client = Client(port, body, timeout)
+        client = Client(port, body, timeout, fields)
         client.post()  # connect and warm up outside the measurement
         while time.monotonic() < stop_at:
             with lock:

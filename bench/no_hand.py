@@ -3,11 +3,12 @@
     python -m bench.no_hand [--model models/asl_digits.h5] [--backend auto]
 
 Hands: the valid (choice) or test (report) split, plus its domain-shift set. Non-hands: pictures
-shipped in scikit-image, matplotlib and scikit-learn, plain colours, gradients, noise and text,
+shipped in scikit-image, matplotlib and scikit-learn (animals, faces, food, objects, scenes), plain
+colours, gradients, noise, shapes, patterns, skin-coloured blobs and text,
 split in two halves by a fixed draw (one to choose, one to report). The rule is
-``recognition.recogniser.says_no_hand``: no palm found, or a faint palm that the hand check does not
-confirm, while the classifier is unsure;
-the grid search picks the pair of thresholds that keeps false "no hand" on valid hands at or
+``recognition.recogniser.says_no_hand``: for a hand neither the hand check nor the look confirms, a
+faint hand-landmark presence while the classifier is unsure, or no palm or a faint one while the
+classifier is unsure; the grid search picks the thresholds that keep false "no hand" on valid hands at or
 under 1% and finds the most non-hands (or, if none keeps it, the fewest false answers).
 Writes bench/results/no_hand.json, the raw signals to runs/no_hand_signals.npz and, with
 ``--write``, the chosen thresholds into the model's settings file (``NAME.settings.json``).
@@ -20,7 +21,7 @@ import json
 from pathlib import Path
 
 import numpy as np
-from PIL import Image, ImageDraw
+from PIL import Image, ImageDraw, ImageFilter
 
 from bench import save_result
 from recognition.batch import recognise_all
@@ -34,7 +35,8 @@ from training.shift import build_shift_set
 
 SCORES = (0.05, 0.1, 0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 0.5, 0.6, 0.7)
 CONFIDENCES = (0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95, 0.99, 1.01)
-PRESENCES = (0.0, 0.01, 0.02, 0.05, 0.1, 0.2, 0.3)  # 0: the presence alone never decides
+PRESENCES = (0.0, 0.01, 0.02, 0.05, 0.1, 0.2, 0.3)  # 0: the presence never decides
+PRESENCE_CONFIDENCES = (0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1.01)  # with a faint presence, "no hand" under this confidence
 
 
 def package_pictures() -> list[np.ndarray]:
@@ -60,7 +62,7 @@ def package_pictures() -> list[np.ndarray]:
 
 
 def synthetic_non_hands(rng: np.random.Generator) -> list[np.ndarray]:
-    """Plain colours, gradients, noise and text: what a user may send by mistake."""
+    """Plain colours, gradients, noise, shapes, patterns, skin-coloured blobs and text: what a user may send by mistake."""
     pictures = []
     for _ in range(12):
         pictures.append(np.full((240, 320, 3), rng.integers(0, 256, 3), np.uint8))
@@ -69,6 +71,27 @@ def synthetic_non_hands(rng: np.random.Generator) -> list[np.ndarray]:
         pictures.append((rng.integers(0, 256, 3) * ramp + rng.integers(0, 256, 3) * (1 - ramp)).repeat(240, 0).astype(np.uint8))
     for _ in range(6):
         pictures.append(rng.integers(0, 256, (240, 320, 3), dtype=np.uint8))
+    for _ in range(6):  # shapes on a colour
+        canvas = Image.new("RGB", (320, 240), tuple(int(v) for v in rng.integers(0, 256, 3)))
+        draw = ImageDraw.Draw(canvas)
+        for _shape in range(4):
+            x, y = int(rng.integers(0, 260)), int(rng.integers(0, 180))
+            box = (x, y, x + int(rng.integers(20, 120)), y + int(rng.integers(20, 120)))
+            fill = tuple(int(v) for v in rng.integers(0, 256, 3))
+            (draw.ellipse if rng.random() < 0.5 else draw.rectangle)(box, fill=fill)
+        pictures.append(np.asarray(canvas))
+    for _ in range(6):  # stripes and checkerboards
+        cell = int(rng.integers(8, 48))
+        ys, xs = np.mgrid[0:240, 0:320] // cell
+        pattern = ((xs + ys) % 2 if rng.random() < 0.5 else xs % 2).astype(bool)
+        a, b = rng.integers(0, 256, 3), rng.integers(0, 256, 3)
+        pictures.append(np.where(pattern[..., None], a, b).astype(np.uint8))
+    for _ in range(6):  # soft skin-coloured blobs: the colour of a hand without its shape
+        canvas = Image.new("RGB", (320, 240), tuple(int(v) for v in rng.integers(0, 256, 3)))
+        skin = tuple(int(v) for v in np.array([224, 172, 140]) * rng.uniform(0.5, 1.05))
+        x, y = int(rng.integers(40, 200)), int(rng.integers(20, 120))
+        ImageDraw.Draw(canvas).ellipse((x, y, x + int(rng.integers(60, 120)), y + int(rng.integers(60, 120))), fill=skin)
+        pictures.append(np.asarray(canvas.filter(ImageFilter.GaussianBlur(4))))
     for words in ("Hello", "ASL 7", "1 2 3 4 5", "receipt total 12.50", "no hand here", "0123456789"):
         canvas = Image.new("RGB", (320, 240), tuple(int(v) for v in rng.integers(180, 256, 3)))
         ImageDraw.Draw(canvas).text((20, 100), words, fill=(0, 0, 0))
@@ -93,10 +116,12 @@ def signals(recogniser, pictures) -> np.ndarray:
     )
 
 
-def no_hand(found: np.ndarray, score: float, confidence: float, presence: float = 0.0, look: float = 0.0) -> np.ndarray:
+def no_hand(found: np.ndarray, score: float, confidence: float, presence: float = 0.0, unsure: float = 0.0) -> np.ndarray:
     """Apply the rule of ``says_no_hand`` with these thresholds (a score of 0 means no palm was found)."""
     unconfirmed = found[:, 2] == 0
-    faint = (found[:, 3] < presence) | (found[:, 4] < look)
+    looked = (found[:, 3] <= 1) | (found[:, 4] <= 1)
+    highest = np.maximum(np.where(found[:, 3] <= 1, found[:, 3], -1.0), np.where(found[:, 4] <= 1, found[:, 4], -1.0))
+    faint = looked & (highest < presence) & (found[:, 1] < unsure)
     return unconfirmed & (faint | ((found[:, 0] < score) & (found[:, 1] < confidence)))
 
 
@@ -123,11 +148,11 @@ def main() -> int:
     for score in SCORES:
         for confidence in CONFIDENCES:
             for presence in PRESENCES:
-                for look in PRESENCES:
-                    false_rate = float(no_hand(measured["valid"]["hands"], score, confidence, presence, look).mean())
-                    caught = float(no_hand(measured["valid"]["non_hands"], score, confidence, presence, look).mean())
+                for unsure in PRESENCE_CONFIDENCES:
+                    false_rate = float(no_hand(measured["valid"]["hands"], score, confidence, presence, unsure).mean())
+                    caught = float(no_hand(measured["valid"]["non_hands"], score, confidence, presence, unsure).mean())
                     grid.append(
-                        {"score": score, "confidence": confidence, "presence": presence, "look": look,
+                        {"score": score, "confidence": confidence, "presence": presence, "presence_confidence": unsure,
                          "false_no_hand": false_rate, "non_hands_caught": caught}
                     )  # fmt: skip
     (PROJECT_ROOT / "runs").mkdir(exist_ok=True)
@@ -143,9 +168,9 @@ def main() -> int:
         "backend": recogniser.backend,
         "chosen_on_valid": best,
         "test_hands": len(test["hands"]),
-        "test_false_no_hand": float(no_hand(test["hands"], best["score"], best["confidence"], best["presence"], best["look"]).mean()),
+        "test_false_no_hand": float(no_hand(test["hands"], best["score"], best["confidence"], best["presence"], best["presence_confidence"]).mean()),
         "report_non_hands": len(test["non_hands"]),
-        "report_non_hands_caught": float(no_hand(test["non_hands"], best["score"], best["confidence"], best["presence"], best["look"]).mean()),
+        "report_non_hands_caught": float(no_hand(test["non_hands"], best["score"], best["confidence"], best["presence"], best["presence_confidence"]).mean()),
         "no_palm_at_all": {
             "test_hands": float((test["hands"][:, 0] == 0).mean()),
             "report_non_hands": float((test["non_hands"][:, 0] == 0).mean()),
@@ -163,10 +188,10 @@ def main() -> int:
     if args.write:
         settings = Settings.for_model(args.model).with_values(
             no_hand_score=best["score"], no_hand_confidence=best["confidence"], no_hand_presence=best["presence"],
-            no_hand_look_presence=best["look"],
+            no_hand_presence_confidence=best["presence_confidence"],
         )  # fmt: skip
         note = "bench/no_hand.py: most non-hands caught with false 'no hand' <= 1% on the validation split and its shift set"
-        print("wrote", settings.save(args.model, {name: note for name in ("no_hand_score", "no_hand_confidence", "no_hand_presence", "no_hand_look_presence")}))
+        print("wrote", settings.save(args.model, {name: note for name in ("no_hand_score", "no_hand_confidence", "no_hand_presence", "no_hand_presence_confidence")}))
     return 0
 
 

@@ -26,7 +26,7 @@ from pathlib import Path
 from PIL import Image
 
 from bench import RESULTS, save_result
-from bench.load import Gunicorn, rss_mib, run_load
+from bench.load import Gunicorn, multipart, rss_mib, run_load
 from bench.reference import bare_pipeline, reference
 from recognition.paths import DEFAULT_MODEL
 from training.paths import SHARED_DATA
@@ -57,10 +57,37 @@ def phone_jpeg() -> bytes:
     return jpeg(scene, 88)
 
 
-def measure_app(port: int, model: Path, small: bytes, phone: bytes, **env: str) -> dict:
+def kiosk_frame() -> bytes:
+    """A 480x360 kiosk frame (what the kiosk sends): a wall with the hand photo a half of the height."""
+    frame = Image.new("RGB", (480, 360), (70, 90, 110))
+    frame.paste(hand_photo().resize((180, 180), Image.Resampling.BICUBIC), (150, 90))
+    return jpeg(frame, 85)
+
+
+def track_for(port: int) -> dict[str, str]:
+    """Return the form field ``track`` the app answers for :func:`kiosk_frame`, as the kiosk sends it back."""
+    import urllib.request
+
+    body, content_type = multipart(kiosk_frame(), {})
+    request = urllib.request.Request(f"http://127.0.0.1:{port}/api/predict", body, {"Content-Type": content_type})
+    with urllib.request.urlopen(request, timeout=30) as response:
+        track = json.loads(response.read())["track"]
+    if not track:
+        raise RuntimeError("the app found no hand in the kiosk frame")
+    return {"track": track}
+
+
+def measure_app(port: int, model: Path, small: bytes, phone: bytes, kiosk: bool = True, **env: str) -> dict:
     with Gunicorn(port, model, **env) as server:
+        frames = {}
+        if kiosk:  # a kiosk frame with the track of the previous answer, and without
+            frames = {
+                "kiosk_frame_followed_one_client": run_load(port, kiosk_frame(), total=400, concurrency=1, fields=track_for(port)),
+                "kiosk_frame_searched_one_client": run_load(port, kiosk_frame(), total=400, concurrency=1, fields={}),
+            }
         return {
             "ready_s": round(server.ready_s, 3),
+            **frames,
             "small_jpeg_one_client": run_load(port, small, total=400, concurrency=1),
             "phone_jpeg_one_client": run_load(port, phone, total=40, concurrency=1),
             "small_jpeg_four_clients": run_load(port, small, total=800, concurrency=4),
@@ -69,37 +96,37 @@ def measure_app(port: int, model: Path, small: bytes, phone: bytes, **env: str) 
 
 
 def profile(model: Path, pictures: dict[str, bytes], runs: int = 60) -> dict:
-    """Return the median milliseconds of each stage of one request, in process (no HTTP)."""
+    """Return the median milliseconds of each stage of one request, in process (no HTTP), searched and followed."""
     from recognition.decode import decode_picture
-    from recognition.hands import frame
     from recognition.preprocessing import to_model_input
     from recognition.recogniser import load_recogniser
+    from recognition.tracking import next_track
     from webapp.config import DEFAULTS
 
     threads = int(os.environ.get("ASL_INFERENCE_THREADS", DEFAULTS["INFERENCE_THREADS"]))
     recogniser = load_recogniser(model, threads=threads)
-    stages: dict[str, dict[str, float]] = {}
+    stages: dict[str, dict] = {}
     for name, data in pictures.items():
-        times: dict[str, list[float]] = {
-            "decode": [],
-            "locate": [],
-            "crop_resize": [],
-            "classifier": [],
-        }  # locate: palms + hand check
-        for _ in range(runs):
-            t0 = time.perf_counter()
-            picture = decode_picture(data)
-            t1 = time.perf_counter()
-            hand = recogniser.detector.locate(picture)
-            t2 = time.perf_counter()
-            model_input = to_model_input(picture, frame(picture.size, hand))[None]
-            t3 = time.perf_counter()
-            recogniser.predictor.predict(model_input)
-            t4 = time.perf_counter()
-            for key, seconds in zip(times, (t1 - t0, t2 - t1, t3 - t2, t4 - t3), strict=True):
-                times[key].append(seconds)
-        stages[name] = {key: round(statistics.median(values) * 1000, 2) for key, values in times.items()}
-        stages[name]["backend"] = recogniser.backend
+        picture = decode_picture(data)
+        track = next_track(recogniser.find(picture).look, picture.size, recogniser.settings)
+        for way in ("searched", "followed"):
+            times: dict[str, list[float]] = {key: [] for key in ("decode", "find", "crop_resize", "classifier", "geometry")}
+            for _ in range(runs):
+                t0 = time.perf_counter()
+                picture = decode_picture(data)
+                t1 = time.perf_counter()
+                found = recogniser.find(picture, track=track if way == "followed" else None)  # palms, hand check, look
+                t2 = time.perf_counter()
+                model_input = to_model_input(picture, found.box)[None]
+                t3 = time.perf_counter()
+                recogniser.predictor.predict(model_input)
+                t4 = time.perf_counter()
+                recogniser.read_shapes([found.look])
+                t5 = time.perf_counter()
+                for key, seconds in zip(times, (t1 - t0, t2 - t1, t3 - t2, t4 - t3, t5 - t4), strict=True):
+                    times[key].append(seconds)
+            stages[f"{name}_{way}"] = {key: round(statistics.median(values) * 1000, 2) for key, values in times.items()}
+            stages[f"{name}_{way}"]["followed"] = found.followed
     return stages
 
 
@@ -149,7 +176,7 @@ def main() -> int:
     report["reference"] = ref = reference(args.model)
     report["bare_pipeline"] = bare = bare_pipeline(args.model, phone)
     report["app_localised"] = measure_app(args.port, args.model, small, phone)
-    report["app_without_localisation"] = measure_app(args.port + 1, args.model, small, phone, ASL_LOCALISE_HAND="false")
+    report["app_without_localisation"] = measure_app(args.port + 1, args.model, small, phone, kiosk=False, ASL_LOCALISE_HAND="false")
     report["profile_ms"] = profile(args.model, {"small_jpeg": small, "phone_jpeg": phone})
     report["ratios"] = {
         name: {
@@ -164,6 +191,8 @@ def main() -> int:
         "small_p50": app["small_jpeg_one_client"]["p50_ms"] / bare["best_ms"],
         "phone_p50_vs_pipeline_and_draft_decode": app["phone_jpeg_one_client"]["p50_ms"] / (bare["best_ms"] + bare["phone_draft_decode_ms"]),
         "four_clients_vs_capacity": app["small_jpeg_four_clients"]["images_per_s"] / bare["capacity_pictures_per_s"],
+        "kiosk_followed_vs_searched_p50": app["kiosk_frame_followed_one_client"]["p50_ms"] / app["kiosk_frame_searched_one_client"]["p50_ms"],
+        "kiosk_followed_p50_vs_tracked_pipeline": app["kiosk_frame_followed_one_client"]["p50_ms"] / bare["tracked_best_ms"],
     }
     if args.full:
         report["robustness"] = robustness(args.port + 2, args.model, small, args.soak_requests)

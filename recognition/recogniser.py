@@ -28,16 +28,16 @@ from recognition.tracking import Track, hand_for_region, region_for_hand
 def says_no_hand(hand: HandBox | None, confidence: float, settings: Settings, look: HandLook | None = None) -> bool:
     """Return whether the picture should be answered "no hand" from the hand found, its look and the confidence.
 
-    Never for a hand confirmed by the hand check or by the landmark model's look at its region; else
-    when either model looked and scarcely saw a hand (presence under ``no_hand_presence`` on the
-    check's square, under ``no_hand_look_presence`` on the look's region), or when no palm was found,
-    or only a faint one, while the classifier is unsure too (thresholds chosen by bench/no_hand.py).
+    Never for a hand confirmed by the hand check or by the landmark model's look at its region.
+    Else "no hand" when the landmark model looked and scarcely saw a hand (the higher of the check's
+    and the look's presence under ``no_hand_presence``) while the classifier is under
+    ``no_hand_presence_confidence``; or when no palm was found, or only a faint one, while the
+    classifier is under ``no_hand_confidence`` (thresholds chosen on validation by bench/no_hand.py).
     """
     if (hand is not None and hand.confirmed) or (look is not None and look.presence >= settings.hand_present):
         return False
-    if hand is not None and hand.presence is not None and hand.presence < settings.no_hand_presence:
-        return True
-    if look is not None and look.presence < settings.no_hand_look_presence:
+    presences = [p for p in (None if hand is None else hand.presence, None if look is None else look.presence) if p is not None]
+    if presences and max(presences) < settings.no_hand_presence and confidence < settings.no_hand_presence_confidence:
         return True
     score = 0.0 if hand is None else hand.score
     return score < settings.no_hand_score and confidence < settings.no_hand_confidence

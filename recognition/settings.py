@@ -28,13 +28,12 @@ class Settings:
     unsure_below: float = 0.70
     # "No hand" when the hand is not confirmed, its palm scores under no_hand_score and the
     # classifier's confidence is under no_hand_confidence (bench/no_hand.py).
-    no_hand_score: float = 0.7
+    no_hand_score: float = 0.5
     no_hand_confidence: float = 0.4
-    # ... and, whatever the confidence, when the hand-landmark model looked at the square and found a
-    # hand-presence score under no_hand_presence (0: the presence alone never decides).
-    no_hand_presence: float = 0.0
-    # ... or when the landmark model looked at the hand's own region and found a presence under this.
-    no_hand_look_presence: float = 0.0
+    # ... and when the hand-landmark model looked (the hand check, the look at the hand's region) and
+    # the higher presence is under no_hand_presence while the confidence is under no_hand_presence_confidence.
+    no_hand_presence: float = 0.02
+    no_hand_presence_confidence: float = 0.6
     # Framing (bench/framing.py): read the hand's own square when the hand is confirmed or its palm
     # scores zoom_min_score, and the square is under zoom_below of the picture's short side.
     zoom_below: float = 1.0
@@ -64,7 +63,7 @@ class Settings:
     def __post_init__(self) -> None:
         for name in (
             "unsure_below", "no_hand_score", "no_hand_confidence", "zoom_min_score", "hand_present", "look_again_below",
-            "geometry_weight", "geometry_presence",
+            "geometry_weight", "geometry_presence", "no_hand_presence_confidence",
         ):
             if not 0.0 <= float(getattr(self, name)) <= 1.01:  # above 1: never reached by a probability
                 raise ValueError(f"{name} must be between 0 and 1.01, not {getattr(self, name)}")

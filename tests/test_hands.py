@@ -7,6 +7,7 @@ import pytest
 from PIL import Image
 
 from recognition.hands import HandBox, HandChecker, PalmDetector, frame, square_tiles
+from recognition.landmarks import HandLook, Region
 from recognition.palms import decode_palms
 from recognition.paths import PROJECT_ROOT
 from recognition.recogniser import says_no_hand
@@ -163,10 +164,18 @@ def test_the_hand_reports_its_presence():
     assert hand_fractions(HandBox(10, 20, 100, 0.6), (200, 200))["presence"] is None
 
 
-def test_a_square_the_landmark_model_scarcely_sees_a_hand_in_is_no_hand_however_sure_the_classifier():
-    strict = SHIPPED.with_values(no_hand_presence=0.1)
+def test_a_hand_the_landmark_model_scarcely_sees_is_no_hand_unless_the_classifier_is_sure():
+    rule = SHIPPED.with_values(no_hand_presence=0.1, no_hand_presence_confidence=0.6)
     certain_palm = HandBox(0, 0, 50, 0.95)
-    assert says_no_hand(certain_palm.checked(0.01, HAND_PRESENT), 0.99, strict)  # a cat's eye, read as a sure digit
-    assert not says_no_hand(certain_palm.checked(0.2, HAND_PRESENT), 0.99, strict)
-    assert not says_no_hand(certain_palm, 0.99, strict)  # unchecked: the presence cannot decide
-    assert not says_no_hand(certain_palm.checked(0.01, HAND_PRESENT), 0.99, SHIPPED.with_values(no_hand_presence=0.0))
+    assert says_no_hand(certain_palm.checked(0.01, HAND_PRESENT), 0.5, rule)  # a cat's eye, read as an unsure digit
+    assert not says_no_hand(certain_palm.checked(0.01, HAND_PRESENT), 0.7, rule)  # a small hand, read surely
+    assert not says_no_hand(certain_palm.checked(0.2, HAND_PRESENT), 0.5, rule)
+    assert not says_no_hand(certain_palm, 0.5, rule)  # unchecked: the presence cannot decide
+    assert not says_no_hand(certain_palm.checked(0.01, HAND_PRESENT), 0.5, rule.with_values(no_hand_presence=0.0))
+    # The look at the hand's region counts too: the higher presence decides, and a look that sees a hand confirms it.
+    region = Region(25, 25, 30, 0.0)
+    faint_look = HandLook(region, np.zeros((21, 3)), 0.02, 0.9)
+    assert says_no_hand(certain_palm, 0.5, rule, faint_look)
+    assert not says_no_hand(certain_palm.checked(0.01, HAND_PRESENT), 0.5, rule, HandLook(region, np.zeros((21, 3)), 0.3, 0.9))
+    sure_look = HandLook(region, np.zeros((21, 3)), HAND_PRESENT, 0.9)
+    assert not says_no_hand(HandBox(0, 0, 50, 0.01), 0.01, rule, sure_look)

@@ -15,10 +15,12 @@ from recognition.batch import prepare_all
 from recognition.geometry import GeometryModel
 from recognition.landmarks import FEATURES, HandLook
 from recognition.recogniser import Recogniser
+from recognition.settings import Settings
 
 HIDDEN = (64,)  # chosen on validation among (64,), (64, 32), (128, 64), (256,) (bench/geometry.py)
 ALPHA = 1e-2  # L2 penalty
 ITERATIONS = 600
+LEAST_PER_DIGIT = 5  # fewer hands of a digit than this and no geometry model is fitted
 
 
 def looks_of(recogniser: Recogniser, pictures: list[np.ndarray] | np.ndarray) -> list[HandLook | None]:
@@ -51,13 +53,20 @@ def fit_geometry(features: np.ndarray, labels: np.ndarray, seed: int = 42) -> Ge
     )
 
 
-def fit_for_training(recogniser: Recogniser, images: np.ndarray, labels: np.ndarray, seed: int) -> tuple[GeometryModel, dict]:
-    """Fit the geometry model on the train split's photos and their mirror images; return it and its card entry."""
+def fit_for_training(recogniser: Recogniser, images: np.ndarray, labels: np.ndarray, seed: int) -> tuple[GeometryModel | None, dict]:
+    """Fit the geometry model on the train split's photos and their mirror images; return it and its card entry.
+
+    The model is ``None`` (and the entry says why) when the landmark model saw too few hands of some digit.
+    """
     pictures = [*images, *(np.ascontiguousarray(image[:, ::-1]) for image in images)]
     looks = looks_of(recogniser, pictures)
     features, kept = features_of(looks, np.concatenate([labels, labels]), recogniser.settings.hand_present)
+    counts = np.bincount(kept, minlength=10)
+    if counts.min() < LEAST_PER_DIGIT:
+        return None, {"fitted": False, "why": f"hands seen per digit {counts.tolist()}, fewer than {LEAST_PER_DIGIT} for some digit"}
     model = fit_geometry(features, kept, seed)
     entry = {
+        "fitted": True,
         "model": "MLP over 21 hand landmarks (MediaPipe hand_landmark_lite on the hand's upright region), "
         "normalised for position, size, turn and left or right hand",
         "hidden_layers": list(HIDDEN),
@@ -67,3 +76,12 @@ def fit_for_training(recogniser: Recogniser, images: np.ndarray, labels: np.ndar
         "train_accuracy": float((model.predict(features).argmax(axis=1) == kept).mean()),
     }
     return model, entry
+
+
+def blend_note(settings: Settings) -> str:
+    """Return how serving joins the geometry model's answer to the MobileNet's, for the card."""
+    return (
+        f"where the landmark model's presence on the hand's region reaches {settings.geometry_presence:g}, "
+        f"{1 - settings.geometry_weight:g} x MobileNet + {settings.geometry_weight:g} x geometry; else the MobileNet alone "
+        "(chosen on validation by bench/geometry.py)"
+    )

@@ -51,7 +51,7 @@ def export_agreement(reference, candidate, images: np.ndarray) -> dict:
     }
 
 
-def _served_part(metrics: dict) -> dict:
+def served_part(metrics: dict) -> dict:
     """Return the measures an export's card entry repeats: the test split and the shift set."""
     return {name: metrics[name] for name in ("test", "domain_shift") if name in metrics}
 
@@ -104,12 +104,16 @@ def run(config: TrainingConfig) -> TrainingResult:
     from recognition.backends import LiteRTPredictor
     from recognition.batch import prepare_all
     from recognition.hands import DETECTOR_PATH, PalmDetector
+    from recognition.landmarks import LandmarkModel
+    from recognition.model_files import sha256_of
+    from recognition.paths import CHECKER_PATH
     from recognition.recogniser import Recogniser
     from training.card import build_card, data_name
     from training.data import write_manifest
     from training.distribute import is_chief, scope, strategy_for
     from training.evaluate import evaluate_split, shift_metrics
     from training.export import calibration_images, export_int8, export_tflite, save_h5
+    from training.geometry import blend_note, fit_for_training
     from training.keras_backend import InMemoryKerasPredictor
     from training.model import build_model
     from training.plots import plot_confusion_matrix, plot_history
@@ -133,9 +137,18 @@ def run(config: TrainingConfig) -> TrainingResult:
     stages = {"fit": training_seconds}
     clock = time.perf_counter()
     detector = PalmDetector(DETECTOR_PATH, side_by_side=EVALUATION_COPIES) if DETECTOR_PATH.is_file() else None
+    landmarks = LandmarkModel(CHECKER_PATH, side_by_side=EVALUATION_COPIES) if detector is not None else None
     # Locate hands and cut squares once; every backend then classifies the same squares.
-    keras_recogniser = Recogniser(InMemoryKerasPredictor(model), detector)
+    keras_recogniser = Recogniser(InMemoryKerasPredictor(model), detector, landmarks=landmarks)
     prepared = {name: prepare_all(keras_recogniser, loaded[name].images) for name in loaded}
+    geometry, geometry_entry = None, None
+    if landmarks is not None:
+        geometry, geometry_entry = fit_for_training(keras_recogniser, loaded["train"].images, loaded["train"].labels, config.seed)
+        files.geometry.unlink(missing_ok=True)  # never serve another model's geometry
+        if geometry is not None:
+            geometry.save(files.geometry)
+            keras_recogniser.geometry = geometry
+            geometry_entry.update(file=files.geometry.name, sha256=sha256_of(files.geometry), blend=blend_note(Settings()))
     shift_set = None
     if config.shift:
         from training.shift import build_shift_set
@@ -161,18 +174,19 @@ def run(config: TrainingConfig) -> TrainingResult:
         agreement = export_agreement(keras_recogniser.predictor, fp32, prepared["valid"].inputs[:AGREEMENT_IMAGES])
         log.info("fp32 export against the .h5: %s", agreement)
         if agreement["passed"]:
-            scorer = Recogniser(fp32, detector)
+            scorer = Recogniser(fp32, detector, landmarks=landmarks, geometry=geometry)
     metrics = measure(scorer, ("train", "valid", "test"))
     stages["evaluate"], clock = time.perf_counter() - clock, time.perf_counter()
     for name in ("train", "valid", "test"):
         log.info("%s accuracy %.4f (%s)", name, metrics[name]["accuracy"], scorer.backend)
     if config.export:
         exports["fp32"] = files.export_entry(
-            "fp32", h5_sha256, agreement=agreement, served=agreement["passed"], metrics=_served_part(metrics)
+            "fp32", h5_sha256, agreement=agreement, served=agreement["passed"], metrics=served_part(metrics)
         )
         # Calibrate on the squares the detector cut from training pictures: what int8 will be shown.
         export_int8(model, files.export("int8"), calibration_images(prepared["train"].inputs, config.seed))
-        int8 = Recogniser(LiteRTPredictor(files.export("int8"), backend="litert-int8", side_by_side=EVALUATION_COPIES), detector)
+        int8_predictor = LiteRTPredictor(files.export("int8"), backend="litert-int8", side_by_side=EVALUATION_COPIES)
+        int8 = Recogniser(int8_predictor, detector, landmarks=landmarks, geometry=geometry)
         measured = measure(int8, ("test",))
         gate = parity(metrics, measured)
         exports["int8"] = files.export_entry("int8", h5_sha256, metrics=measured, parity=gate, served=gate["passed"])
@@ -197,6 +211,7 @@ def run(config: TrainingConfig) -> TrainingResult:
         scored_with=scorer.backend,
     )
     card["data"]["extra_training_data"] = extra  # folder name -> photos, in training only
+    card["files"]["geometry"] = geometry_entry
     files.write_card(card)
     carried = "carried over from the shipped settings, not re-chosen for this model (bench/unsure.py --write, bench/no_hand.py --write)"
     Settings().save(files, {name: carried for name in Settings().as_dict()})

@@ -51,6 +51,10 @@ def test_training_writes_a_loadable_h5_and_a_complete_card(trained_model):
     assert card["metrics_scored_with"] == "litert-fp32"
     assert fp32["metrics"]["test"]["accuracy"] == card["metrics"]["test"]["accuracy"]
     assert set(card["seconds_per_stage"]) >= {"fit", "localise", "evaluate", "export"}
+    # Synthetic pictures hold no hands the landmark model sees: no geometry model, and the card says why.
+    geometry = card["files"]["geometry"]
+    assert geometry["fitted"] is False and "per digit" in geometry["why"]
+    assert not trained_model.with_name(trained_model.stem + ".geometry.npz").exists()
     for suffix in (".manifest.json", ".history.png", ".confusion.png", ".tflite"):
         assert trained_model.with_name(trained_model.stem + suffix).is_file() or trained_model.with_suffix(suffix).is_file()
 
