@@ -15,6 +15,7 @@ following fell back to the search, and the server time per followed and per sear
 from __future__ import annotations
 
 import argparse
+import io
 import json
 import statistics
 import time
@@ -96,6 +97,33 @@ def run(recogniser: Recogniser, frames: list[Image.Image]) -> dict:
     return {"same": same, "followed": followed, "fell_back": fell_back, "searched_ms": searched_ms, "followed_ms": followed_ms}
 
 
+def frame_sizes(recogniser: Recogniser, frames: list[Image.Image], sides: tuple[int, ...] = (320, 480, 640)) -> dict:
+    """Return, per long side the kiosk could send, JPEG bytes, decode ms and answers equal to the largest size's."""
+    from recognition.decode import decode_picture
+
+    found: dict = {}
+    largest: list[str] = []
+    for side in sorted(sides, reverse=True):
+        sizes, decodes, answers = [], [], []
+        for frame in frames:
+            scaled = frame.resize((side, round(frame.height * side / frame.width)), Image.Resampling.BILINEAR)
+            buffer = io.BytesIO()
+            scaled.save(buffer, "JPEG", quality=85)
+            data = buffer.getvalue()
+            started = time.perf_counter()
+            picture = decode_picture(data)
+            decodes.append((time.perf_counter() - started) * 1000)
+            sizes.append(len(data))
+            answers.append(answer_of(recogniser.recognise([picture])[0], recogniser.settings))
+        largest = largest or answers
+        found[side] = {
+            "bytes_p50": int(statistics.median(sizes)),
+            "decode_ms_p50": round(statistics.median(decodes), 2),
+            "same_answer_as_largest": round(float(np.mean([a == b for a, b in zip(answers, largest, strict=True)])), 4),
+        }
+    return found
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--model", type=Path, default=DEFAULT_MODEL)
@@ -127,6 +155,9 @@ def main() -> int:
             "followed_over_searched": round(followed / searched, 3),
         }
         print(motion, json.dumps(report[motion]), flush=True)
+    sample = [frame for index, mask in zip(chosen[:10], masks[:10], strict=True) for frame in sequence(data.images[index], mask, 3, False, rng)]
+    report["frame_sizes"] = frame_sizes(recogniser, sample)
+    print("frame sizes", json.dumps(report["frame_sizes"]), flush=True)
     save_result("kiosk.json", report)
     return 0
 

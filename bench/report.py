@@ -15,6 +15,7 @@ import sys
 from pathlib import Path
 
 from bench import RESULTS
+from bench.report_recognition import geometry_section, kiosk_section, seeds_section
 from bench.report_sections import (
     choices_section,
     hostile_section,
@@ -51,6 +52,8 @@ def model_card(model: Path = DEFAULT_MODEL) -> str:
         f"`{card['recipe']['name']}` ({card['epochs']} epochs, best epoch {card['best_epoch']}), seed {data['seed']}. "
         f"Scored as served ({card['metrics_scored_with']}, hand localisation on). Created {card['created']}.\n"
     )
+    if card.get("rescored"):
+        out.append(f"Scored again on {card['rescored']['created'][:10]}: {card['rescored']['why']}.\n")
     out.append("\n## Data\n\n")
     counts = data["counts"]
     out.append(
@@ -90,6 +93,10 @@ def model_card(model: Path = DEFAULT_MODEL) -> str:
         detail = f"worst drop {gate['worst_drop_points']} points ({gate['worst']})" if "worst" in gate else (
             f"largest probability difference {gate.get('max_probability_difference', 0):.1e}" if gate else "")
         rows.append([f"`{entry['file']}`", f"LiteRT {precision}", entry["sha256"][:16] + "…", f"{verdict}; {detail}"])
+    geometry = card["files"].get("geometry") or {}
+    if geometry.get("fitted"):
+        rows.append([f"`{geometry['file']}`", f"hand-geometry MLP {geometry['hidden_layers']}, NumPy", geometry["sha256"][:16] + "…",
+                     f"fitted on {geometry['train_looks']:,} looks at train hands; {geometry['blend']}"])  # fmt: skip
     out.append(table(["file", "what", "SHA-256", "gate"], rows))
     if settings:
         out.append(f"\n## Settings chosen on validation (`models/{files.settings.name}`)\n\n")
@@ -110,7 +117,10 @@ def benchmarks() -> str:
     out.append(serving_section(load("serving")))
     out.append(hostile_section(load("hostile"), load("connections")))
     out.append(choices_section(load("unsure"), load("no_hand")))
+    out.append(geometry_section(load("geometry")))
+    out.append(seeds_section(load("seeds")))
     out.append(upright_section(load("upright")))
+    out.append(kiosk_section(load("kiosk")))
     out.append(image_section(load("image")))
     out.append(sizing_section(load("serving"), load("hostile"), load("image")))
     out.append(pages_section(load("pages")))

@@ -31,13 +31,21 @@ def serving_section(serving: dict) -> str:
     if bare:
         ratios = serving["ratios"]["app_localised_vs_bare_pipeline"]
         rows += [
-            ["bare pipeline (palm detector, hand check, classifier back to back), 1 / 2 threads",
+            ["bare pipeline (palm detector, hand check, landmark look, classifier back to back), 1 / 2 threads",
              " / ".join(f"{v:.1f} ms" for v in bare["ms_by_threads"].values())],
             ["bare pipeline capacity (one one-thread pipeline per core)", f"{bare['capacity_pictures_per_s']:.0f} pictures/s"],
             ["app p50 over the bare pipeline: small photo / 12-MP JPEG (pipeline + bare draft decode)",
              f"{ratios['small_p50']:.2f}x / {ratios['phone_p50_vs_pipeline_and_draft_decode']:.2f}x"],
             ["app, 4 clients, over the pipeline's capacity", f"{ratios['four_clients_vs_capacity']:.2f}x"],
         ]  # fmt: skip
+        if "kiosk_frame_followed_one_client" in app:
+            followed, searched = app["kiosk_frame_followed_one_client"], app["kiosk_frame_searched_one_client"]
+            rows += [
+                ["480x360 kiosk frame, followed (track sent) / searched, p50",
+                 f"{followed['p50_ms']:.1f} / {searched['p50_ms']:.1f} ms ({ratios['kiosk_followed_vs_searched_p50']:.2f}x)"],
+                ["bare tracked pipeline (landmark look, classifier)", f"{bare['tracked_best_ms']:.1f} ms; the followed frame's p50 is "
+                 f"{ratios['kiosk_followed_p50_vs_tracked_pipeline']:.2f}x that"],
+            ]  # fmt: skip
     out.append(table(["measure", "value"], rows))
     for name, parts in serving.get("profile_ms", {}).items():
         out.append(f"\nWhere a request's time goes, {name}: " + ", ".join(f"{k} {v} ms" for k, v in parts.items() if k != "backend") + ".\n")
@@ -93,8 +101,10 @@ def choices_section(unsure: dict, no_hand: dict) -> str:
     if no_hand:
         chosen = no_hand["chosen_on_valid"]
         out.append(
-            f"**No hand** (`python -m bench.no_hand`): an unconfirmed palm under {chosen['score']} with a confidence under "
-            f"{chosen['confidence']}. On held-out pictures: false \"no hand\" on {no_hand['test_hands']:,} test hands "
+            f"**No hand** (`python -m bench.no_hand`), for a hand neither the hand check nor the landmark look confirms: "
+            f"a palm under {chosen['score']} with a confidence under {chosen['confidence']}, or a hand presence under "
+            f"{chosen.get('presence', 0)} with a confidence under {chosen.get('presence_confidence', 1.01)}. On validation: false "
+            f"\"no hand\" {pct(chosen['false_no_hand'])}, non-hands caught {pct(chosen['non_hands_caught'], 1)}. On held-out pictures: false \"no hand\" on {no_hand['test_hands']:,} test hands "
             f"{pct(no_hand['test_false_no_hand'])}; non-hand pictures answered \"no hand\" {pct(no_hand['report_non_hands_caught'], 1)} "
             f"of {no_hand['report_non_hands']}.\n"
         )

@@ -25,7 +25,7 @@ class Settings:
 
     # Answers under this confidence are flagged "unsure" (bench/unsure.py: the lowest value keeping
     # wrong-but-confident answers at or under 1% on the validation split and its shift set).
-    unsure_below: float = 0.70
+    unsure_below: float = 0.65
     # "No hand" when the hand is not confirmed, its palm scores under no_hand_score and the
     # classifier's confidence is under no_hand_confidence (bench/no_hand.py).
     no_hand_score: float = 0.5

@@ -76,3 +76,40 @@ def test_a_moving_hand_is_followed_without_the_palm_detector(recogniser, monkeyp
     (lost,) = recogniser.recognise([wall], [track])
     assert not lost.followed and calls  # the hand left: the frame was searched
     assert next_track(lost.look, wall.size, recogniser.settings) is None
+
+
+def frame_bytes(left: int) -> bytes:
+    import io
+
+    buffer = io.BytesIO()
+    scene(left).save(buffer, "JPEG", quality=90)
+    return buffer.getvalue()
+
+
+def test_the_api_answers_a_track_and_follows_the_hand_with_it(client):
+    import io
+
+    first = client.post("/api/predict", data={"image": (io.BytesIO(frame_bytes(100)), "f.jpg")}).get_json()
+    assert first["track"] and not first["followed"] and first["models"]["image"]
+    second = client.post("/api/predict", data={"image": (io.BytesIO(frame_bytes(110)), "f.jpg"), "track": first["track"]}).get_json()
+    assert second["followed"] and second["digit"] == first["digit"] and second["track"] != first["track"]
+    page = client.post("/result?from=kiosk&picture=0", data={"image": (io.BytesIO(frame_bytes(110)), "f.jpg"), "track": first["track"]})
+    assert b'data-followed="true"' in page.data and b'data-track="' in page.data
+
+
+@pytest.mark.parametrize("track", ["nan,0.5,0.3,0", "0.5,0.5", "x" * 5000, "0.5,0.5,99,0"])
+def test_a_bad_track_is_a_clear_400_and_nothing_else(client, track):
+    import io
+
+    response = client.post("/api/predict", data={"image": (io.BytesIO(frame_bytes(100)), "f.jpg"), "track": track})
+    assert response.status_code == 400
+    assert "track" in response.get_json()["error"]
+
+
+def test_a_track_where_no_hand_is_costs_only_the_search(client):
+    import io
+
+    wall = io.BytesIO()
+    Image.new("RGB", (640, 480), (60, 90, 120)).save(wall, "JPEG")
+    answer = client.post("/api/predict", data={"image": (io.BytesIO(wall.getvalue()), "w.jpg"), "track": "0.3,0.5,0.4,10"}).get_json()
+    assert not answer["followed"] and answer["track"] is None and answer["models"]["geometry"] is None

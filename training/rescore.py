@@ -19,8 +19,8 @@ from pathlib import Path
 from recognition.paths import DEFAULT_MODEL
 
 
-def rescore(model: Path, copies: int = 2) -> dict:
-    """Fit the geometry model of ``model``, score it as served, write and return its card."""
+def rescore(model: Path, data: Path | None = None, copies: int = 2) -> dict:
+    """Fit the geometry model of ``model`` on ``data`` (its data set), score it as served, write and return its card."""
     from recognition.backends import LiteRTPredictor
     from recognition.batch import prepare_all
     from recognition.hands import PalmDetector
@@ -33,13 +33,13 @@ def rescore(model: Path, copies: int = 2) -> dict:
     from training.evaluate import evaluate_split, shift_metrics
     from training.geometry import blend_note, fit_for_training
     from training.paths import SHARED_DATA
-    from training.pipeline import served_part, parity
+    from training.pipeline import parity, served_part
     from training.shift import build_shift_set
 
     files = ModelFiles.from_h5(model)
     card = files.read_card()
     settings = Settings.for_model(files)
-    loaded = {name: load_images(SHARED_DATA, paths) for name, paths in read_manifest(files.manifest).items()}
+    loaded = {name: load_images(data or SHARED_DATA, paths) for name, paths in read_manifest(files.manifest).items()}
     detector = PalmDetector(side_by_side=copies, settings=settings)
     landmarks = LandmarkModel(side_by_side=copies)
     fp32 = Recogniser(LiteRTPredictor(files.export("fp32"), backend="litert-fp32", side_by_side=copies), detector, settings, landmarks)
@@ -81,8 +81,9 @@ def rescore(model: Path, copies: int = 2) -> dict:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m training.rescore", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--model", type=Path, default=DEFAULT_MODEL)
+    parser.add_argument("--data", type=Path, help="the data set the model was trained on (default: the shared ASL digits)")
     args = parser.parse_args(argv)
-    card = rescore(args.model)
+    card = rescore(args.model, args.data)
     metrics = card["metrics"]
     print(
         f"test {metrics['test']['accuracy']:.4f}, valid {metrics['valid']['accuracy']:.4f}, "

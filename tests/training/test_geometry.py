@@ -44,3 +44,22 @@ def test_only_looks_that_see_a_hand_are_kept():
     features, labels = features_of([Look(0.9), None, Look(0.2), Look(0.6)], np.array([1, 2, 3, 4]), 0.5)
     assert labels.tolist() == [1, 4]
     assert features[:, 0].tolist() == pytest.approx([0.9, 0.6])
+
+
+def test_rescore_scores_a_trained_model_again_as_served(trained_model, dataset_dir, tmp_path):
+    import json
+    import shutil
+
+    from training.rescore import main
+
+    copy = tmp_path / "model"
+    shutil.copytree(trained_model.parent, copy)
+    model = copy / trained_model.name
+    before = json.loads(model.with_suffix(".json").read_text())
+    assert main(["--model", str(model), "--data", str(dataset_dir)]) == 0
+    card = json.loads(model.with_suffix(".json").read_text())
+    assert card["rescored"]["why"] and card["history"] == before["history"]
+    assert card["files"]["geometry"]["fitted"] is False  # synthetic hands: the landmark model sees none
+    assert set(card["metrics"]) == {"train", "valid", "test", "domain_shift"}
+    assert card["metrics"]["test"]["count"] == before["metrics"]["test"]["count"]
+    assert "parity" in card["files"]["exports"]["int8"]

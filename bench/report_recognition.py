@@ -1,0 +1,65 @@
+"""Sections of docs/benchmarks.md about reading hands: the geometry model, seeds, live tracking."""
+
+from __future__ import annotations
+
+from bench.report_sections import pct, table
+
+
+def geometry_section(geometry: dict) -> str:
+    if not geometry:
+        return ""
+    chosen = geometry["chosen_on_valid"]["pair"]
+    pairs = geometry["pairs"]
+    mobilenet = next(name for name in pairs if name.startswith("weight 0,"))
+    rows = []
+    for label, name in (("MobileNet alone", mobilenet), (f"blended: {chosen} (chosen)", chosen)):
+        valid, test = pairs[name]["valid"], pairs[name]["test"]
+        rows.append([label, pct(valid["plain"]), pct(valid["shift_mean"]), pct(valid["confident_wrong"]), pct(test["plain"]),
+                     pct(test["shift_mean"]), pct(test["confident_wrong"]), f"{test['worst_kind']} {pct(test['per_kind'][test['worst_kind']])}"])  # fmt: skip
+    kinds = pairs[chosen]["test"]["per_kind"]
+    before = pairs[mobilenet]["test"]["per_kind"]
+    by_kind = [[kind, pct(before[kind]), pct(kinds[kind])] for kind in sorted(kinds, key=kinds.get)]
+    return (
+        f"\n## Hand geometry beside the MobileNet (`python -m bench.geometry`)\n\nThe geometry model fitted on "
+        f"{geometry['train_looks']:,} looks at the train split's hands (and their mirror images); each pair of weight and "
+        f"presence gate scored on {geometry['pictures']['valid']:,} validation pictures (photos and the 26-kind shift set) "
+        f"and reported on {geometry['pictures']['test']:,} test pictures. Chosen on validation: **{chosen}**.\n\n"
+        + table(["answer", "valid plain", "valid shift mean", "valid confident-wrong", "test plain", "test shift mean",
+                 "test confident-wrong", "test weakest kind"], rows)
+        + "\nTest split per kind, MobileNet alone and blended (297 pictures a kind), weakest first:\n\n"
+        + table(["kind", "MobileNet alone", "blended"], by_kind)
+    )  # fmt: skip
+
+
+def seeds_section(seeds: dict) -> str:
+    if not seeds:
+        return ""
+    rows = [[name, run["seed"], pct(run["test"]), pct(run["valid"]), pct(run["shift"]), f"{run['shift_worst_kind']} {pct(run['shift_worst'])}",
+             f"{run['total_seconds'] / 60:.1f} min" if run.get("total_seconds") else ""] for name, run in seeds["runs"].items()]  # fmt: skip
+    test = seeds["test"]
+    return (
+        f"\n## The recipe over seeds (`bash bench/seeds.sh`, `python -m bench.seeds`)\n\nThe shipped recipe and split, "
+        f"{seeds['count']} seeds, each scored as served on the {seeds['test_images']} test photos and the shift set. Test "
+        f"accuracy: mean **{pct(test['mean'])}**, standard deviation {test['std'] * 100:.2f} points, range {pct(test['min'])}–"
+        f"{pct(test['max'])}.\n\n" + table(["run", "seed", "test", "valid", "shift", "weakest kind", "training (2 cores)"], rows)
+    )
+
+
+def kiosk_section(kiosk: dict) -> str:
+    if not kiosk:
+        return ""
+    rows = []
+    for motion in ("held", "moving"):
+        found = kiosk[motion]
+        rows.append([motion, found["frames"], pct(found["same_answer_share"]), pct(found["followed_share"]), found["fell_back_to_search"],
+                     f"{found['followed_frame_ms_p50']:.1f} / {found['searched_frame_ms_p50']:.1f} ms ({found['followed_over_searched']:.2f}x)"])  # fmt: skip
+    sizes = [[f"{side} px", f"{v['bytes_p50'] / 1024:.0f} KiB", f"{v['decode_ms_p50']:.2f} ms", pct(v["same_answer_as_largest"])]
+             for side, v in kiosk.get("frame_sizes", {}).items()]  # fmt: skip
+    return (
+        f"\n## Following the hand in live video (`python -m bench.kiosk`)\n\n{kiosk['signs']} test-split photos, each "
+        f"{kiosk['frames_per_sign']} synthesised 640x480 frames over photographs, answered searched (every frame) and followed "
+        f"(each frame with the previous answer's track), {kiosk['threads']} inference threads, in process.\n\n"
+        + table(["hand", "frames", "same answer as searched", "followed", "fell back to search", "server time followed / searched, p50"], rows)
+        + "\nKiosk frame sizes (long side, JPEG quality 0.85):\n\n"
+        + table(["frame", "bytes p50", "decode p50", "same answer as 640 px"], sizes)
+    )  # fmt: skip
