@@ -9,7 +9,9 @@ frame). Every frame is answered twice by the recogniser the app serves: searched
 and hand check, as any picture) and followed (the ``track`` of the previous answer, as the kiosk
 sends it; the first frame is searched). Reports how often the two answers agree, how often
 following fell back to the search, and the server time per followed and per searched frame
-(median, one request alone with the app's threads). Writes bench/results/kiosk.json.
+(median, one request alone with the app's threads), how often each way gives the right digit surely
+(not unsure, not "no hand") and how often its answer changes from one frame to the next. Writes
+bench/results/kiosk.json.
 """
 
 from __future__ import annotations
@@ -78,11 +80,14 @@ def timed(recogniser: Recogniser, frame: Image.Image, track: Track | None) -> tu
     return recognition, (time.perf_counter() - started) * 1000
 
 
-def run(recogniser: Recogniser, frames: list[Image.Image]) -> dict:
-    """Answer ``frames`` searched and followed; return agreement, fallbacks and times."""
+def run(recogniser: Recogniser, frames: list[Image.Image], label: int) -> dict:
+    """Answer ``frames`` searched and followed; return agreement, right answers, changes, fallbacks and times."""
     settings = recogniser.settings
     track: Track | None = None
     same, followed, fell_back, searched_ms, followed_ms = 0, 0, 0, [], []
+    right = {"searched": 0, "followed": 0}
+    changes = {"searched": 0, "followed": 0}
+    last: dict[str, str | None] = {"searched": None, "followed": None}
     for frame in frames:
         searched, searched_time = timed(recogniser, frame, None)
         searched_ms.append(searched_time)
@@ -93,8 +98,17 @@ def run(recogniser: Recogniser, frames: list[Image.Image]) -> dict:
         elif track is not None:
             fell_back += 1
         same += answer_of(searched, settings) == answer_of(chained, settings)
+        for way, recognition in (("searched", searched), ("followed", chained)):
+            shown = answer_of(recognition, settings)
+            right[way] += shown == str(label)
+            changes[way] += last[way] is not None and shown != last[way]
+            last[way] = shown
         track = next_track(chained.look, frame.size, settings)
-    return {"same": same, "followed": followed, "fell_back": fell_back, "searched_ms": searched_ms, "followed_ms": followed_ms}
+    return {
+        "same": same, "followed": followed, "fell_back": fell_back, "searched_ms": searched_ms, "followed_ms": followed_ms,
+        "right_searched": right["searched"], "right_followed": right["followed"],
+        "changes_searched": changes["searched"], "changes_followed": changes["followed"],
+    }  # fmt: skip
 
 
 def frame_sizes(recogniser: Recogniser, frames: list[Image.Image], sides: tuple[int, ...] = (320, 480, 640)) -> dict:
@@ -139,8 +153,10 @@ def main() -> int:
     report: dict = {"model": Path(args.model).name, "signs": args.signs, "frames_per_sign": args.frames, "threads": args.threads}
     for motion in ("held", "moving"):
         totals = {"same": 0, "followed": 0, "fell_back": 0, "searched_ms": [], "followed_ms": []}
+        totals.update({f"{what}_{way}": 0 for what in ("right", "changes") for way in ("searched", "followed")})
         for index, mask in zip(chosen, masks, strict=True):
-            found = run(recogniser, sequence(data.images[index], mask, args.frames, motion == "moving", rng))
+            frames = sequence(data.images[index], mask, args.frames, motion == "moving", rng)
+            found = run(recogniser, frames, int(data.labels[index]))
             for key, value in found.items():
                 totals[key] += value
         frames = args.signs * args.frames
@@ -153,6 +169,10 @@ def main() -> int:
             "searched_frame_ms_p50": round(searched, 2),
             "followed_frame_ms_p50": round(followed, 2),
             "followed_over_searched": round(followed / searched, 3),
+            "right_sure_answers_searched": round(totals["right_searched"] / frames, 4),
+            "right_sure_answers_followed": round(totals["right_followed"] / frames, 4),
+            "answer_changes_searched": totals["changes_searched"],
+            "answer_changes_followed": totals["changes_followed"],
         }
         print(motion, json.dumps(report[motion]), flush=True)
     sample = [frame for index, mask in zip(chosen[:10], masks[:10], strict=True) for frame in sequence(data.images[index], mask, 3, False, rng)]

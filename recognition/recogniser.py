@@ -22,7 +22,7 @@ from recognition.model_files import ModelFiles
 from recognition.paths import CHECKER_PATH, DETECTOR_PATH
 from recognition.preprocessing import center_square, to_model_input
 from recognition.settings import Settings
-from recognition.tracking import Track, hand_for_region, region_for_hand
+from recognition.tracking import Track, hand_for_look, region_for_hand
 
 
 def says_no_hand(hand: HandBox | None, confidence: float, settings: Settings, look: HandLook | None = None) -> bool:
@@ -148,10 +148,11 @@ class Recogniser:
         if not region.valid_in(picture.size):
             return None
         look = self.landmarks.look(picture, region, alone)
-        here = look.next_region()
-        if look.presence < self.settings.hand_present or not here.valid_in(picture.size):
+        if look.presence < self.settings.hand_present:
             return None
-        hand = hand_for_region(here, look.presence, self.settings)
+        hand = hand_for_look(look, self.settings)
+        if not (8.0 <= hand.side <= 3.0 * min(picture.size)):
+            return None
         return Located(hand, frame(picture.size, hand, self.settings.zoom_below, self.settings.zoom_min_score), look, True)
 
     def find(self, picture: Image.Image, alone: bool = True, track: Track | None = None) -> Located:

@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
 import pytest
 from PIL import Image
 
-from recognition.hands import HandBox
+from recognition.landmarks import HandLook, Region
 from recognition.paths import PROJECT_ROOT
 from recognition.recogniser import load_recogniser
 from recognition.settings import Settings
-from recognition.tracking import Track, hand_for_region, next_track, region_for_hand
+from recognition.tracking import Track, hand_for_look, next_track, region_for_hand
 
 EXAMPLE = PROJECT_ROOT / "static" / "examples" / "digit_5.jpg"
 
@@ -34,17 +35,19 @@ def test_track_round_trips_through_its_text_and_the_picture():
     assert Track.of(region, (640, 480)) == pytest.approx(track)
 
 
-def test_the_palm_region_is_smaller_than_the_landmark_region_of_the_same_hand():
+def test_the_landmarks_frame_the_hand_as_the_palm_detector_does():
     settings = Settings()
-    hand = HandBox(100.0, 50.0, 200.0, 0.9, lean=0.4)
-    palm_region = region_for_hand(hand, settings)
-    assert palm_region.side == pytest.approx(200 / settings.hand_scale * 2.6)
-    assert palm_region.lean == 0.4
-    wide = type(palm_region)(palm_region.centre_x, palm_region.centre_y, palm_region.side * 1.5, 0.4)
-    back = hand_for_region(wide, 0.8, settings)
-    assert back.side == pytest.approx(hand.side)  # the landmarks' region spans 1.5 palm regions
-    assert back.lean == 0.4 and back.confirmed and back.presence == 0.8
-    assert not hand_for_region(wide, 0.1, settings).confirmed
+    points = np.zeros((21, 3))
+    points[0, :2], points[9, :2] = (200, 300), (200, 200)  # an upright hand: wrist below the middle-finger base
+    look = HandLook(Region(200, 250, 260, 0.0), points, 0.8, 0.9)
+    hand = hand_for_look(look, settings)
+    assert hand.side == pytest.approx(settings.hand_scale * 100)
+    assert hand.left + hand.side / 2 == pytest.approx(200)
+    assert hand.top + hand.side / 2 == pytest.approx(300 - 100 * (0.47 + settings.finger_shift))
+    assert hand.lean == pytest.approx(0.0) and hand.confirmed and hand.presence == 0.8
+    assert not hand_for_look(HandLook(look.region, points, 0.1, 0.9), settings).confirmed
+    region = region_for_hand(hand, settings)  # where the next frame is looked at: the palm's region
+    assert region.side == pytest.approx(260) and region.lean == pytest.approx(0.0)
 
 
 @pytest.fixture(scope="module")
