@@ -72,6 +72,7 @@ def test_model_endpoint_describes_the_model(client):
     assert body["input_size"] == [224, 224, 3]
     assert "test_accuracy" in body["metrics"]
     assert body["hand_localisation"] is True and body["hand_check"] == "hand_landmark_lite.tflite"
+    assert body["hand_geometry"] is True  # the shipped model has its geometry model beside it
 
 
 def test_healthz_ok_once_loaded(client):

@@ -54,6 +54,7 @@ def model_info():
             "backend": recogniser.backend,
             "hand_localisation": recogniser.detector is not None,
             "hand_check": _hand_check(recogniser),
+            "hand_geometry": recogniser.geometry is not None,
             "input_size": (card.get("input") or {}).get("shape", [224, 224, 3]),
             "class_names": card.get("class_names", [str(d) for d in range(10)]),
             "preprocessing": (card.get("input") or {}).get("preprocessing"),

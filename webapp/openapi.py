@@ -202,6 +202,7 @@ def openapi_document() -> dict[str, Any]:
                     "properties": {
                         "name": {"type": "string"},
                         "backend": {"type": "string", "enum": ["litert-int8", "litert-fp32", "keras"]},
+                        "hand_geometry": {"type": "boolean", "description": "Whether a hand-geometry model reads the landmarks beside the MobileNet."},
                         "class_names": {"type": "array", "items": {"type": "string"}, "minItems": 10, "maxItems": 10},
                         "input_size": {"type": "array", "items": {"type": "integer"}},
                         "hand_localisation": {"type": "boolean"},
