@@ -68,6 +68,7 @@ request = urllib.request.Request(f"http://127.0.0.1:{port}/api/predict", body, {
 for _ in range(8):  # both workers loaded and answering
     answer = json.load(urllib.request.urlopen(request, timeout=30))
     assert answer["digit"] in range(10), answer
+    assert answer["models"]["geometry"] is not None, "the image serves without its hand-geometry model"
 time.sleep(1)
 def rss_mib(pid: str) -> float:
     line = next(line for line in Path(f"/proc/{pid}/status").read_text().splitlines() if line.startswith("VmRSS:"))
