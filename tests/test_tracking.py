@@ -116,3 +116,16 @@ def test_a_track_where_no_hand_is_costs_only_the_search(client):
     Image.new("RGB", (640, 480), (60, 90, 120)).save(wall, "JPEG")
     answer = client.post("/api/predict", data={"image": (io.BytesIO(wall.getvalue()), "w.jpg"), "track": "0.3,0.5,0.4,10"}).get_json()
     assert not answer["followed"] and answer["track"] is None and answer["models"]["geometry"] is None
+
+
+def test_any_track_is_answered_200_or_400_never_worse(client):
+    import io
+
+    rng = np.random.default_rng(3)
+    photo = frame_bytes(100)
+    values = [0.0, -0.0, 1e-300, 1e300, -1.0, 0.5, 2.0, 3.0, 359.9, -360.0, 1e-9]
+    for _ in range(40):
+        track = ",".join(str(rng.choice(values) * rng.choice([1, -1])) for _ in range(4))
+        response = client.post("/api/predict", data={"image": (io.BytesIO(photo), "f.jpg"), "track": track})
+        assert response.status_code in (200, 400), (track, response.status_code)
+        assert response.is_json
