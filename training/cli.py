@@ -102,6 +102,9 @@ def build_parser() -> argparse.ArgumentParser:
         "--valid-fraction", type=float, default=VALID_FRACTION, help="share of the subjects held out for validation"
     )
     parser.add_argument("--test-fraction", type=float, default=TEST_FRACTION, help="share of the subjects held out for the test")
+    parser.add_argument(
+        "--upright", action="store_true", help="train on the hands turned upright, as serving then reads them (training/upright.py)"
+    )
     parser.add_argument("--no-shift", action="store_true", help="skip the domain-shift evaluation (faster)")
     parser.add_argument("--no-tflite", action="store_true", help="skip the LiteRT exports (fp32 and int8)")
     return parser
@@ -125,7 +128,7 @@ def main(argv: list[str] | None = None) -> int:
     if weights not in (None, "imagenet") and not Path(weights).is_file():
         return fail(f"weights file not found: {weights}")
     overrides = {field_of(flag): getattr(args, flag[2:].replace("-", "_")) for flag, _, _ in RECIPE_FLAGS}
-    overrides.update(schedule=args.schedule, level=args.augment)
+    overrides.update(schedule=args.schedule, level=args.augment, upright=True if args.upright else None)
     try:
         recipe = Recipe.named(args.recipe, **overrides)
     except ValueError as error:

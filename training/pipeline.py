@@ -19,7 +19,6 @@ from pathlib import Path
 import numpy as np
 
 from recognition.model_files import ModelFiles
-from recognition.settings import Settings
 from training.config import TrainingConfig
 
 log = logging.getLogger(__name__)
@@ -118,13 +117,18 @@ def run(config: TrainingConfig) -> TrainingResult:
     from training.model import build_model
     from training.plots import plot_confusion_matrix, plot_history
     from training.train import fit
+    from training.upright import ALWAYS_UPRIGHT, serving_settings, upright_inputs
 
+    settings = serving_settings(config.recipe.upright)
+    fitted_on = {name: loaded[name] for name in ("train", "valid")}
+    if config.recipe.upright:  # what serving will read: the hands turned upright
+        fitted_on = {name: upright_inputs(data, settings) for name, data in fitted_on.items()}
     keras.utils.set_random_seed(config.seed)
     strategy = strategy_for(config.distribute)
     fit_started = time.perf_counter()
     with scope(strategy):
         model = build_model(config.weights)
-        history = fit(model, loaded["train"], loaded["valid"], config.recipe, config.seed)
+        history = fit(model, fitted_on["train"], fitted_on["valid"], config.recipe, config.seed)
     training_seconds = time.perf_counter() - fit_started
     if strategy is not None:  # the same weights in a plain model, for saving and exporting
         trained, model = model, build_model(None)
@@ -136,7 +140,7 @@ def run(config: TrainingConfig) -> TrainingResult:
     h5_sha256 = save_h5(model, files.h5)
     stages = {"fit": training_seconds}
     clock = time.perf_counter()
-    detector = PalmDetector(DETECTOR_PATH, side_by_side=EVALUATION_COPIES) if DETECTOR_PATH.is_file() else None
+    detector = PalmDetector(DETECTOR_PATH, side_by_side=EVALUATION_COPIES, settings=settings) if DETECTOR_PATH.is_file() else None
     landmarks = LandmarkModel(CHECKER_PATH, side_by_side=EVALUATION_COPIES) if detector is not None else None
     # Locate hands and cut squares once; every backend then classifies the same squares.
     keras_recogniser = Recogniser(InMemoryKerasPredictor(model), detector, landmarks=landmarks)
@@ -148,7 +152,7 @@ def run(config: TrainingConfig) -> TrainingResult:
         if geometry is not None:
             geometry.save(files.geometry)
             keras_recogniser.geometry = geometry
-            geometry_entry.update(file=files.geometry.name, sha256=sha256_of(files.geometry), blend=blend_note(Settings()))
+            geometry_entry.update(file=files.geometry.name, sha256=sha256_of(files.geometry), blend=blend_note(settings))
     shift_set = None
     if config.shift:
         from training.shift import build_shift_set
@@ -212,7 +216,11 @@ def run(config: TrainingConfig) -> TrainingResult:
     )
     card["data"]["extra_training_data"] = extra  # folder name -> photos, in training only
     card["files"]["geometry"] = geometry_entry
+    card["settings"]["values"] = settings.as_dict()
     files.write_card(card)
     carried = "carried over from the shipped settings, not re-chosen for this model (bench/unsure.py --write, bench/no_hand.py --write)"
-    Settings().save(files, {name: carried for name in Settings().as_dict()})
+    notes = {name: carried for name in settings.as_dict()}
+    if config.recipe.upright:
+        notes.update({name: "the recipe trains on upright hands: every hand read by its own square is turned" for name in ALWAYS_UPRIGHT})
+    settings.save(files, notes)
     return TrainingResult(files, card)

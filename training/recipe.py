@@ -73,6 +73,9 @@ class Recipe:
     label_smoothing: float = 0.0
     schedule: str = "cosine"  # fine-tuning rate: constant, or cosine decay to 1% over the fine-tuning epochs
     ema_momentum: float = 0.0  # 0: off; else keep and ship a moving average of the weights (Polyak averaging)
+    # Train on each photo's hand square turned upright, as serving then reads every hand it frames
+    # by its own square (training/upright.py); the augmentation still turns them a little.
+    upright: bool = False
     augment: AugmentConfig = field(default_factory=AugmentConfig)
 
     def __post_init__(self) -> None:
