@@ -25,7 +25,7 @@ from recognition.batch import prepare_all
 from recognition.geometry import GeometryModel
 from recognition.hands import PalmDetector
 from recognition.landmarks import FEATURES, LandmarkModel
-from recognition.model_files import ModelFiles
+from recognition.model_files import ModelFiles, sha256_of
 from recognition.paths import DEFAULT_MODEL, PROJECT_ROOT
 from recognition.recogniser import Recogniser
 from recognition.settings import Settings
@@ -110,10 +110,11 @@ def main() -> int:
     parser.add_argument("--model", type=Path, default=DEFAULT_MODEL)
     parser.add_argument("--write", action="store_true", help="save the geometry model and the chosen pair beside the model")
     parser.add_argument("--seed", type=int, default=42)
+    parser.add_argument("--out", default="geometry.json", help="result file name under bench/results")
     args = parser.parse_args()
     files = ModelFiles.from_h5(args.model)
     base = Settings.for_model(files)
-    reads = read_everything(files, base, PROJECT_ROOT / "runs" / f"geometry_reads_{files.name}.npz")
+    reads = read_everything(files, base, PROJECT_ROOT / "runs" / f"geometry_reads_{sha256_of(files.h5)[:12]}.npz")
     train = reads["train"]["plain"]
     features, labels = features_of_reads(train, base.hand_present)
     model = fit_geometry(features, labels, args.seed)
@@ -137,7 +138,7 @@ def main() -> int:
         for split in ("valid", "test"):
             print(name, split, {k: v for k, v in results[name][split].items() if k != "per_kind"}, flush=True)
     print("geometry alone", {split: {k: v for k, v in alone[split].items() if k != "per_kind"} for split in alone})
-    save_result("geometry.json", report)
+    save_result(args.out, report)
     if args.write:
         model.save(files.geometry)
         note = "bench/geometry.py: best mean of plain and shift kinds on validation with confident-wrong <= 1%"

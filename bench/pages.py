@@ -89,7 +89,7 @@ def main() -> int:
                 page.screenshot(path=str(SHOTS / f"{shot}-{name}.png"))
             page.goto(base + "/kiosk")
             page.wait_for_timeout(2000)
-            page.evaluate("""() => { Object.assign(window.kioskStats, {answers: 0, frames: 0, latenciesMs: []});
+            page.evaluate("""() => { Object.assign(window.kioskStats, {answers: 0, frames: 0, followed: 0, latenciesMs: []});
                 window.spoken = 0; new MutationObserver(() => { window.spoken += 1; })
                     .observe(document.getElementById("kiosk-status"), { childList: true, characterData: true, subtree: true }); }""")
             page.wait_for_timeout(15_000)
@@ -99,6 +99,7 @@ def main() -> int:
                 "live_region_updates_in_15_s": page.evaluate("window.spoken"),
                 "answers_per_s": round(stats["answers"] / 15, 2),
                 "frames_sent": stats["frames"],
+                "frames_followed": stats["followed"],
                 "frame_round_trip_p50_ms": round(statistics.median(stats["latenciesMs"]), 1),
                 "max_requests_in_flight": stats["maxInFlight"],
             }
