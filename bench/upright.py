@@ -87,6 +87,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--model", type=Path, default=DEFAULT_MODEL)
     parser.add_argument("--write", action="store_true", help="write the chosen rule into the model's settings file")
+    parser.add_argument("--out", default="upright.json", help="result file name under bench/results")
     args = parser.parse_args()
     files = ModelFiles.from_h5(args.model)
     base = Settings.for_model(files)
@@ -114,7 +115,7 @@ def main() -> int:
         for split in ("valid", "test"):
             found = report["rules"][name][split]
             print(name, split, {k: v for k, v in found.items() if k != "per_kind"}, flush=True)
-    save_result("upright.json", report)
+    save_result(args.out, report)
     if args.write:
         note = "bench/upright.py: best shift mean on validation keeping plain validation accuracy"
         settings = base.with_values(upright_from_degrees=rules[chosen][0], upright_min_share=rules[chosen][1])
