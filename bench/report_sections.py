@@ -175,7 +175,7 @@ def pages_section(pages: dict) -> str:
             f"{found.get('answer_ms_phone_photo')} ms for a 12-MP one{', ' + big if big else ''} (the browser shrinks big photos first); "
             f"kiosk on one held sign for 15 s: {live.get('answer_changes_in_15_s', '—')} answer changes, "
             f"{live.get('live_region_updates_in_15_s', '—')} live-region updates, {live.get('frames_sent')} frames sent"
-            + (f" ({live['frames_followed']} followed by their track)" if "frames_followed" in live else "")
+            + (f" ({min(live['frames_followed'], live['frames_sent'])} followed by their track)" if "frames_followed" in live else "")
             + f", {live.get('frames_sent', 0) / 15:.1f} frames answered a second, round trip p50 {live.get('frame_round_trip_p50_ms', '—')} ms.\n"
         )
     return "".join(out)
