@@ -5,7 +5,8 @@ from __future__ import annotations
 from bench.report_sections import pct, table
 
 
-def geometry_section(geometry: dict) -> str:
+def geometry_section(geometry: dict, candidate: dict | None = None) -> str:
+    """Return the geometry section; ``candidate`` is the same bench run on the upright-trained candidate, if any."""
     if not geometry:
         return ""
     chosen = geometry["chosen_on_valid"]["pair"]
@@ -16,6 +17,11 @@ def geometry_section(geometry: dict) -> str:
         valid, test = pairs[name]["valid"], pairs[name]["test"]
         rows.append([label, pct(valid["plain"]), pct(valid["shift_mean"]), pct(valid["confident_wrong"]), pct(test["plain"]),
                      pct(test["shift_mean"]), pct(test["confident_wrong"]), f"{test['worst_kind']} {pct(test['per_kind'][test['worst_kind']])}"])  # fmt: skip
+    if candidate:
+        name = candidate["chosen_on_valid"]["pair"]
+        valid, test = candidate["pairs"][name]["valid"], candidate["pairs"][name]["test"]
+        rows.append([f"upright-trained candidate ({name}; not shipped)", pct(valid["plain"]), pct(valid["shift_mean"]), pct(valid["confident_wrong"]),
+                     pct(test["plain"]), pct(test["shift_mean"]), pct(test["confident_wrong"]), f"{test['worst_kind']} {pct(test['per_kind'][test['worst_kind']])}"])  # fmt: skip
     kinds = pairs[chosen]["test"]["per_kind"]
     before = pairs[mobilenet]["test"]["per_kind"]
     by_kind = [[kind, pct(before[kind]), pct(kinds[kind])] for kind in sorted(kinds, key=kinds.get)]
