@@ -28,7 +28,7 @@ def geometry_section(geometry: dict, candidate: dict | None = None) -> str:
     return (
         f"\n## Hand geometry beside the MobileNet (`python -m bench.geometry`)\n\nThe geometry model fitted on "
         f"{geometry['train_looks']:,} looks at the train split's hands (and their mirror images); each pair of weight and "
-        f"presence gate scored on {geometry['pictures']['valid']:,} validation pictures (photos and the 26-kind shift set) "
+        f"presence gate scored on {geometry['pictures']['valid']:,} validation pictures (photos and the {len(pairs[chosen]['valid']['per_kind']) - 1}-kind shift set) "
         f"and reported on {geometry['pictures']['test']:,} test pictures. Chosen on validation: **{chosen}**.\n\n"
         + table(["answer", "valid plain", "valid shift mean", "valid confident-wrong", "test plain", "test shift mean",
                  "test confident-wrong", "test weakest kind"], rows)
@@ -40,7 +40,8 @@ def geometry_section(geometry: dict, candidate: dict | None = None) -> str:
 def seeds_section(seeds: dict) -> str:
     if not seeds:
         return ""
-    rows = [[name, run["seed"], pct(run["test"]), pct(run["valid"]), pct(run["shift"]), f"{run['shift_worst_kind']} {pct(run['shift_worst'])}",
+    rows = [[name, run["seed"], pct(run["test"]), pct(run["valid"]), f"{pct(run['shift'])} ({run.get('shift_kinds', '?')} kinds)",
+             f"{run['shift_worst_kind']} {pct(run['shift_worst'])}",
              f"{run['total_seconds'] / 60:.1f} min" if run.get("total_seconds") else ""] for name, run in seeds["runs"].items()]  # fmt: skip
     test = seeds["test"]
     return (

@@ -126,7 +126,7 @@ def upright_section(upright: dict) -> str:
     return (
         f"\n## Upright reading (`python -m bench.upright`)\n\nA leaning hand turned upright before it is read, by rule "
         f"(lean at least T degrees, square at least S of the long side); {upright['pictures']['valid']:,} validation and "
-        f"{upright['pictures']['test']:,} test pictures (plain photos and the 26-kind shift set, the tilted kinds included). "
+        f"{upright['pictures']['test']:,} test pictures (plain photos and the {len(upright['median_lean_degrees']['test']) - 1}-kind shift set, the tilted kinds included). "
         f"Chosen on validation: **{chosen}**.\n\n"
         + table(["rule", "valid plain", "valid shift mean", "valid tilted", "valid tilted on photo", "test plain", "test shift mean",
                  "test tilted", "test tilted on photo"], rows)

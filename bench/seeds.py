@@ -29,6 +29,7 @@ def figures(card: dict) -> dict:
         "valid": metrics["valid"]["accuracy"],
         "test_confident_wrong": metrics["test"].get("confident_wrong_rate"),
         "shift": shift["overall"],
+        "shift_kinds": len(shift["per_kind"]),
         "shift_worst_kind": shift["worst_kind"],
         "shift_worst": shift["worst_accuracy"],
         "shift_confident_wrong": shift.get("confident_wrong_rate"),

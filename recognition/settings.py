@@ -32,8 +32,8 @@ class Settings:
     no_hand_confidence: float = 0.4
     # ... and when the hand-landmark model looked (the hand check, the look at the hand's region) and
     # the higher presence is under no_hand_presence while the confidence is under no_hand_presence_confidence.
-    no_hand_presence: float = 0.02
-    no_hand_presence_confidence: float = 0.6
+    no_hand_presence: float = 0.01
+    no_hand_presence_confidence: float = 0.5
     # Framing (bench/framing.py): read the hand's own square when the hand is confirmed or its palm
     # scores zoom_min_score, and the square is under zoom_below of the picture's short side.
     zoom_below: float = 1.0
@@ -58,7 +58,7 @@ class Settings:
     # reaches geometry_presence, the answer is the MobileNet's probabilities blended with the geometry
     # model's, geometry_weight of them (0: the MobileNet alone).
     geometry_weight: float = 0.4
-    geometry_presence: float = 0.9
+    geometry_presence: float = 0.3
 
     def __post_init__(self) -> None:
         for name in (

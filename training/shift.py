@@ -59,6 +59,8 @@ SHIFT_KINDS = (
     "hand_distant",
     "tilted",
     "tilted_on_photo",
+    "left_tilted_on_photo",
+    "turned_3d_strong",
 )
 TILT_DEGREES = (25, 60)  # the tilted kinds lean the hand this much, either way (people hold their hands so)
 # Gains applied to the hand's pixels to render lighter and darker skin than the dataset's students'.
@@ -206,6 +208,9 @@ def shift_renderers(seed: int) -> dict[str, Callable[[np.ndarray, np.ndarray], n
         ),
         "tilted": tilt,
         "tilted_on_photo": tilt_on_photo,
+        # A left hand (the photo mirrored) leaning on a photograph; a camera well below or beside the hand.
+        "left_tilted_on_photo": lambda image, mask: tilt_on_photo(np.ascontiguousarray(image[:, ::-1]), np.ascontiguousarray(mask[:, ::-1])),
+        "turned_3d_strong": lambda image, _m: turned(image, rng, (0.28, 0.38)),
     }
 
 
