@@ -111,8 +111,8 @@ def run(recogniser: Recogniser, frames: list[Image.Image], label: int) -> dict:
     }  # fmt: skip
 
 
-def frame_sizes(recogniser: Recogniser, frames: list[Image.Image], sides: tuple[int, ...] = (320, 480, 640)) -> dict:
-    """Return, per long side the kiosk could send, JPEG bytes, decode ms and answers equal to the largest size's."""
+def frame_sizes(recogniser: Recogniser, frames: list[Image.Image], labels: list[int], sides: tuple[int, ...] = (320, 480, 640)) -> dict:
+    """Return, per long side the kiosk could send: JPEG bytes, decode ms, right sure answers, answers equal to the largest size's."""
     from recognition.decode import decode_picture
 
     found: dict = {}
@@ -134,6 +134,8 @@ def frame_sizes(recogniser: Recogniser, frames: list[Image.Image], sides: tuple[
             "bytes_p50": int(statistics.median(sizes)),
             "decode_ms_p50": round(statistics.median(decodes), 2),
             "same_answer_as_largest": round(float(np.mean([a == b for a, b in zip(answers, largest, strict=True)])), 4),
+            "right_sure_answers": round(float(np.mean([a == str(label) for a, label in zip(answers, labels, strict=True)])), 4),
+            "frames": len(frames),
         }
     return found
 
@@ -144,9 +146,11 @@ def main() -> int:
     parser.add_argument("--signs", type=int, default=30)
     parser.add_argument("--frames", type=int, default=30)
     parser.add_argument("--threads", type=int, default=2, help="inference threads, as the app's INFERENCE_THREADS")
+    parser.add_argument("--split", choices=("valid", "test"), default="test", help="whose photos (valid: to choose the frame size)")
+    parser.add_argument("--out", default="kiosk.json", help="result file name under bench/results")
     args = parser.parse_args()
     recogniser = load_recogniser(args.model, "litert-fp32", args.threads)
-    data = load_images(SHARED_DATA, read_manifest(Path(args.model).with_name(Path(args.model).stem + ".manifest.json"))["test"])
+    data = load_images(SHARED_DATA, read_manifest(Path(args.model).with_name(Path(args.model).stem + ".manifest.json"))[args.split])
     rng = np.random.default_rng(11)
     chosen = rng.choice(len(data.images), args.signs, replace=False)
     masks = hand_masks(data.images[chosen])
@@ -175,10 +179,12 @@ def main() -> int:
             "answer_changes_followed": totals["changes_followed"],
         }
         print(motion, json.dumps(report[motion]), flush=True)
-    sample = [frame for index, mask in zip(chosen[:10], masks[:10], strict=True) for frame in sequence(data.images[index], mask, 3, False, rng)]
-    report["frame_sizes"] = frame_sizes(recogniser, sample)
+    sample = [frame for index, mask in zip(chosen, masks, strict=True) for frame in sequence(data.images[index], mask, 3, False, rng)]
+    labels = [int(data.labels[index]) for index in chosen for _ in range(3)]
+    report["frame_sizes"] = frame_sizes(recogniser, sample, labels)
     print("frame sizes", json.dumps(report["frame_sizes"]), flush=True)
-    save_result("kiosk.json", report)
+    report["split"] = args.split
+    save_result(args.out, report)
     return 0
 
 

@@ -120,7 +120,7 @@ def benchmarks() -> str:
     out.append(geometry_section(load("geometry"), load("geometry-upright")))
     out.append(seeds_section(load("seeds")))
     out.append(upright_section(load("upright")))
-    out.append(kiosk_section(load("kiosk")))
+    out.append(kiosk_section(load("kiosk"), load("kiosk-valid")))
     out.append(image_section(load("image")))
     out.append(sizing_section(load("serving"), load("hostile"), load("image")))
     out.append(pages_section(load("pages")))

@@ -52,21 +52,27 @@ def seeds_section(seeds: dict) -> str:
     )
 
 
-def kiosk_section(kiosk: dict) -> str:
+def kiosk_section(kiosk: dict, valid: dict | None = None) -> str:
+    """Return the live-tracking section; ``valid`` is the same bench on validation signs (where the frame size is chosen)."""
     if not kiosk:
         return ""
     rows = []
     for motion in ("held", "moving"):
         found = kiosk[motion]
         rows.append([motion, found["frames"], pct(found["same_answer_share"]), pct(found["followed_share"]), found["fell_back_to_search"],
-                     f"{found['followed_frame_ms_p50']:.1f} / {found['searched_frame_ms_p50']:.1f} ms ({found['followed_over_searched']:.2f}x)"])  # fmt: skip
-    sizes = [[f"{side} px", f"{v['bytes_p50'] / 1024:.0f} KiB", f"{v['decode_ms_p50']:.2f} ms", pct(v["same_answer_as_largest"])]
+                     f"{found['followed_frame_ms_p50']:.1f} / {found['searched_frame_ms_p50']:.1f} ms ({found['followed_over_searched']:.2f}x)",
+                     f"{pct(found.get('right_sure_answers_followed'))} / {pct(found.get('right_sure_answers_searched'))}",
+                     f"{found.get('answer_changes_followed')} / {found.get('answer_changes_searched')}"])  # fmt: skip
+    sizes = [[f"{side} px", f"{v['bytes_p50'] / 1024:.0f} KiB", f"{v['decode_ms_p50']:.2f} ms",
+              pct(((valid or {}).get("frame_sizes", {}).get(side) or {}).get("right_sure_answers")), pct(v.get("right_sure_answers")),
+              pct(v["same_answer_as_largest"])]
              for side, v in kiosk.get("frame_sizes", {}).items()]  # fmt: skip
     return (
         f"\n## Following the hand in live video (`python -m bench.kiosk`)\n\n{kiosk['signs']} test-split photos, each "
         f"{kiosk['frames_per_sign']} synthesised 640x480 frames over photographs, answered searched (every frame) and followed "
         f"(each frame with the previous answer's track), {kiosk['threads']} inference threads, in process.\n\n"
-        + table(["hand", "frames", "same answer as searched", "followed", "fell back to search", "server time followed / searched, p50"], rows)
-        + "\nKiosk frame sizes (long side, JPEG quality 0.85):\n\n"
-        + table(["frame", "bytes p50", "decode p50", "same answer as 640 px"], sizes)
+        + table(["hand", "frames", "same answer as searched", "followed", "fell back to search", "server time followed / searched, p50",
+                 "right and sure, followed / searched", "answer changes, followed / searched"], rows)
+        + "\nKiosk frame sizes (long side, JPEG quality 0.85; 3 held frames of each sign; chosen on the validation signs: 480 px):\n\n"
+        + table(["frame", "bytes p50", "decode p50", "right and sure (validation)", "right and sure (test)", "same answer as 640 px (test)"], sizes)
     )  # fmt: skip
