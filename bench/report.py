@@ -72,6 +72,14 @@ def model_card(model: Path = DEFAULT_MODEL) -> str:
             ],
         )
     )
+    seeds = load("seeds")
+    if seeds:
+        spread = seeds["test"]
+        out.append(
+            f"\nOne run's test figure moves by about one photo: the same recipe and split trained with {seeds['count']} seeds "
+            f"scored {pct(spread['min'])}–{pct(spread['max'])} on the test split, mean **{pct(spread['mean'])}**, standard deviation "
+            f"{spread['std'] * 100:.2f} points ([benchmarks.md](benchmarks.md)).\n"
+        )
     per_digit = test["per_digit"]
     weakest = min(per_digit, key=per_digit.get)
     out.append(f"\nTest accuracy per digit ({test['count']} photos, about 30 per digit); weakest: **{weakest}** ({pct(per_digit[weakest])}).\n\n")
