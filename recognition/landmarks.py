@@ -3,9 +3,9 @@
 The model (``hand_landmark_lite.tflite``, Apache-2.0, from the PyPI wheel ``mediapipe==0.10.21``)
 reads a 224x224 RGB square in [0, 1] in which the hand stands upright. MediaPipe cuts that square
 from a palm as this module does (:func:`region_of`): turned so the wrist-to-middle-finger line
-points up, 2.6 palm sizes wide, moved half a palm size towards the fingers. From a look, the next
-frame's square follows from the landmarks themselves (:meth:`HandLook.next_region`, MediaPipe's
-tracking rule), so a moving hand can be followed without the palm detector. No TensorFlow.
+points up, 2.6 palm sizes wide, moved half a palm size towards the fingers. From a look's
+landmarks, :mod:`recognition.tracking` frames the hand and the next frame's region, so a moving
+hand can be followed without the palm detector. No TensorFlow.
 """
 
 from __future__ import annotations
@@ -17,14 +17,14 @@ from pathlib import Path
 import numpy as np
 from PIL import Image
 
+from recognition.hands import LARGEST_SQUARE
 from recognition.interpreters import InterpreterPair
 from recognition.paths import CHECKER_PATH
 
 LOOK_SIZE = 224
 PALM_TO_REGION = 2.6  # MediaPipe's palm rect -> hand rect: scale
 PALM_SHIFT = 0.5  # ... and shift towards the fingers, in palm sizes
-LANDMARKS_TO_REGION = 2.0  # MediaPipe's landmarks rect -> next frame's hand rect: scale
-LANDMARKS_SHIFT = 0.1  # ... and shift towards the fingers, in rect sizes
+SMALLEST_REGION = 8.0  # pixels; a smaller region shows no hand
 WRIST, MIDDLE_BASE = 0, 9
 TIPS = (4, 8, 12, 16, 20)
 
@@ -38,10 +38,10 @@ class Region:
     side: float
     lean: float
 
-    def valid_in(self, size: tuple[int, int], largest: float = 3.0) -> bool:
-        """Return whether this region is finite, at least 8 pixels and under ``largest`` short sides of a ``size`` picture."""
+    def valid_in(self, size: tuple[int, int]) -> bool:
+        """Return whether this region is finite, at least 8 pixels and at most LARGEST_SQUARE short sides of a ``size`` picture."""
         values = (self.centre_x, self.centre_y, self.side, self.lean)
-        return bool(np.isfinite(values).all()) and 8.0 <= self.side <= largest * min(size)
+        return bool(np.isfinite(values).all()) and SMALLEST_REGION <= self.side <= LARGEST_SQUARE * min(size)
 
     def to_picture(self, points: np.ndarray, size: int = LOOK_SIZE) -> np.ndarray:
         """Return (x, y) ``points`` of the ``size`` square cut from this region in the picture's pixels."""
@@ -78,23 +78,6 @@ class HandLook:
     points: np.ndarray  # (21, 3): x, y in the picture's pixels; z in the same units, relative to the wrist
     presence: float  # 0 to 1
     right_hand: float  # the model's handedness score (0 to 1)
-
-    def next_region(self) -> Region:
-        """Return the region for the next frame from these landmarks (MediaPipe's tracking rule)."""
-        wrist, middle = self.points[WRIST, :2], self.points[MIDDLE_BASE, :2]
-        lean = math.atan2(middle[0] - wrist[0], -(middle[1] - wrist[1]))
-        cos, sin = math.cos(lean), math.sin(lean)
-        centre = self.points[:, :2].mean(axis=0)
-        relative = self.points[:, :2] - centre
-        across = relative @ np.array([cos, sin])  # the hand's own axes: across and along (down)
-        along = relative @ np.array([-sin, cos])
-        middle_across = (across.max() + across.min()) / 2
-        middle_along = (along.max() + along.min()) / 2
-        side = max(across.max() - across.min(), along.max() - along.min()) * LANDMARKS_TO_REGION
-        centre_x = centre[0] + middle_across * cos - middle_along * sin
-        centre_y = centre[1] + middle_across * sin + middle_along * cos
-        shift = LANDMARKS_SHIFT * side
-        return Region(centre_x + sin * shift, centre_y - cos * shift, side, lean)
 
     def features(self) -> np.ndarray:
         """Return the hand's shape as numbers free of position, size, turn and left or right hand (for the geometry model)."""

@@ -15,9 +15,9 @@ from PIL import Image
 
 from recognition.backends import Predictor, load_predictor, predict_side_by_side
 from recognition.geometry import GeometryModel, blend
-from recognition.hands import HandBox, PalmDetector, frame
+from recognition.hands import LARGEST_SQUARE, HandBox, PalmDetector, frame
 from recognition.interpreters import Occupancy
-from recognition.landmarks import HandLook, LandmarkModel
+from recognition.landmarks import SMALLEST_REGION, HandLook, LandmarkModel
 from recognition.model_files import ModelFiles
 from recognition.paths import CHECKER_PATH, DETECTOR_PATH
 from recognition.preprocessing import center_square, to_model_input
@@ -151,7 +151,7 @@ class Recogniser:
         if look.presence < self.settings.hand_present:
             return None
         hand = hand_for_look(look, self.settings)
-        if not (8.0 <= hand.side <= 3.0 * min(picture.size)):
+        if not SMALLEST_REGION <= hand.side <= LARGEST_SQUARE * min(picture.size):
             return None
         return Located(hand, frame(picture.size, hand, self.settings.zoom_below, self.settings.zoom_min_score), look, True)
 

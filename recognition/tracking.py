@@ -1,9 +1,10 @@
-"""Follow a hand from frame to frame without the palm detector, statelessly (MediaPipe's tracking rule).
+"""Follow a hand from frame to frame without the palm detector, statelessly.
 
 A live client sends, with each frame, the region its last answer gave (``track`` in the answer):
 the hand-landmark model looks there alone, and when it still sees a hand its landmarks give this
-frame's hand square (framed as the palm detector frames a hand) and the next frame's region. When it does not (or no region came, or the region
-is nonsense) the frame goes through the palm detector as any picture does. Nothing is kept on the
+frame's hand square (framed as the palm detector frames a hand) and the next frame's region (the
+palm region a search would look at). When it does not (or no region came, or the region is
+nonsense) the frame goes through the palm detector as any picture does. Nothing is kept on the
 server, so any process can answer any frame; a wrong region only costs the detector run it falls
 back to, since the landmark model's presence score decides.
 """

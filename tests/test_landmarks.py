@@ -67,16 +67,6 @@ def test_region_moves_towards_the_fingers_and_cuts_the_hand_upright():
     np.testing.assert_allclose(back, [[285, 200]], atol=2)
 
 
-def test_next_region_follows_the_landmarks():
-    points = moved(hand_points(np.random.default_rng(1)), -40, 1.0, (0, 0))
-    region = HandLook(Region(0, 0, 1, 0), points, 0.9, 0.9).next_region()
-    wrist_to_middle = points[9, :2] - points[0, :2]
-    assert region.lean == pytest.approx(math.atan2(wrist_to_middle[0], -wrist_to_middle[1]))
-    span = np.ptp(points[:, :2], axis=0).max()
-    assert span * 1.5 < region.side < span * 3.0
-    assert np.hypot(region.centre_x - points[:, 0].mean(), region.centre_y - points[:, 1].mean()) < span
-
-
 def tiny_model(seed: int = 0) -> GeometryModel:
     rng = np.random.default_rng(seed)
     return GeometryModel(
