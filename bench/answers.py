@@ -3,8 +3,9 @@
     python -m bench.answers record runs/answers.npz   # before a change
     python -m bench.answers compare runs/answers.npz  # after it: every probability, box and "no hand" the same
 
-The answers go through the same recogniser as serving (fp32 LiteRT export, palm detector, hand
-check, the model's settings), on the 297 test photos and their 24 shift kinds (7,425 pictures).
+The answers go through the same recogniser as serving (fp32 LiteRT export, palm detector with its
+hand check, the landmark model's look, the geometry model, the model's settings), on the test photos
+and every kind of their shift set (8,613 pictures for the shipped split).
 A refactor that claims "behaviour unchanged" runs this before and after.
 """
 
@@ -18,7 +19,9 @@ import numpy as np
 
 from recognition.backends import LiteRTPredictor
 from recognition.batch import recognise_all
+from recognition.geometry import GeometryModel
 from recognition.hands import PalmDetector
+from recognition.landmarks import LandmarkModel
 from recognition.model_files import ModelFiles
 from recognition.paths import DEFAULT_MODEL
 from recognition.recogniser import Recogniser
@@ -36,7 +39,9 @@ def record(model: Path) -> dict[str, np.ndarray]:
     settings = Settings.for_model(files)
     data = load_images(SHARED_DATA, read_manifest(files.manifest)["test"])
     predictor = LiteRTPredictor(files.export("fp32"), backend="litert-fp32", side_by_side=2)
-    recogniser = Recogniser(predictor, PalmDetector(side_by_side=2, settings=settings), settings)
+    geometry = GeometryModel.load(files.geometry) if files.geometry.is_file() else None
+    detector = PalmDetector(side_by_side=2, settings=settings)
+    recogniser = Recogniser(predictor, detector, settings, LandmarkModel(side_by_side=2), geometry)
     answers = {}
     for kind, pictures in {"test": data.images, **build_shift_set(data.images)}.items():
         found = recognise_all(recogniser, pictures)

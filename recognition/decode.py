@@ -22,7 +22,7 @@ import struct
 import threading
 import warnings
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from functools import cache
 
@@ -238,9 +238,13 @@ def decode_picture(data: bytes, limits: DecodeLimits | None = None, budget: Deco
             raise _rejection(error, limits) from error
         if budget is not None:
             budget.spend(decoded)
-        with _decode_slot(decoded), image:
+        with _decode_slot(decoded), ExitStack() as cleanup:
+            cleanup.callback(image.close)
             try:
                 image.load()
             except DECODE_FAILURES as error:
                 raise _rejection(error, limits) from error
-            return to_rgb(_reduce(image))
+            picture = to_rgb(_reduce(image))
+            if picture is image:  # already upright RGB at the working size: keep it rather than copy it
+                cleanup.pop_all()
+            return picture

@@ -29,7 +29,7 @@ import numpy as np
 from PIL import Image
 
 from recognition.interpreters import InterpreterPair
-from recognition.palms import DETECTOR_SIZE, decode_palms, hand_square, letterbox
+from recognition.palms import DETECTOR_SIZE, decode_palms, hand_square, letterbox, unit_floats
 from recognition.paths import CHECKER_PATH, DETECTOR_PATH
 from recognition.settings import Settings
 
@@ -172,7 +172,7 @@ class HandChecker:
             return 0.0  # under a pixel, or far larger than any hand the picture can hold (and costly to cut)
         box = tuple(round(v) for v in (hand.left, hand.top, hand.left + hand.side, hand.top + hand.side))
         square = image.crop(box).resize((CHECKER_SIZE, CHECKER_SIZE), Image.Resampling.BILINEAR)
-        tensor = np.asarray(square, np.float32)[None] / 255.0
+        tensor = unit_floats(square)[None]
         (presence,) = self._interpreters.run({self._input: tensor}, [self._presence], alone)
         return float(np.clip(presence.reshape(-1)[0], 0.0, 1.0))
 

@@ -19,6 +19,7 @@ from PIL import Image
 
 from recognition.hands import LARGEST_SQUARE
 from recognition.interpreters import InterpreterPair
+from recognition.palms import unit_floats
 from recognition.paths import CHECKER_PATH
 
 LOOK_SIZE = 224
@@ -110,7 +111,7 @@ class LandmarkModel:
 
     def look(self, image: Image.Image, region: Region, alone: bool = True) -> HandLook:
         """Return what the model sees in ``region`` of RGB ``image``."""
-        tensor = cut_region(image, region).astype(np.float32)[None] / 255.0
+        tensor = unit_floats(cut_region(image, region))[None]
         landmarks, presence, handedness = self._interpreters.run({self._input: tensor}, self._outputs, alone)
         points = landmarks.reshape(21, 3).astype(np.float64)
         xy = region.to_picture(points[:, :2])

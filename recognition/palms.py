@@ -33,10 +33,19 @@ def letterbox(image: Image.Image, size: int = DETECTOR_SIZE) -> tuple[np.ndarray
     width, height = image.size
     scale = size / max(width, height)
     resized = image.resize((max(1, round(width * scale)), max(1, round(height * scale))), Image.Resampling.BILINEAR)
-    canvas = Image.new("RGB", (size, size))
     offset_x, offset_y = (size - resized.width) // 2, (size - resized.height) // 2
-    canvas.paste(resized, (offset_x, offset_y))
-    return np.asarray(canvas, np.float32) / 255.0, scale, offset_x, offset_y
+    canvas = resized
+    if resized.size != (size, size):
+        canvas = Image.new("RGB", (size, size))
+        canvas.paste(resized, (offset_x, offset_y))
+    return unit_floats(canvas), scale, offset_x, offset_y
+
+
+def unit_floats(pixels: Image.Image | np.ndarray) -> np.ndarray:
+    """Return RGB uint8 ``pixels`` as float32 in [0, 1], as MediaPipe's models take them (one array, scaled in place)."""
+    array = np.array(pixels, np.float32)
+    array /= 255.0
+    return array
 
 
 def _iou(box: np.ndarray, boxes: np.ndarray) -> np.ndarray:

@@ -33,16 +33,18 @@ _TRANSPOSE_FOR_ORIENTATION = {
 
 
 def upright(image: Image.Image) -> Image.Image:
-    """Return ``image`` turned as its EXIF orientation says; a broken EXIF block is read for the tag alone or ignored."""
-    try:
-        return ImageOps.exif_transpose(image)
-    except Exception:  # Pillow raises struct.error, AttributeError, ... on malformed EXIF
-        pass
+    """Return ``image`` turned as its EXIF orientation says (itself when upright); a broken EXIF block is read for the tag alone or ignored."""
     try:
         orientation = int(image.getexif().get(ORIENTATION_TAG, 1))
-    except Exception:
+    except Exception:  # Pillow raises struct.error, AttributeError, ... on malformed EXIF
         return image
-    for method in _TRANSPOSE_FOR_ORIENTATION.get(orientation, ()):
+    if orientation not in _TRANSPOSE_FOR_ORIENTATION:
+        return image
+    try:
+        return ImageOps.exif_transpose(image)
+    except Exception:
+        pass
+    for method in _TRANSPOSE_FOR_ORIENTATION[orientation]:
         image = image.transpose(method)
     return image
 
@@ -58,7 +60,7 @@ def _eight_bit(image: Image.Image) -> Image.Image:
 
 
 def to_rgb(image: Image.Image) -> Image.Image:
-    """Return the first frame of ``image``, upright and in RGB, transparency on white."""
+    """Return the first frame of ``image``, upright and in RGB, transparency on white (``image`` itself when it already is)."""
     with contextlib.suppress(EOFError):
         image.seek(0)
     image = upright(image)
@@ -73,7 +75,7 @@ def to_rgb(image: Image.Image) -> Image.Image:
         peak = float(np.nanmax(array)) if array.size else 0.0
         scaled = np.nan_to_num(array * (255.0 / peak) if peak > 255 else array)
         return Image.fromarray(np.clip(scaled, 0, 255).astype(np.uint8)).convert("RGB")
-    return image.convert("RGB")
+    return image if image.mode == "RGB" else image.convert("RGB")
 
 
 def center_square(size: tuple[int, int]) -> tuple[int, int, int, int]:

@@ -148,20 +148,29 @@ class Recogniser:
         if not region.valid_in(picture.size):
             return None
         look = self.landmarks.look(picture, region, alone)
-        if look.presence < self.settings.hand_present:
+        return self.seen(picture.size, look, self.settings.hand_present, followed=True)
+
+    def seen(self, size: tuple[int, int], look: HandLook | None, least_presence: float, followed: bool) -> Located | None:
+        """Return the hand ``look`` implies in a ``size`` picture when it sees one at least ``least_presence`` surely, else ``None``."""
+        if look is None or look.presence < least_presence:
             return None
         hand = hand_for_look(look, self.settings)
-        if not SMALLEST_REGION <= hand.side <= LARGEST_SQUARE * min(picture.size):
+        if not SMALLEST_REGION <= hand.side <= LARGEST_SQUARE * min(size):
             return None
-        return Located(hand, frame(picture.size, hand, self.settings.zoom_below, self.settings.zoom_min_score), look, True)
+        return Located(hand, frame(size, hand, self.settings.zoom_below, self.settings.zoom_min_score), look, followed)
 
     def find(self, picture: Image.Image, alone: bool = True, track: Track | None = None) -> Located:
-        """Return the hand of RGB ``picture``: followed from ``track`` when it is still there, else searched for."""
+        """Return the hand of RGB ``picture``: followed from ``track`` when it is still there, else searched for.
+
+        A searched hand's square is the one its landmarks imply when the look at it reaches
+        ``square_from_look`` presence (as for a followed hand), else the palm detector's.
+        """
         followed = self.follow(picture, track, alone)
         if followed is not None:
             return followed
         hand, box = self.locate(picture, alone)
-        return Located(hand, box, self.look(picture, hand, alone), False)
+        look = self.look(picture, hand, alone)
+        return self.seen(picture.size, look, self.settings.square_from_look, followed=False) or Located(hand, box, look, False)
 
     def prepare(self, pictures: list[Image.Image], alone: bool = True, tracks: list[Track | None] | None = None) -> Prepared:
         """Find the hand in each RGB picture and cut the squares the classifier reads (turned upright where it leans)."""

@@ -59,11 +59,15 @@ class Settings:
     # model's, geometry_weight of them (0: the MobileNet alone).
     geometry_weight: float = 0.4
     geometry_presence: float = 0.3
+    # Square from the landmarks (bench/look_square.py): where the landmark model's look at a searched
+    # hand's region reaches square_from_look presence, the classifier reads the square its landmarks
+    # imply, as for a hand followed from a track, rather than the palm detector's (above 1: never).
+    square_from_look: float = 1.01
 
     def __post_init__(self) -> None:
         for name in (
             "unsure_below", "no_hand_score", "no_hand_confidence", "zoom_min_score", "hand_present", "look_again_below",
-            "geometry_weight", "geometry_presence", "no_hand_presence_confidence",
+            "geometry_weight", "geometry_presence", "no_hand_presence_confidence", "square_from_look",
         ):
             if not 0.0 <= float(getattr(self, name)) <= 1.01:  # above 1: never reached by a probability
                 raise ValueError(f"{name} must be between 0 and 1.01, not {getattr(self, name)}")

@@ -175,6 +175,20 @@ def test_raw_body_with_non_image_content_type(client):
     assert "Content-Type" in response.get_json()["error"]
 
 
+@pytest.mark.parametrize("orientation", [None, 1, 6, 8])
+def test_a_decoded_picture_keeps_every_pixel_and_stays_usable(orientation):
+    from recognition.decode import decode_picture
+
+    pixels = np.random.default_rng(3).integers(0, 256, (60, 90, 3), dtype=np.uint8)
+    exif = Image.Exif()
+    if orientation is not None:
+        exif[0x0112] = orientation
+    picture = decode_picture(encode(Image.fromarray(pixels), "PNG", exif=exif))
+    turned = {6: np.rot90(pixels, -1), 8: np.rot90(pixels, 1)}.get(orientation, pixels)
+    assert picture.mode == "RGB" and np.array_equal(np.asarray(picture), turned)
+    assert picture.resize((10, 10)).size == (10, 10)  # not closed with the file it came from
+
+
 def test_exif_rotation_on_form_and_api_is_applied(client):
     photo = Image.open(PROJECT_ROOT / "static" / "examples" / "digit_3.jpg").convert("RGB")
     exif = Image.Exif()

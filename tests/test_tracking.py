@@ -81,6 +81,25 @@ def test_a_moving_hand_is_followed_without_the_palm_detector(recogniser, monkeyp
     assert next_track(lost.look, wall.size, recogniser.settings) is None
 
 
+def test_a_searched_hand_is_read_in_its_landmarks_square_only_when_the_setting_says(recogniser):
+    from dataclasses import replace
+
+    from recognition.recogniser import Recogniser
+
+    picture = scene(100)
+    palm = recogniser.find(picture)  # shipped: the palm detector's square
+    assert not palm.followed and palm.look is not None and palm.look.presence >= 0.5
+    by_look = Recogniser(
+        recogniser.predictor, recogniser.detector, replace(recogniser.settings, square_from_look=0.5), recogniser.landmarks
+    ).find(picture)
+    implied = hand_for_look(palm.look, recogniser.settings)
+    assert not by_look.followed and by_look.hand == implied and by_look.box != palm.box
+    never = Recogniser(
+        recogniser.predictor, recogniser.detector, replace(recogniser.settings, square_from_look=1.01), recogniser.landmarks
+    ).find(picture)
+    assert never.box == palm.box and never.hand == palm.hand
+
+
 def frame_bytes(left: int) -> bytes:
     import io
 

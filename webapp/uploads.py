@@ -18,6 +18,10 @@ from recognition.decode import ImageRejected
 FIELD = "image"
 MAX_NAME_LENGTH = 80
 READ_CHUNK = 64 * 1024
+# Reads of a body whose length is announced take up to this much at once: gunicorn holds what it
+# received beyond each read and copies it again for the next, so small reads of a large body cost
+# that body's size many times over.
+LARGEST_READ = 1024 * 1024
 
 
 class TolerantMultipartDecoder(MultipartDecoder):
@@ -75,7 +79,9 @@ class UploadFormParser(FormDataParser):
         boundary = options.get("boundary", "").encode("ascii")
         if not boundary:
             raise ValueError("Missing boundary")
-        parser = UploadMultiPartParser(max_form_memory_size=self.max_form_memory_size, max_form_parts=self.max_form_parts, cls=self.cls)
+        parser = UploadMultiPartParser(
+            max_form_memory_size=self.max_form_memory_size, max_form_parts=self.max_form_parts, cls=self.cls, buffer_size=LARGEST_READ
+        )
         form, files = parser.parse(stream, boundary, content_length)
         return stream, form, files
 
@@ -113,8 +119,9 @@ def read_body(request: Request) -> bytes:
     if limit is not None and request.content_length is not None and request.content_length > limit:
         raise RequestEntityTooLarge()
     chunks, size = [], 0
+    read_size = READ_CHUNK if request.content_length is None else min(max(READ_CHUNK, request.content_length), LARGEST_READ)
     while True:
-        chunk = request.stream.read(READ_CHUNK)
+        chunk = request.stream.read(read_size)
         if not chunk:
             return b"".join(chunks)
         size += len(chunk)
