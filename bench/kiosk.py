@@ -7,11 +7,12 @@ Each sequence is one photo of the test split (unseen people), its hand cut out a
 jitter and sensor noise per frame) or moving (sliding 6-10 pixels and turning 1-2 degrees per
 frame). Every frame is answered twice by the recogniser the app serves: searched (palm detector
 and hand check, as any picture) and followed (the ``track`` of the previous answer, as the kiosk
-sends it; the first frame is searched). Reports how often the two answers agree, how often
-following fell back to the search, and the server time per followed and per searched frame
+sends it; the first frame is searched). Reports how often the two answers agree (and how often
+their digits do, sure or not), how often following fell back to the search, and the server time per followed and per searched frame
 (median, one request alone with the app's threads), how often each way gives the right digit surely
-(not unsure, not "no hand") and how often its answer changes from one frame to the next. Writes
-bench/results/kiosk.json.
+(not unsure, not "no hand") and how often its answer changes from one frame to the next.
+``--square-from-look P`` reads searched hands in their landmarks' square (the setting of
+bench/look_square.py). Writes bench/results/kiosk.json.
 """
 
 from __future__ import annotations
@@ -84,7 +85,7 @@ def run(recogniser: Recogniser, frames: list[Image.Image], label: int) -> dict:
     """Answer ``frames`` searched and followed; return agreement, right answers, changes, fallbacks and times."""
     settings = recogniser.settings
     track: Track | None = None
-    same, followed, fell_back, searched_ms, followed_ms = 0, 0, 0, [], []
+    same, same_digit, followed, fell_back, searched_ms, followed_ms = 0, 0, 0, 0, [], []
     right = {"searched": 0, "followed": 0}
     changes = {"searched": 0, "followed": 0}
     last: dict[str, str | None] = {"searched": None, "followed": None}
@@ -98,6 +99,7 @@ def run(recogniser: Recogniser, frames: list[Image.Image], label: int) -> dict:
         elif track is not None:
             fell_back += 1
         same += answer_of(searched, settings) == answer_of(chained, settings)
+        same_digit += answer_of(searched, settings).rstrip("?") == answer_of(chained, settings).rstrip("?")
         for way, recognition in (("searched", searched), ("followed", chained)):
             shown = answer_of(recognition, settings)
             right[way] += shown == str(label)
@@ -105,7 +107,7 @@ def run(recogniser: Recogniser, frames: list[Image.Image], label: int) -> dict:
             last[way] = shown
         track = next_track(chained.look, frame.size, settings)
     return {
-        "same": same, "followed": followed, "fell_back": fell_back, "searched_ms": searched_ms, "followed_ms": followed_ms,
+        "same": same, "same_digit": same_digit, "followed": followed, "fell_back": fell_back, "searched_ms": searched_ms, "followed_ms": followed_ms,
         "right_searched": right["searched"], "right_followed": right["followed"],
         "changes_searched": changes["searched"], "changes_followed": changes["followed"],
     }  # fmt: skip
@@ -148,15 +150,18 @@ def main() -> int:
     parser.add_argument("--threads", type=int, default=2, help="inference threads, as the app's INFERENCE_THREADS")
     parser.add_argument("--split", choices=("valid", "test"), default="test", help="whose photos (valid: to choose the frame size)")
     parser.add_argument("--out", default="kiosk.json", help="result file name under bench/results")
+    parser.add_argument("--square-from-look", type=float, help="read searched hands in their landmarks' square from this presence")
     args = parser.parse_args()
     recogniser = load_recogniser(args.model, "litert-fp32", args.threads)
+    if args.square_from_look is not None:
+        recogniser.settings = recogniser.settings.with_values(square_from_look=args.square_from_look)
     data = load_images(SHARED_DATA, read_manifest(Path(args.model).with_name(Path(args.model).stem + ".manifest.json"))[args.split])
     rng = np.random.default_rng(11)
     chosen = rng.choice(len(data.images), args.signs, replace=False)
     masks = hand_masks(data.images[chosen])
     report: dict = {"model": Path(args.model).name, "signs": args.signs, "frames_per_sign": args.frames, "threads": args.threads}
     for motion in ("held", "moving"):
-        totals = {"same": 0, "followed": 0, "fell_back": 0, "searched_ms": [], "followed_ms": []}
+        totals = {"same": 0, "same_digit": 0, "followed": 0, "fell_back": 0, "searched_ms": [], "followed_ms": []}
         totals.update({f"{what}_{way}": 0 for what in ("right", "changes") for way in ("searched", "followed")})
         for index, mask in zip(chosen, masks, strict=True):
             frames = sequence(data.images[index], mask, args.frames, motion == "moving", rng)
@@ -168,6 +173,7 @@ def main() -> int:
         report[motion] = {
             "frames": frames,
             "same_answer_share": round(totals["same"] / frames, 4),
+            "same_digit_share": round(totals["same_digit"] / frames, 4),  # the same digit, sure or not ("none" kept)
             "followed_share": round(totals["followed"] / frames, 4),
             "fell_back_to_search": totals["fell_back"],
             "searched_frame_ms_p50": round(searched, 2),
@@ -184,6 +190,7 @@ def main() -> int:
     report["frame_sizes"] = frame_sizes(recogniser, sample, labels)
     print("frame sizes", json.dumps(report["frame_sizes"]), flush=True)
     report["split"] = args.split
+    report["square_from_look"] = recogniser.settings.square_from_look
     save_result(args.out, report)
     return 0
 
