@@ -15,7 +15,7 @@ import sys
 from pathlib import Path
 
 from bench import RESULTS
-from bench.report_recognition import geometry_section, kiosk_section, seeds_section
+from bench.report_recognition import geometry_section, kiosk_section, look_square_section, seeds_section
 from bench.report_sections import (
     choices_section,
     hostile_section,
@@ -128,7 +128,8 @@ def benchmarks() -> str:
     out.append(geometry_section(load("geometry"), load("geometry-upright")))
     out.append(seeds_section(load("seeds")))
     out.append(upright_section(load("upright")))
-    out.append(kiosk_section(load("kiosk"), load("kiosk-valid")))
+    out.append(kiosk_section(load("kiosk"), load("kiosk-valid"), load("kiosk-valid-square-from-look")))
+    out.append(look_square_section(load("look_square")))
     out.append(image_section(load("image")))
     out.append(sizing_section(load("serving"), load("hostile"), load("image")))
     out.append(pages_section(load("pages")))

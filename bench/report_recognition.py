@@ -52,14 +52,18 @@ def seeds_section(seeds: dict) -> str:
     )
 
 
-def kiosk_section(kiosk: dict, valid: dict | None = None) -> str:
-    """Return the live-tracking section; ``valid`` is the same bench on validation signs (where the frame size is chosen)."""
+def kiosk_section(kiosk: dict, valid: dict | None = None, valid_look: dict | None = None) -> str:
+    """Return the live-tracking section; ``valid`` is the same bench on validation signs (where the frame size is chosen).
+
+    ``valid_look`` is the bench on validation signs with searched hands read in their landmarks' square.
+    """
     if not kiosk:
         return ""
     rows = []
     for motion in ("held", "moving"):
         found = kiosk[motion]
-        rows.append([motion, found["frames"], pct(found["same_answer_share"]), pct(found["followed_share"]), found["fell_back_to_search"],
+        rows.append([motion, found["frames"], pct(found["same_answer_share"]), pct(found.get("same_digit_share")),
+                     pct(found["followed_share"]), found["fell_back_to_search"],
                      f"{found['followed_frame_ms_p50']:.1f} / {found['searched_frame_ms_p50']:.1f} ms ({found['followed_over_searched']:.2f}x)",
                      f"{pct(found.get('right_sure_answers_followed'))} / {pct(found.get('right_sure_answers_searched'))}",
                      f"{found.get('answer_changes_followed')} / {found.get('answer_changes_searched')}"])  # fmt: skip
@@ -71,8 +75,39 @@ def kiosk_section(kiosk: dict, valid: dict | None = None) -> str:
         f"\n## Following the hand in live video (`python -m bench.kiosk`)\n\n{kiosk['signs']} test-split photos, each "
         f"{kiosk['frames_per_sign']} synthesised 640x480 frames over photographs, answered searched (every frame) and followed "
         f"(each frame with the previous answer's track), {kiosk['threads']} inference threads, in process.\n\n"
-        + table(["hand", "frames", "same answer as searched", "followed", "fell back to search", "server time followed / searched, p50",
-                 "right and sure, followed / searched", "answer changes, followed / searched"], rows)
+        + table(["hand", "frames", "same answer as searched", "same digit, sure or not", "followed", "fell back to search",
+                 "server time followed / searched, p50", "right and sure, followed / searched", "answer changes, followed / searched"], rows)
+        + same_square_note(valid, valid_look)
         + "\nKiosk frame sizes (long side, JPEG quality 0.85; 3 held frames of each sign; chosen on the validation signs: 480 px):\n\n"
         + table(["frame", "bytes p50", "decode p50", "right and sure (validation)", "right and sure (test)", "same answer as 640 px (test)"], sizes)
     )  # fmt: skip
+
+
+def same_square_note(valid: dict | None, valid_look: dict | None) -> str:
+    """Return how often the answers agree on validation signs when searched hands are read in their landmarks' square too."""
+    if not valid or not valid_look:
+        return ""
+    held, held_look = valid["held"], valid_look["held"]
+    return (
+        f"\nOn {held['frames']} held validation frames the answers agree on {pct(held['same_answer_share'])}; reading searched hands "
+        f"in their landmarks' square too (`--square-from-look {valid_look.get('square_from_look', 0.5):g}`), as followed ones are, "
+        f"raises that to {pct(held_look['same_answer_share'])}, but it reads photos less well (see the next section), so it is off.\n"
+    )
+
+
+def look_square_section(found: dict) -> str:
+    """Return the section on the square a searched hand is read in: the palm detector's or its landmarks'."""
+    if not found:
+        return ""
+    current = found["current"]
+    rows = [[f"{name}{' (chosen)' if name == found['chosen_on_valid'] else ''}", "never" if float(name) > 1 else f"presence ≥ {name}",
+             pct(c["valid"]["mean"]), f"{c['valid']['worst_kind']} {pct(c['valid']['worst_accuracy'])}", pct(c["valid"]["confident_wrong"]),
+             pct((c.get("test") or {}).get("mean"))] for name, c in found["candidates"].items()]  # fmt: skip
+    pictures = found["candidates"][current]["valid"]["pictures"]
+    return (
+        "\n## The square a searched hand is read in (`python -m bench.look_square`)\n\nA followed hand is read in the square its "
+        "landmarks imply; a searched one in the palm detector's, unless its look reaches `square_from_look`. Each value scored as "
+        f"served on {pictures:,} validation pictures (photos and every shift kind; mean of the kinds); the test figure only for "
+        "the value chosen.\n\n"
+        + table(["square_from_look", "landmarks' square when", "validation mean", "weakest kind", "confident-wrong", "test mean"], rows)
+    )
