@@ -86,6 +86,20 @@ def shift_metrics(recogniser: Recogniser, shift_set: dict[str, list[np.ndarray] 
     }
 
 
+def score_as_served(
+    recogniser: Recogniser,
+    prepared: dict[str, Prepared],
+    labels: dict[str, np.ndarray],
+    names: tuple[str, ...],
+    shift_set: dict[str, Prepared] | None = None,
+) -> dict:
+    """Return the metrics a card records: each named split, and ``domain_shift`` for the test split's shift set when given."""
+    metrics = {name: evaluate_split(recogniser, prepared[name], labels[name]) for name in names}
+    if shift_set is not None:
+        metrics["domain_shift"] = shift_metrics(recogniser, shift_set, labels["test"])
+    return metrics
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m training.evaluate",

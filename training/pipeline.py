@@ -15,11 +15,15 @@ import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from recognition.model_files import ModelFiles
 from training.config import TrainingConfig
+
+if TYPE_CHECKING:
+    from recognition.recogniser import Prepared, Recogniser
 
 log = logging.getLogger(__name__)
 PARITY_POINTS = 0.5  # an int8 export that loses more accuracy than this anywhere is not served
@@ -69,6 +73,26 @@ def parity(reference: dict, candidate: dict) -> dict:
     }
 
 
+def score_int8(
+    scorer: Recogniser,
+    export: Path,
+    copies: int,
+    prepared: dict[str, Prepared],
+    labels: dict[str, np.ndarray],
+    shift_set: dict[str, Prepared] | None,
+    reference: dict,
+) -> tuple[dict, dict]:
+    """Score the int8 ``export`` with ``scorer``'s hand models on the test split (and shift set); return its metrics and parity gate."""
+    from recognition.backends import LiteRTPredictor
+    from recognition.recogniser import Recogniser
+    from training.evaluate import score_as_served
+
+    predictor = LiteRTPredictor(export, backend="litert-int8", side_by_side=copies)
+    int8 = Recogniser(predictor, scorer.detector, scorer.settings, scorer.landmarks, scorer.geometry)
+    measured = score_as_served(int8, prepared, labels, ("test",), shift_set)
+    return measured, parity(reference, measured)
+
+
 def run(config: TrainingConfig) -> TrainingResult:
     """Train, evaluate and save one model as ``config`` says; raise ``DataError`` on unusable data."""
     from training.data import DataError, LoadedImages, discover, extra_images, load_images, read_manifest, split
@@ -110,7 +134,7 @@ def run(config: TrainingConfig) -> TrainingResult:
     from training.card import build_card, data_name
     from training.data import write_manifest
     from training.distribute import is_chief, scope, strategy_for
-    from training.evaluate import evaluate_split, shift_metrics
+    from training.evaluate import score_as_served
     from training.export import calibration_images, export_int8, export_tflite, save_h5
     from training.geometry import blend_note, fit_for_training
     from training.keras_backend import InMemoryKerasPredictor
@@ -162,11 +186,7 @@ def run(config: TrainingConfig) -> TrainingResult:
         }
     stages["localise"], clock = time.perf_counter() - clock, time.perf_counter()
 
-    def measure(recogniser: Recogniser, names: tuple[str, ...]) -> dict:
-        metrics = {name: evaluate_split(recogniser, prepared[name], loaded[name].labels) for name in names}
-        if shift_set is not None:
-            metrics["domain_shift"] = shift_metrics(recogniser, shift_set, loaded["test"].labels)
-        return metrics
+    labels = {name: loaded[name].labels for name in loaded}
 
     exports = {}
     scorer = keras_recogniser
@@ -179,7 +199,7 @@ def run(config: TrainingConfig) -> TrainingResult:
         log.info("fp32 export against the .h5: %s", agreement)
         if agreement["passed"]:
             scorer = Recogniser(fp32, detector, landmarks=landmarks, geometry=geometry)
-    metrics = measure(scorer, ("train", "valid", "test"))
+    metrics = score_as_served(scorer, prepared, labels, ("train", "valid", "test"), shift_set)
     stages["evaluate"], clock = time.perf_counter() - clock, time.perf_counter()
     for name in ("train", "valid", "test"):
         log.info("%s accuracy %.4f (%s)", name, metrics[name]["accuracy"], scorer.backend)
@@ -189,10 +209,7 @@ def run(config: TrainingConfig) -> TrainingResult:
         )
         # Calibrate on the squares the detector cut from training pictures: what int8 will be shown.
         export_int8(model, files.export("int8"), calibration_images(prepared["train"].inputs, config.seed))
-        int8_predictor = LiteRTPredictor(files.export("int8"), backend="litert-int8", side_by_side=EVALUATION_COPIES)
-        int8 = Recogniser(int8_predictor, detector, landmarks=landmarks, geometry=geometry)
-        measured = measure(int8, ("test",))
-        gate = parity(metrics, measured)
+        measured, gate = score_int8(scorer, files.export("int8"), EVALUATION_COPIES, prepared, labels, shift_set, metrics)
         exports["int8"] = files.export_entry("int8", h5_sha256, metrics=measured, parity=gate, served=gate["passed"])
         log.info("int8 export: test %.4f, parity %s", measured["test"]["accuracy"], gate)
         stages["export"] = time.perf_counter() - clock

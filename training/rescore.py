@@ -30,10 +30,10 @@ def rescore(model: Path, data: Path | None = None, copies: int = 2) -> dict:
     from recognition.settings import Settings
     from training.card import hand_models
     from training.data import load_images, read_manifest
-    from training.evaluate import evaluate_split, shift_metrics
+    from training.evaluate import score_as_served
     from training.geometry import blend_note, fit_for_training
     from training.paths import SHARED_DATA
-    from training.pipeline import parity, served_part
+    from training.pipeline import score_int8, served_part
     from training.shift import build_shift_set
 
     files = ModelFiles.from_h5(model)
@@ -54,16 +54,11 @@ def rescore(model: Path, data: Path | None = None, copies: int = 2) -> dict:
     prepared = {name: prepare_all(fp32, data.images) for name, data in loaded.items()}
     shift = {kind: prepare_all(fp32, pictures) for kind, pictures in build_shift_set(loaded["test"].images).items()}
 
-    def measure(recogniser: Recogniser, names: tuple[str, ...]) -> dict:
-        found = {name: evaluate_split(recogniser, prepared[name], loaded[name].labels) for name in names}
-        return {**found, "domain_shift": shift_metrics(recogniser, shift, loaded["test"].labels)}
-
-    metrics = measure(fp32, ("train", "valid", "test"))
-    int8_predictor = LiteRTPredictor(files.export("int8"), backend="litert-int8", side_by_side=copies)
-    int8 = measure(Recogniser(int8_predictor, detector, settings, landmarks, geometry), ("test",))
+    labels = {name: data.labels for name, data in loaded.items()}
+    metrics = score_as_served(fp32, prepared, labels, ("train", "valid", "test"), shift)
+    int8, gate = score_int8(fp32, files.export("int8"), copies, prepared, labels, shift, metrics)
     exports = card["files"]["exports"]
     exports["fp32"]["metrics"] = served_part(metrics)
-    gate = parity(metrics, int8)
     exports["int8"].update(metrics=int8, parity=gate, served=gate["passed"])
     card["files"]["geometry"] = entry
     card["hand_detector"] = hand_models()
