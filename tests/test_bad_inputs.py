@@ -189,6 +189,16 @@ def test_a_decoded_picture_keeps_every_pixel_and_stays_usable(orientation):
     assert picture.resize((10, 10)).size == (10, 10)  # not closed with the file it came from
 
 
+def test_a_two_frame_mpo_as_phones_save_it_is_read_by_its_first_frame(client):
+    photo = Image.open(PROJECT_ROOT / "static" / "examples" / "digit_5.jpg").convert("RGB").resize((1200, 900))
+    buffer = io.BytesIO()
+    photo.save(buffer, "MPO", save_all=True, append_images=[Image.new("RGB", photo.size, (200, 30, 30))])
+    mpo = client.post("/api/predict", data=buffer.getvalue(), content_type="image/jpeg")
+    jpeg = client.post("/api/predict", data=encode(photo, "JPEG", quality=95), content_type="image/jpeg")
+    assert mpo.status_code == 200 and mpo.get_json()["digit"] == jpeg.get_json()["digit"]
+    np.testing.assert_allclose(mpo.get_json()["probabilities"], jpeg.get_json()["probabilities"], atol=0.05)
+
+
 def test_exif_rotation_on_form_and_api_is_applied(client):
     photo = Image.open(PROJECT_ROOT / "static" / "examples" / "digit_3.jpg").convert("RGB")
     exif = Image.Exif()
