@@ -15,7 +15,7 @@ import sys
 from pathlib import Path
 
 from bench import RESULTS
-from bench.report_recognition import geometry_section, kiosk_section, look_square_section, seeds_section
+from bench.report_recognition import geometry_section, kiosk_section, look_square_section, seeds_section, zoom_section
 from bench.report_sections import (
     choices_section,
     hostile_section,
@@ -130,6 +130,7 @@ def benchmarks() -> str:
     out.append(upright_section(load("upright")))
     out.append(kiosk_section(load("kiosk"), load("kiosk-valid"), load("kiosk-valid-square-from-look")))
     out.append(look_square_section(load("look_square")))
+    out.append(zoom_section(load("zoom")))
     out.append(image_section(load("image")))
     out.append(sizing_section(load("serving"), load("hostile"), load("image")))
     out.append(pages_section(load("pages")))

@@ -111,3 +111,25 @@ def look_square_section(found: dict) -> str:
         "the value chosen.\n\n"
         + table(["square_from_look", "landmarks' square when", "validation mean", "weakest kind", "confident-wrong", "test mean"], rows)
     )
+
+
+def zoom_section(found: dict) -> str:
+    """Return the section on looking for a hand again in zoomed squares when none is confirmed."""
+    if not found:
+        return ""
+    rows = [[f"{name}{' (chosen)' if name == found['chosen_on_valid'] else ''}", pct(c["valid"]["mean"]),
+             f"{c['valid']['worst_kind']} {pct(c['valid']['worst_accuracy'])}", pct(c["valid"]["confident_wrong"]),
+             f"{c['valid']['non_hands_caught'] * c['valid']['non_hands']:.0f}/{c['valid']['non_hands']}",
+             pct((c.get("test") or {}).get("mean")),
+             "" if "test" not in c else f"{c['test']['non_hands_caught'] * c['test']['non_hands']:.0f}/{c['test']['non_hands']}",
+             f"{c['valid']['seconds']:.0f} s"] for name, c in found["candidates"].items()]  # fmt: skip
+    pictures = found["candidates"]["0"]["valid"]["pictures"]
+    return (
+        "\n## Looking again in zoomed squares (`python -m bench.zoom`)\n\nWhen no palm is confirmed by the hand check nor "
+        "certain, the palm detector looks again in squares of `zoom_tile_share` of the short side at the corners and centre. "
+        f"Each share scored as served on {pictures:,} validation pictures (photos and every shift kind; mean of the kinds) and "
+        "the choosing half of the non-hand pictures of `bench/no_hand.py`; the test split and the reporting half only for no "
+        "zoom and the share chosen. Time: the whole validation pass on 2 cores.\n\n"
+        + table(["zoom_tile_share", "validation mean", "weakest kind", "confident-wrong", "non-hands answered no hand (valid)",
+                 "test mean", "non-hands answered no hand (report)", "validation time"], rows)
+    )  # fmt: skip

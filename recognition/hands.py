@@ -12,7 +12,9 @@ model (``hand_landmark_lite.tflite``, same wheel) checks them: its hand-presence
 square says whether a hand is really there. The best palm of the whole picture is checked first;
 if it is not a hand, the other palms, and in a wide or tall picture those found square by square
 along the long side (a distant hand is bigger in those), are checked in order of palm score and
-the most present hand wins. When none is a hand, the most certain palm is kept, as before the check.
+the most present hand wins. When none is a hand and no palm is certain, palms may be looked for
+again in zoomed squares at the corners and centre (``zoom_tile_share``); when none of those is a
+hand either, the most certain palm is kept, as before the check.
 
 :func:`frame` then picks the square the classifier reads: the hand's square when the hand is
 confirmed or its palm certain, else the largest square of the picture centred on the hand (a
@@ -120,7 +122,26 @@ class PalmDetector:
             return present
         if best is not None and best.score >= settings.look_again_below:
             return best
+        zoomed = self.confirmed_in_zoom(image, alone)
+        if zoomed is not None:
+            return zoomed
         return max([palm for palm in (best, *checked) if palm is not None], key=lambda palm: palm.score, default=None)
+
+    def confirmed_in_zoom(self, image: Image.Image, alone: bool = True) -> HandBox | None:
+        """Return the most present hand the check confirms among the palms of zoomed squares of ``image``, or ``None``.
+
+        The squares, ``zoom_tile_share`` of the short side, sit at the corners and the centre: a hand
+        that is small, tilted or on a busy background is bigger in them (none when the share is 0).
+        """
+        settings = self.settings
+        palms = []
+        for left, top, side in zoom_tiles(*image.size, settings.zoom_tile_share):
+            square = image.crop((left, top, left + side, top + side))
+            palms += [palm.moved(left, top) for palm in self.palms_once(square, settings.palms_per_look, alone)]
+        palms = sorted(palms, key=lambda palm: -palm.score)[: settings.most_checks]
+        checked = [palm.checked(self.checker.presence(image, palm, alone), settings.hand_present) for palm in palms]
+        present = max(checked, key=lambda palm: palm.presence or 0.0, default=None)
+        return present if present is not None and present.confirmed else None
 
     def best_in_squares(
         self, image: Image.Image, squares: list[tuple[int, int, int]], best: HandBox | None = None, alone: bool = True
@@ -187,6 +208,15 @@ def square_tiles(width: int, height: int, aspect: float = Settings.look_again_as
         return []
     offsets = sorted({0, (long - short) // 2, long - short})
     return [(offset, 0, short) if width >= height else (0, offset, short) for offset in offsets]
+
+
+def zoom_tiles(width: int, height: int, share: float) -> list[tuple[int, int, int]]:
+    """Return (left, top, side) of squares of ``share`` of the short side at the four corners and the centre (none for 0)."""
+    side = round(share * min(width, height))
+    if share <= 0 or side < 8:
+        return []
+    across, down = width - side, height - side
+    return [(0, 0, side), (across, 0, side), (0, down, side), (across, down, side), (across // 2, down // 2, side)]
 
 
 def frame(

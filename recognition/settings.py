@@ -46,6 +46,9 @@ class Settings:
     look_again_aspect: float = 1.2
     palms_per_look: int = 4
     most_checks: int = 6
+    # When no palm is confirmed nor certain, palms are looked for again in zoomed squares of
+    # zoom_tile_share of the short side at the corners and centre (bench/zoom.py; 0: never).
+    zoom_tile_share: float = 0.0
     # Hand square (bench/framing.py): hand_scale palm sizes, moved finger_shift palm sizes towards the fingers.
     hand_scale: float = 4.0
     finger_shift: float = 0.45
@@ -73,6 +76,8 @@ class Settings:
                 raise ValueError(f"{name} must be between 0 and 1.01, not {getattr(self, name)}")
         if self.palms_per_look < 1 or self.most_checks < 0 or self.hand_scale <= 0 or self.zoom_below <= 0:
             raise ValueError("palms_per_look must be at least 1, most_checks at least 0, hand_scale and zoom_below above 0")
+        if not 0.0 <= self.zoom_tile_share < 1.0:
+            raise ValueError(f"zoom_tile_share must be at least 0 and under 1, not {self.zoom_tile_share}")
 
     def as_dict(self) -> dict[str, float | int]:
         return asdict(self)

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from recognition.hands import HandBox, HandChecker, PalmDetector, frame, square_tiles
+from recognition.hands import HandBox, HandChecker, PalmDetector, frame, square_tiles, zoom_tiles
 from recognition.landmarks import HandLook, Region
 from recognition.palms import decode_palms
 from recognition.paths import PROJECT_ROOT
@@ -179,3 +179,43 @@ def test_a_hand_the_landmark_model_scarcely_sees_is_no_hand_unless_the_classifie
     assert not says_no_hand(certain_palm.checked(0.01, HAND_PRESENT), 0.5, rule, HandLook(region, np.zeros((21, 3)), 0.3, 0.9))
     sure_look = HandLook(region, np.zeros((21, 3)), HAND_PRESENT, 0.9)
     assert not says_no_hand(HandBox(0, 0, 50, 0.01), 0.01, rule, sure_look)
+
+
+def test_zoom_tiles_sit_at_the_corners_and_centre():
+    assert zoom_tiles(400, 300, 0.0) == []
+    assert zoom_tiles(400, 300, 0.5) == [(0, 0, 150), (250, 0, 150), (0, 150, 150), (250, 150, 150), (125, 75, 150)]
+
+
+def test_a_hand_no_palm_shows_whole_is_looked_for_in_zoomed_squares_when_the_setting_says(checked_detector, monkeypatch):
+    looks = []
+
+    def palms_once(self, image, limit=1, alone=True):
+        looks.append(image.size)
+        return [HandBox(10, 20, 100, 0.3)] if image.size == (240, 240) else []
+
+    monkeypatch.setattr(PalmDetector, "palms_once", palms_once)
+    monkeypatch.setattr(checked_detector.checker, "presence", lambda image, hand, alone=True: 0.9 if hand.left == 170 else 0.1)
+    picture = Image.new("RGB", (400, 400))
+    monkeypatch.setattr(checked_detector, "settings", SHIPPED.with_values(zoom_tile_share=0.0))
+    assert checked_detector.locate(picture) is None and looks == [(400, 400)]
+    looks.clear()
+    monkeypatch.setattr(checked_detector, "settings", SHIPPED.with_values(zoom_tile_share=0.6))
+    found = checked_detector.locate(picture)
+    assert looks == [(400, 400)] + [(240, 240)] * 5
+    assert (found.left, found.top, found.side) == (170, 20, 100) and found.confirmed  # the top-right square, in the picture's pixels
+    with pytest.raises(ValueError):
+        Settings(zoom_tile_share=1.0)
+
+
+def test_a_certain_palm_is_not_looked_for_in_zoomed_squares(checked_detector, monkeypatch):
+    looks = []
+
+    def palms_once(self, image, limit=1, alone=True):
+        looks.append(image.size)
+        return [HandBox(0, 0, 100, 0.9)] if image.size == (400, 400) else []
+
+    monkeypatch.setattr(PalmDetector, "palms_once", palms_once)
+    monkeypatch.setattr(checked_detector.checker, "presence", lambda image, hand, alone=True: 0.1)
+    monkeypatch.setattr(checked_detector, "settings", SHIPPED.with_values(zoom_tile_share=0.6))
+    found = checked_detector.locate(Image.new("RGB", (400, 400)))
+    assert found.score == 0.9 and not found.confirmed and looks == [(400, 400)]
