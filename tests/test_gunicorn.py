@@ -96,3 +96,31 @@ def test_slow_header_senders_neither_stall_others_nor_stay(server):
         thread.join(30)
     assert len(dropped_after) == 6  # every slow sender dropped, soon after the header timeout
     assert max(dropped_after) < HEADER_TIMEOUT + 3, dropped_after
+
+
+def test_a_trickled_body_is_dropped_at_its_deadline_not_when_the_read_ends():
+    """300 KB announced, 8 KB/s sent: the body must be in by 1 s + 3 s (1 s per 100 KB); the answer comes then, a 408."""
+    port = free_port()
+    with Gunicorn(port, DEFAULT_MODEL, GUNICORN_WORKERS="1", GUNICORN_THREADS="2", ASL_BODY_TIMEOUT_SECONDS="1"):
+        answered: list[bytes] = []
+        started = time.perf_counter()
+        with socket.create_connection((HOST, port), timeout=30) as connection:
+            connection.sendall(b"POST /api/predict HTTP/1.1\r\nHost: slow\r\nContent-Type: image/jpeg\r\nContent-Length: 300000\r\n\r\n")
+            try:
+                for _ in range(150):  # 300 KB at 8 KB/s would take 37 s
+                    connection.sendall(b"\xff" * 2048)
+                    time.sleep(0.25)
+                    connection.setblocking(False)
+                    try:
+                        answered.append(connection.recv(65536))
+                    except BlockingIOError:
+                        pass
+                    finally:
+                        connection.setblocking(True)
+                    if answered and answered[-1]:
+                        break
+            except OSError:  # the server closed after answering
+                pass
+        waited = time.perf_counter() - started
+    assert answered and answered[-1].startswith(b"HTTP/1.1 408"), answered
+    assert waited < 8, waited

@@ -2,7 +2,8 @@
 
 A WSGI middleware wraps ``wsgi.input``: each read may wait at most ``BODY_TIMEOUT_SECONDS`` for
 data (a socket timeout, where gunicorn exposes the socket), and the whole body must arrive within
-that time plus one second per 100 KB announced. Errors of the server's body reader (a bad chunk
+that time plus one second per 100 KB announced (checked on each receive under
+:class:`webapp.worker.HeaderGuardWorker`, else between reads). Errors of the server's body reader (a bad chunk
 size, a connection dropped mid-body) become :class:`MalformedBody`.
 
 An answer sent before the body was read to its end (an error, a refused content type, a route
@@ -82,6 +83,9 @@ class BodyGuard:
         socket = environ.get("gunicorn.socket")
         if socket is not None:
             socket.settimeout(self.timeout)
+        paced = hasattr(socket, "body_deadline")  # webapp.worker's socket: every receive keeps the deadline
+        if paced:
+            socket.body_deadline = deadline
         body = environ["wsgi.input"] = GuardedInput(environ["wsgi.input"], deadline)
         chunked = environ.get("HTTP_TRANSFER_ENCODING", "").lower() == "chunked"
 
@@ -92,7 +96,11 @@ class BodyGuard:
                 close_after_answer(start_response)
             return start_response(status, headers, exc_info)
 
-        return self.app(environ, start)
+        try:
+            return self.app(environ, start)
+        finally:
+            if paced:
+                socket.body_deadline = None
 
 
 def close_after_answer(start_response) -> None:

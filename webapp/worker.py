@@ -37,11 +37,16 @@ class ReadAheadSocket:
     def __init__(self, sock: socket.socket) -> None:
         self._sock = sock
         self.pending = b""
+        # While a request body is read, the time by which it must be in (webapp.body.BodyGuard sets
+        # it): each receive past it times out, however large the read the application asked for.
+        self.body_deadline: float | None = None
 
     def recv(self, size: int, *flags: int) -> bytes:
         if self.pending:
             data, self.pending = self.pending[:size], self.pending[size:]
             return data
+        if self.body_deadline is not None and time.monotonic() > self.body_deadline:
+            raise TimeoutError("the request body did not arrive in time")
         return self._sock.recv(size, *flags)
 
     def __getattr__(self, name: str) -> Any:
