@@ -52,6 +52,11 @@ def time_to_answer(page, url: str, photo: Path) -> float:
     return round((time.perf_counter() - started) * 1000, 1)
 
 
+VISIBLE_IMAGES_LOADED = """() => Array.from(document.images)
+    .filter((image) => image.getBoundingClientRect().top < innerHeight)
+    .every((image) => image.complete && image.naturalWidth > 0)"""
+
+
 def main() -> int:
     from playwright.sync_api import sync_playwright
 
@@ -86,6 +91,7 @@ def main() -> int:
             page.screenshot(path=str(SHOTS / f"upload-{name}.png"), full_page=name == "desktop")
             for path, shot in (("/signs", "signs"), ("/api", "api")):
                 page.goto(base + path)
+                page.wait_for_function(VISIBLE_IMAGES_LOADED, timeout=10_000)  # lazy pictures in view: wait until they are in
                 page.screenshot(path=str(SHOTS / f"{shot}-{name}.png"))
             page.goto(base + "/kiosk")
             page.wait_for_timeout(2000)
