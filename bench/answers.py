@@ -17,15 +17,9 @@ from pathlib import Path
 
 import numpy as np
 
-from recognition.backends import LiteRTPredictor
+from bench.served import ServedModels
 from recognition.batch import recognise_all
-from recognition.geometry import GeometryModel
-from recognition.hands import PalmDetector
-from recognition.landmarks import LandmarkModel
-from recognition.model_files import ModelFiles
 from recognition.paths import DEFAULT_MODEL
-from recognition.recogniser import Recogniser
-from recognition.settings import Settings
 from training.data import load_images, read_manifest
 from training.paths import SHARED_DATA
 from training.shift import build_shift_set
@@ -35,13 +29,9 @@ TOLERANCE = 1e-6  # largest difference in any probability
 
 def record(model: Path) -> dict[str, np.ndarray]:
     """Return the answers of ``model`` on the test split and its shift set, by kind."""
-    files = ModelFiles.from_h5(model)
-    settings = Settings.for_model(files)
-    data = load_images(SHARED_DATA, read_manifest(files.manifest)["test"])
-    predictor = LiteRTPredictor(files.export("fp32"), backend="litert-fp32", side_by_side=2)
-    geometry = GeometryModel.load(files.geometry) if files.geometry.is_file() else None
-    detector = PalmDetector(side_by_side=2, settings=settings)
-    recogniser = Recogniser(predictor, detector, settings, LandmarkModel(side_by_side=2), geometry)
+    served = ServedModels(model)
+    data = load_images(SHARED_DATA, read_manifest(served.files.manifest)["test"])
+    recogniser = served.recogniser()
     answers = {}
     for kind, pictures in {"test": data.images, **build_shift_set(data.images)}.items():
         found = recognise_all(recogniser, pictures)

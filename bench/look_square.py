@@ -21,14 +21,9 @@ from pathlib import Path
 import numpy as np
 
 from bench import save_result
-from recognition.backends import LiteRTPredictor
-from recognition.geometry import GeometryModel
-from recognition.hands import PalmDetector
-from recognition.landmarks import LandmarkModel
-from recognition.model_files import ModelFiles
+from bench.served import ServedModels
 from recognition.paths import DEFAULT_MODEL
 from recognition.recogniser import Recogniser
-from recognition.settings import Settings
 from training.data import load_images, read_manifest
 from training.evaluate import evaluate_split, shift_metrics
 from training.paths import SHARED_DATA
@@ -60,16 +55,11 @@ def main() -> int:
     parser.add_argument("--write", action="store_true", help="save the chosen value in the model's settings file")
     parser.add_argument("--out", default="look_square.json", help="result file name under bench/results")
     args = parser.parse_args()
-    files = ModelFiles.from_h5(args.model)
-    base = Settings.for_model(files)
-    predictor = LiteRTPredictor(files.export("fp32"), backend="litert-fp32", side_by_side=2)
-    geometry = GeometryModel.load(files.geometry) if files.geometry.is_file() else None
-    detector, landmarks = PalmDetector(side_by_side=2, settings=base), LandmarkModel(side_by_side=2)
+    served = ServedModels(args.model)
+    files, base = served.files, served.settings
 
     def recogniser_for(value: float) -> Recogniser:
-        settings = base.with_values(square_from_look=value)
-        detector.settings = settings
-        return Recogniser(predictor, detector, settings, landmarks, geometry)
+        return served.recogniser(square_from_look=value)
 
     splits = read_manifest(files.manifest)
     data = {split: load_images(SHARED_DATA, splits[split]) for split in ("valid", "test")}

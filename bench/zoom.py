@@ -25,15 +25,10 @@ import numpy as np
 from bench import save_result
 from bench.look_square import score
 from bench.no_hand import package_pictures, synthetic_non_hands
-from recognition.backends import LiteRTPredictor
+from bench.served import ServedModels
 from recognition.batch import recognise_all
-from recognition.geometry import GeometryModel
-from recognition.hands import PalmDetector
-from recognition.landmarks import LandmarkModel
-from recognition.model_files import ModelFiles
 from recognition.paths import DEFAULT_MODEL
 from recognition.recogniser import Recogniser
-from recognition.settings import Settings
 from training.data import load_images, read_manifest
 from training.paths import SHARED_DATA
 from training.shift import build_shift_set
@@ -48,16 +43,11 @@ def main() -> int:
     parser.add_argument("--write", action="store_true", help="save the chosen share in the model's settings file")
     parser.add_argument("--out", default="zoom.json", help="result file name under bench/results")
     args = parser.parse_args()
-    files = ModelFiles.from_h5(args.model)
-    base = Settings.for_model(files)
-    predictor = LiteRTPredictor(files.export("fp32"), backend="litert-fp32", side_by_side=2)
-    geometry = GeometryModel.load(files.geometry) if files.geometry.is_file() else None
-    detector, landmarks = PalmDetector(side_by_side=2, settings=base), LandmarkModel(side_by_side=2)
+    served = ServedModels(args.model)
+    files, base = served.files, served.settings
 
     def recogniser_for(share: float) -> Recogniser:
-        settings = base.with_values(zoom_tile_share=share)
-        detector.settings = settings
-        return Recogniser(predictor, detector, settings, landmarks, geometry)
+        return served.recogniser(zoom_tile_share=share)
 
     def caught(recogniser: Recogniser, pictures: list[np.ndarray]) -> float:
         return float(np.mean([r.no_hand for r in recognise_all(recogniser, pictures)]))

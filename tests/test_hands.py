@@ -64,6 +64,15 @@ def palms_in_whole_picture(monkeypatch, palms: list[HandBox], size: tuple[int, i
     monkeypatch.setattr(PalmDetector, "palms_once", lambda self, image, limit=1, alone=True: palms if image.size == size else [])
 
 
+def palms_by_size(monkeypatch, palms: dict[tuple[int, int], list[HandBox]]) -> list[tuple[int, int]]:
+    """Make the detector find ``palms[size]`` in a picture of that size (nothing elsewhere); return the sizes it looked at."""
+    looks = []
+    monkeypatch.setattr(
+        PalmDetector, "palms_once", lambda self, image, limit=1, alone=True: looks.append(image.size) or palms.get(image.size, [])
+    )
+    return looks
+
+
 @pytest.mark.parametrize("left, top", [(1040, 480), (60, 40), (560, 300)])
 def test_a_hand_found_square_by_square_is_reported_in_the_pictures_pixels(detector, monkeypatch, left, top):
     looking_again_below(detector, monkeypatch, 1.01)  # always look square by square too
@@ -187,13 +196,7 @@ def test_zoom_tiles_sit_at_the_corners_and_centre():
 
 
 def test_a_hand_no_palm_shows_whole_is_looked_for_in_zoomed_squares_when_the_setting_says(checked_detector, monkeypatch):
-    looks = []
-
-    def palms_once(self, image, limit=1, alone=True):
-        looks.append(image.size)
-        return [HandBox(10, 20, 100, 0.3)] if image.size == (240, 240) else []
-
-    monkeypatch.setattr(PalmDetector, "palms_once", palms_once)
+    looks = palms_by_size(monkeypatch, {(240, 240): [HandBox(10, 20, 100, 0.3)]})
     monkeypatch.setattr(checked_detector.checker, "presence", lambda image, hand, alone=True: 0.9 if hand.left == 170 else 0.1)
     picture = Image.new("RGB", (400, 400))
     monkeypatch.setattr(checked_detector, "settings", SHIPPED.with_values(zoom_tile_share=0.0))
@@ -208,13 +211,7 @@ def test_a_hand_no_palm_shows_whole_is_looked_for_in_zoomed_squares_when_the_set
 
 
 def test_a_certain_palm_is_not_looked_for_in_zoomed_squares(checked_detector, monkeypatch):
-    looks = []
-
-    def palms_once(self, image, limit=1, alone=True):
-        looks.append(image.size)
-        return [HandBox(0, 0, 100, 0.9)] if image.size == (400, 400) else []
-
-    monkeypatch.setattr(PalmDetector, "palms_once", palms_once)
+    looks = palms_by_size(monkeypatch, {(400, 400): [HandBox(0, 0, 100, 0.9)]})
     monkeypatch.setattr(checked_detector.checker, "presence", lambda image, hand, alone=True: 0.1)
     monkeypatch.setattr(checked_detector, "settings", SHIPPED.with_values(zoom_tile_share=0.6))
     found = checked_detector.locate(Image.new("RGB", (400, 400)))
