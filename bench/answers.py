@@ -53,7 +53,9 @@ def differences(reference: dict[str, np.ndarray], answers: dict[str, np.ndarray]
             if worst > TOLERANCE or changed:
                 lines.append(f"{key}: {changed} answers changed, largest probability difference {worst:.2e}")
         elif not np.array_equal(reference[key], answers[key]):
-            lines.append(f"{key}: {int((reference[key] != answers[key]).reshape(len(answers[key]), -1).any(1).sum())} differ")
+            lines.append(
+                f"{key}: {int((reference[key] != answers[key]).reshape(len(answers[key]), -1).any(1).sum())} differ"
+            )
     return lines
 
 
@@ -72,7 +74,10 @@ def main() -> int:
         return 0
     with np.load(args.path) as stored:
         lines = differences(dict(stored), answers)
-    print("\n".join(lines) or f"the same {pictures} answers (probabilities within {TOLERANCE:g}, boxes and 'no hand' identical)")
+    print(
+        "\n".join(lines)
+        or f"the same {pictures} answers (probabilities within {TOLERANCE:g}, boxes and 'no hand' identical)"
+    )
     return 1 if lines else 0
 
 

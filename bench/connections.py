@@ -103,7 +103,11 @@ def worker_killed(port: int, server: Gunicorn, normal: bytes, seconds: float = 1
     killer.start()
     statuses = innocent_clients(port, normal, clients=12, seconds=seconds)
     killer.join()
-    return {"seconds": seconds, "by_status": {str(k): v for k, v in sorted(statuses.items())}, "failed": sum(v for k, v in statuses.items() if k != 200)}
+    return {
+        "seconds": seconds,
+        "by_status": {str(k): v for k, v in sorted(statuses.items())},
+        "failed": sum(v for k, v in statuses.items() if k != 200),
+    }
 
 
 def main() -> int:

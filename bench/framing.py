@@ -40,13 +40,18 @@ def main() -> int:
     parser.add_argument("--model", type=Path, default=DEFAULT_MODEL)
     parser.add_argument("--split", default="valid", choices=("valid", "test"))
     parser.add_argument(
-        "--precision", default="fp32", choices=("int8", "fp32"), help="LiteRT export that classifies (default: fp32, served)"
+        "--precision",
+        default="fp32",
+        choices=("int8", "fp32"),
+        help="LiteRT export that classifies (default: fp32, served)",
     )
     args = parser.parse_args()
     data = load_images(SHARED_DATA, read_manifest(ModelFiles.from_h5(args.model).manifest)[args.split])
     files = ModelFiles.from_h5(args.model)
     predictor = LiteRTPredictor(files.export(args.precision), threads=2, backend=f"litert-{args.precision}")
-    recogniser = Recogniser(predictor, PalmDetector(threads=2, checker_path=None))  # palms only, as measured before the hand check
+    recogniser = Recogniser(
+        predictor, PalmDetector(threads=2, checker_path=None)
+    )  # palms only, as measured before the hand check
     sets = {"plain": list(data.images), **build_shift_set(data.images)}
     pictures = {kind: [Image.fromarray(p) for p in images] for kind, images in sets.items()}
     found = {kind: [recogniser.detector.locate(p) for p in images] for kind, images in pictures.items()}
@@ -68,7 +73,9 @@ def main() -> int:
             **{kind: accuracy[kind] for kind in SMALL_KINDS},
         }
         print(name, {k: round(v, 4) for k, v in report[name].items()}, flush=True)
-    save_result(f"framing-{args.split}.json", {"backend": recogniser.backend, "images": len(data.labels), "settings": report})
+    save_result(
+        f"framing-{args.split}.json", {"backend": recogniser.backend, "images": len(data.labels), "settings": report}
+    )
     return 0
 
 

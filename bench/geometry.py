@@ -42,16 +42,22 @@ MOST_CONFIDENT_WRONG = 0.01
 def read(recogniser: Recogniser, pictures: list[np.ndarray]) -> dict[str, np.ndarray]:
     """Return each picture's landmark features and presence (0 without a look) and the MobileNet's probabilities."""
     prepared = prepare_all(recogniser, pictures)
-    probabilities = np.concatenate([recogniser.predictor.predict(prepared.inputs[i : i + 64], False) for i in range(0, len(pictures), 64)])
+    probabilities = np.concatenate(
+        [recogniser.predictor.predict(prepared.inputs[i : i + 64], False) for i in range(0, len(pictures), 64)]
+    )
     looks = prepared.looks
     return {
-        "features": np.stack([look.features() if look is not None else np.zeros(FEATURES, np.float32) for look in looks]),
+        "features": np.stack(
+            [look.features() if look is not None else np.zeros(FEATURES, np.float32) for look in looks]
+        ),
         "presence": np.array([look.presence if look is not None else 0.0 for look in looks]),
         "image": probabilities,
     }
 
 
-def score(model: GeometryModel, sets: dict[str, dict], labels: np.ndarray, weight: float, presence: float, unsure: float) -> dict:
+def score(
+    model: GeometryModel, sets: dict[str, dict], labels: np.ndarray, weight: float, presence: float, unsure: float
+) -> dict:
     """Return accuracy per kind and confident-wrong overall when the pair (weight, presence) blends the answers."""
     per_kind, wrong, count = {}, 0, 0
     for kind, read_set in sets.items():
@@ -99,7 +105,12 @@ def read_everything(files: ModelFiles, base: Settings, cache: Path) -> dict:
         reads[split] = {kind: {**read(recogniser, pictures), "labels": labels} for kind, pictures in sets.items()}
         print(split, "read", sum(len(v) for v in sets.values()), "pictures", flush=True)
     cache.parent.mkdir(exist_ok=True)
-    flat = {f"{split}/{kind}/{field}": value for split, kinds in reads.items() for kind, fields in kinds.items() for field, value in fields.items()}
+    flat = {
+        f"{split}/{kind}/{field}": value
+        for split, kinds in reads.items()
+        for kind, fields in kinds.items()
+        for field, value in fields.items()
+    }
     with open(cache, "wb") as handle:
         np.savez(handle, **flat)
     return reads
@@ -108,7 +119,9 @@ def read_everything(files: ModelFiles, base: Settings, cache: Path) -> dict:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--model", type=Path, default=DEFAULT_MODEL)
-    parser.add_argument("--write", action="store_true", help="save the geometry model and the chosen pair beside the model")
+    parser.add_argument(
+        "--write", action="store_true", help="save the geometry model and the chosen pair beside the model"
+    )
     parser.add_argument("--seed", type=int, default=42)
     parser.add_argument("--out", default="geometry.json", help="result file name under bench/results")
     args = parser.parse_args()
@@ -120,12 +133,20 @@ def main() -> int:
     model = fit_geometry(features, labels, args.seed)
     pairs = {f"weight {w:g}, presence {p:g}": (w, p) for w in WEIGHTS for p in PRESENCES}
     results = {
-        name: {split: score(model, reads[split], reads[split]["plain"]["labels"], w, p, base.unsure_below) for split in ("valid", "test")}
+        name: {
+            split: score(model, reads[split], reads[split]["plain"]["labels"], w, p, base.unsure_below)
+            for split in ("valid", "test")
+        }
         for name, (w, p) in pairs.items()
     }
-    allowed = [name for name in pairs if results[name]["valid"]["confident_wrong"] <= MOST_CONFIDENT_WRONG] or list(pairs)
+    allowed = [name for name in pairs if results[name]["valid"]["confident_wrong"] <= MOST_CONFIDENT_WRONG] or list(
+        pairs
+    )
     chosen = max(allowed, key=lambda name: results[name]["valid"]["mean"])
-    alone = {split: score(model, reads[split], reads[split]["plain"]["labels"], 1.0, 0.0, base.unsure_below) for split in ("valid", "test")}
+    alone = {
+        split: score(model, reads[split], reads[split]["plain"]["labels"], 1.0, 0.0, base.unsure_below)
+        for split in ("valid", "test")
+    }
     report = {
         "model": files.h5.name,
         "pictures": {split: int(sum(len(k["labels"]) for k in kinds.values())) for split, kinds in reads.items()},

@@ -92,7 +92,8 @@ def main() -> int:
             f"{name}: plain {100 * entry['plain_accuracy']:.2f}%, shift {100 * entry['shift_overall']:.2f}% "
             f"(worst {entry['worst_kind']} {100 * entry['worst_accuracy']:.2f}%; "
             + ", ".join(f"{kind} {100 * entry[kind]:.2f}%" for kind in SMALL_KINDS)
-            + f"), confident-wrong {100 * entry['confident_wrong_plain']:.2f}% / {100 * entry['confident_wrong_shift']:.2f}%, "
+            + f"), confident-wrong {100 * entry['confident_wrong_plain']:.2f}% / "
+            f"{100 * entry['confident_wrong_shift']:.2f}%, "
             f"false no hand {100 * no_hand:.2f}%; locating {entry['locating_seconds']} s, "
             f"{entry['detector_looks_per_picture']} looks and {entry['hand_checks_per_picture']} checks per picture",
             flush=True,

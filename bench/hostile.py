@@ -114,7 +114,9 @@ def multipart(files: list[bytes]) -> tuple[bytes, str]:
     boundary = "hostileboundary"
     parts = [
         f'--{boundary}\r\nContent-Disposition: form-data; name="image"; filename="{i}.bin"\r\n'.encode()
-        + b"Content-Type: application/octet-stream\r\n\r\n" + data + b"\r\n"
+        + b"Content-Type: application/octet-stream\r\n\r\n"
+        + data
+        + b"\r\n"
         for i, data in enumerate(files)
     ]
     return b"".join(parts) + f"--{boundary}--\r\n".encode(), f"multipart/form-data; boundary={boundary}"
@@ -209,7 +211,8 @@ def main() -> int:
 
         # A body that stops arriving: dropped after the body timeout with 408, or the connection closed.
         stalled_status, stalled_seconds = raw_request(
-            b"POST /api/predict HTTP/1.1\r\nHost: x\r\nContent-Type: image/jpeg\r\nContent-Length: 5000\r\n\r\n" + b"x" * 100,
+            b"POST /api/predict HTTP/1.1\r\nHost: x\r\nContent-Type: image/jpeg\r\nContent-Length: 5000\r\n\r\n"
+            + b"x" * 100,
             timeout=90,
         )
         report["stalled_body"] = {"status": stalled_status, "seconds_until_dropped": round(stalled_seconds, 1)}
@@ -217,7 +220,8 @@ def main() -> int:
             zip(
                 ("status", "seconds"),
                 raw_request(
-                    b"POST /api/predict HTTP/1.1\r\nHost: x\r\nContent-Type: image/jpeg\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n"
+                    b"POST /api/predict HTTP/1.1\r\nHost: x\r\nContent-Type: image/jpeg\r\nTransfer-Encoding: "
+                    b"chunked\r\n\r\nzz\r\n"
                 ),
                 strict=True,
             )
@@ -231,9 +235,8 @@ def main() -> int:
             zip(
                 ("status", "seconds"),
                 raw_request(
-                    b"POST /api/predict HTTP/1.1\r\nHost: x\r\nContent-Type: image/jpeg\r\nTransfer-Encoding: chunked\r\n\r\n"
-                    + chunks
-                    + b"0\r\n\r\n"
+                    b"POST /api/predict HTTP/1.1\r\nHost: x\r\nContent-Type: image/jpeg\r\nTransfer-Encoding: "
+                    b"chunked\r\n\r\n" + chunks + b"0\r\n\r\n"
                 ),
                 strict=True,
             )

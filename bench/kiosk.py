@@ -8,7 +8,8 @@ jitter and sensor noise per frame) or moving (sliding 6-10 pixels and turning 1-
 frame). Every frame is answered twice by the recogniser the app serves: searched (palm detector
 and hand check, as any picture) and followed (the ``track`` of the previous answer, as the kiosk
 sends it; the first frame is searched). Reports how often the two answers agree (and how often
-their digits do, sure or not), how often following fell back to the search, and the server time per followed and per searched frame
+their digits do, sure or not), how often following fell back to the search, and the server time per followed and per
+searched frame
 (median, one request alone with the app's threads), how often each way gives the right digit surely
 (not unsure, not "no hand") and how often its answer changes from one frame to the next.
 ``--square-from-look P`` reads searched hands in their landmarks' square (the setting of
@@ -41,15 +42,23 @@ from training.shift import PHOTO_BACKGROUNDS
 FRAME = (640, 480)
 
 
-def sequence(image: np.ndarray, mask: np.ndarray, frames: int, moving: bool, rng: np.random.Generator) -> list[Image.Image]:
+def sequence(
+    image: np.ndarray, mask: np.ndarray, frames: int, moving: bool, rng: np.random.Generator
+) -> list[Image.Image]:
     """Return ``frames`` frames of the masked hand of ``image`` over a photograph, held or moving."""
-    background = random_crop(package_picture("skimage:" + PHOTO_BACKGROUNDS[int(rng.integers(len(PHOTO_BACKGROUNDS)))]), 640, rng)
+    background = random_crop(
+        package_picture("skimage:" + PHOTO_BACKGROUNDS[int(rng.integers(len(PHOTO_BACKGROUNDS)))]), 640, rng
+    )
     background = Image.fromarray(background).crop((0, 80, 640, 560))
     hand = Image.fromarray(image).convert("RGBA")
     hand.putalpha(Image.fromarray(mask.astype(np.uint8) * 255))
     side = int(rng.integers(200, 280))
     hand = hand.resize((side, side), Image.Resampling.BILINEAR)
-    x, y, angle = float(rng.uniform(40, 640 - side - 40)), float(rng.uniform(20, 480 - side - 20)), float(rng.uniform(-30, 30))
+    x, y, angle = (
+        float(rng.uniform(40, 640 - side - 40)),
+        float(rng.uniform(20, 480 - side - 20)),
+        float(rng.uniform(-30, 30)),
+    )
     step = rng.uniform(6, 10) * rng.choice([-1, 1], 2) if moving else np.zeros(2)
     spin = float(rng.uniform(1, 2) * rng.choice([-1, 1])) if moving else 0.0
     out = []
@@ -107,14 +116,24 @@ def run(recogniser: Recogniser, frames: list[Image.Image], label: int) -> dict:
             last[way] = shown
         track = next_track(chained.look, frame.size, settings)
     return {
-        "same": same, "same_digit": same_digit, "followed": followed, "fell_back": fell_back, "searched_ms": searched_ms, "followed_ms": followed_ms,
-        "right_searched": right["searched"], "right_followed": right["followed"],
-        "changes_searched": changes["searched"], "changes_followed": changes["followed"],
-    }  # fmt: skip
+        "same": same,
+        "same_digit": same_digit,
+        "followed": followed,
+        "fell_back": fell_back,
+        "searched_ms": searched_ms,
+        "followed_ms": followed_ms,
+        "right_searched": right["searched"],
+        "right_followed": right["followed"],
+        "changes_searched": changes["searched"],
+        "changes_followed": changes["followed"],
+    }
 
 
-def frame_sizes(recogniser: Recogniser, frames: list[Image.Image], labels: list[int], sides: tuple[int, ...] = (320, 480, 640)) -> dict:
-    """Return, per long side the kiosk could send: JPEG bytes, decode ms, right sure answers, answers equal to the largest size's."""
+def frame_sizes(
+    recogniser: Recogniser, frames: list[Image.Image], labels: list[int], sides: tuple[int, ...] = (320, 480, 640)
+) -> dict:
+    """Return, per long side the kiosk could send: JPEG bytes, decode ms, right sure answers, answers equal to the
+    largest size's."""
     from recognition.decode import decode_picture
 
     found: dict = {}
@@ -136,7 +155,9 @@ def frame_sizes(recogniser: Recogniser, frames: list[Image.Image], labels: list[
             "bytes_p50": int(statistics.median(sizes)),
             "decode_ms_p50": round(statistics.median(decodes), 2),
             "same_answer_as_largest": round(float(np.mean([a == b for a, b in zip(answers, largest, strict=True)])), 4),
-            "right_sure_answers": round(float(np.mean([a == str(label) for a, label in zip(answers, labels, strict=True)])), 4),
+            "right_sure_answers": round(
+                float(np.mean([a == str(label) for a, label in zip(answers, labels, strict=True)])), 4
+            ),
             "frames": len(frames),
         }
     return found
@@ -148,18 +169,29 @@ def main() -> int:
     parser.add_argument("--signs", type=int, default=30)
     parser.add_argument("--frames", type=int, default=30)
     parser.add_argument("--threads", type=int, default=2, help="inference threads, as the app's INFERENCE_THREADS")
-    parser.add_argument("--split", choices=("valid", "test"), default="test", help="whose photos (valid: to choose the frame size)")
+    parser.add_argument(
+        "--split", choices=("valid", "test"), default="test", help="whose photos (valid: to choose the frame size)"
+    )
     parser.add_argument("--out", default="kiosk.json", help="result file name under bench/results")
-    parser.add_argument("--square-from-look", type=float, help="read searched hands in their landmarks' square from this presence")
+    parser.add_argument(
+        "--square-from-look", type=float, help="read searched hands in their landmarks' square from this presence"
+    )
     args = parser.parse_args()
     recogniser = load_recogniser(args.model, "litert-fp32", args.threads)
     if args.square_from_look is not None:
         recogniser.settings = recogniser.settings.with_values(square_from_look=args.square_from_look)
-    data = load_images(SHARED_DATA, read_manifest(Path(args.model).with_name(Path(args.model).stem + ".manifest.json"))[args.split])
+    data = load_images(
+        SHARED_DATA, read_manifest(Path(args.model).with_name(Path(args.model).stem + ".manifest.json"))[args.split]
+    )
     rng = np.random.default_rng(11)
     chosen = rng.choice(len(data.images), args.signs, replace=False)
     masks = hand_masks(data.images[chosen])
-    report: dict = {"model": Path(args.model).name, "signs": args.signs, "frames_per_sign": args.frames, "threads": args.threads}
+    report: dict = {
+        "model": Path(args.model).name,
+        "signs": args.signs,
+        "frames_per_sign": args.frames,
+        "threads": args.threads,
+    }
     for motion in ("held", "moving"):
         totals = {"same": 0, "same_digit": 0, "followed": 0, "fell_back": 0, "searched_ms": [], "followed_ms": []}
         totals.update({f"{what}_{way}": 0 for what in ("right", "changes") for way in ("searched", "followed")})
@@ -169,7 +201,10 @@ def main() -> int:
             for key, value in found.items():
                 totals[key] += value
         frames = args.signs * args.frames
-        searched, followed = statistics.median(totals["searched_ms"]), statistics.median(totals["followed_ms"] or [float("nan")])
+        searched, followed = (
+            statistics.median(totals["searched_ms"]),
+            statistics.median(totals["followed_ms"] or [float("nan")]),
+        )
         report[motion] = {
             "frames": frames,
             "same_answer_share": round(totals["same"] / frames, 4),
@@ -185,7 +220,11 @@ def main() -> int:
             "answer_changes_followed": totals["changes_followed"],
         }
         print(motion, json.dumps(report[motion]), flush=True)
-    sample = [frame for index, mask in zip(chosen, masks, strict=True) for frame in sequence(data.images[index], mask, 3, False, rng)]
+    sample = [
+        frame
+        for index, mask in zip(chosen, masks, strict=True)
+        for frame in sequence(data.images[index], mask, 3, False, rng)
+    ]
     labels = [int(data.labels[index]) for index in chosen for _ in range(3)]
     report["frame_sizes"] = frame_sizes(recogniser, sample, labels)
     print("frame sizes", json.dumps(report["frame_sizes"]), flush=True)

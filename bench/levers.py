@@ -38,7 +38,8 @@ SMALL_KINDS = ("hand_small", "wide_off_centre", "hand_distant")
 
 
 def loose_frame(size: tuple[int, int], hand: HandBox | None, zoom_from: float, loose_from: float, loose_scale: float):
-    """Return :func:`recognition.hands.frame` with full zoom from ``zoom_from``, and ``loose_scale`` x the hand from ``loose_from``."""
+    """Return :func:`recognition.hands.frame` with full zoom from ``zoom_from``, and ``loose_scale`` x the hand from
+    ``loose_from``."""
     if hand is not None and loose_from <= hand.score < zoom_from:
         return hand.around(min(min(size), max(loose_scale * hand.side, 8.0)), *size)
     return frame(size, hand, zoom_min_score=zoom_from)
@@ -84,7 +85,9 @@ def main() -> int:
 
     found = {kind: in_parallel(locate, images, WORKERS) for kind, images in pictures.items()}
     again = {
-        kind: in_parallel(lambda pair: second_look(detector, *pair), list(zip(images, found[kind], strict=True)), WORKERS)
+        kind: in_parallel(
+            lambda pair: second_look(detector, *pair), list(zip(images, found[kind], strict=True)), WORKERS
+        )
         for kind, images in pictures.items()
     }
     served, mirrored, looked, has_look = {}, {}, {}, {}

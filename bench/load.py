@@ -28,9 +28,17 @@ def percentile(values: list[float], q: float) -> float:
 def multipart(image: bytes, fields: dict[str, str]) -> tuple[bytes, str]:
     """Return a multipart/form-data body with ``image`` as field ``image`` and ``fields``, and its content type."""
     boundary = "benchboundary7d1"
-    parts = [f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n{value}\r\n'.encode() for name, value in fields.items()]
-    head = f'--{boundary}\r\nContent-Disposition: form-data; name="image"; filename="frame.jpg"\r\nContent-Type: image/jpeg\r\n\r\n'
-    return b"".join([*parts, head.encode(), image, f"\r\n--{boundary}--\r\n".encode()]), f"multipart/form-data; boundary={boundary}"
+    parts = [
+        f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n{value}\r\n'.encode()
+        for name, value in fields.items()
+    ]
+    head = (
+        f'--{boundary}\r\nContent-Disposition: form-data; name="image"; filename="frame.jpg"\r\n'
+        "Content-Type: image/jpeg\r\n\r\n"
+    )
+    return b"".join(
+        [*parts, head.encode(), image, f"\r\n--{boundary}--\r\n".encode()]
+    ), f"multipart/form-data; boundary={boundary}"
 
 
 class Client:
@@ -62,7 +70,13 @@ class Client:
 
 
 def run_load(
-    port: int, body: bytes, total: int, concurrency: int, deadline_s: float = 300, timeout: float = 30, fields: dict[str, str] | None = None
+    port: int,
+    body: bytes,
+    total: int,
+    concurrency: int,
+    deadline_s: float = 300,
+    timeout: float = 30,
+    fields: dict[str, str] | None = None,
 ) -> dict:
     """Send ``total`` requests from ``concurrency`` keep-alive clients; return errors, latencies and rate."""
     results: list[tuple[int, float]] = []
@@ -199,7 +213,10 @@ def free_port() -> int:
 
 def body_skipping_client(port: int, stop: threading.Event, counts: dict[str, int]) -> None:
     """Send, over keep-alive, requests the app answers without reading their body (a text/plain body of 100 KB)."""
-    request = b"POST /api/predict HTTP/1.1\r\nHost: x\r\nContent-Type: text/plain\r\nContent-Length: 100000\r\n\r\n" + b"x" * 100_000
+    request = (
+        b"POST /api/predict HTTP/1.1\r\nHost: x\r\nContent-Type: text/plain\r\nContent-Length: 100000\r\n\r\n"
+        + b"x" * 100_000
+    )
     while not stop.is_set():
         try:
             with socket.create_connection((HOST, port), timeout=10) as connection:

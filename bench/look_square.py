@@ -66,14 +66,25 @@ def main() -> int:
     shifts = {split: build_shift_set(data[split].images) for split in data}
     results: dict[str, dict] = {}
     for value in CANDIDATES:
-        results[f"{value:g}"] = {"valid": score(recogniser_for(value), data["valid"].images, shifts["valid"], data["valid"].labels)}
+        results[f"{value:g}"] = {
+            "valid": score(recogniser_for(value), data["valid"].images, shifts["valid"], data["valid"].labels)
+        }
         print(value, {k: v for k, v in results[f"{value:g}"]["valid"].items() if k != "per_kind"}, flush=True)
-    allowed = [name for name in results if results[name]["valid"]["confident_wrong"] <= MOST_CONFIDENT_WRONG] or list(results)
+    allowed = [name for name in results if results[name]["valid"]["confident_wrong"] <= MOST_CONFIDENT_WRONG] or list(
+        results
+    )
     chosen = max(allowed, key=lambda name: results[name]["valid"]["mean"])
     for name in dict.fromkeys([f"{base.square_from_look:g}", chosen]):
-        results[name]["test"] = score(recogniser_for(float(name)), data["test"].images, shifts["test"], data["test"].labels)
+        results[name]["test"] = score(
+            recogniser_for(float(name)), data["test"].images, shifts["test"], data["test"].labels
+        )
         print(name, "test", {k: v for k, v in results[name]["test"].items() if k != "per_kind"}, flush=True)
-    report = {"model": files.h5.name, "candidates": results, "current": f"{base.square_from_look:g}", "chosen_on_valid": chosen}
+    report = {
+        "model": files.h5.name,
+        "candidates": results,
+        "current": f"{base.square_from_look:g}",
+        "chosen_on_valid": chosen,
+    }
     save_result(args.out, report)
     if args.write:
         note = "bench/look_square.py: best mean of plain and shift kinds on validation with confident-wrong <= 1%"

@@ -62,13 +62,15 @@ def package_pictures() -> list[np.ndarray]:
 
 
 def synthetic_non_hands(rng: np.random.Generator) -> list[np.ndarray]:
-    """Plain colours, gradients, noise, shapes, patterns, skin-coloured blobs and text: what a user may send by mistake."""
+    """Plain colours, gradients, noise, shapes, patterns, skin-coloured blobs and text: what people send by mistake."""
     pictures = []
     for _ in range(12):
         pictures.append(np.full((240, 320, 3), rng.integers(0, 256, 3), np.uint8))
     for _ in range(6):
         ramp = np.linspace(0, 1, 320)[None, :, None]
-        pictures.append((rng.integers(0, 256, 3) * ramp + rng.integers(0, 256, 3) * (1 - ramp)).repeat(240, 0).astype(np.uint8))
+        pictures.append(
+            (rng.integers(0, 256, 3) * ramp + rng.integers(0, 256, 3) * (1 - ramp)).repeat(240, 0).astype(np.uint8)
+        )
     for _ in range(6):
         pictures.append(rng.integers(0, 256, (240, 320, 3), dtype=np.uint8))
     for _ in range(6):  # shapes on a colour
@@ -90,7 +92,9 @@ def synthetic_non_hands(rng: np.random.Generator) -> list[np.ndarray]:
         canvas = Image.new("RGB", (320, 240), tuple(int(v) for v in rng.integers(0, 256, 3)))
         skin = tuple(int(v) for v in np.array([224, 172, 140]) * rng.uniform(0.5, 1.05))
         x, y = int(rng.integers(40, 200)), int(rng.integers(20, 120))
-        ImageDraw.Draw(canvas).ellipse((x, y, x + int(rng.integers(60, 120)), y + int(rng.integers(60, 120))), fill=skin)
+        ImageDraw.Draw(canvas).ellipse(
+            (x, y, x + int(rng.integers(60, 120)), y + int(rng.integers(60, 120))), fill=skin
+        )
         pictures.append(np.asarray(canvas.filter(ImageFilter.GaussianBlur(4))))
     for words in ("Hello", "ASL 7", "1 2 3 4 5", "receipt total 12.50", "no hand here", "0123456789"):
         canvas = Image.new("RGB", (320, 240), tuple(int(v) for v in rng.integers(180, 256, 3)))
@@ -107,7 +111,10 @@ def signals(recogniser, pictures) -> np.ndarray:
             (
                 r.hand.score if r.hand else 0.0,
                 r.confidence,
-                float((r.hand is not None and r.hand.confirmed) or (r.look is not None and r.look.presence >= recogniser.settings.hand_present)),
+                float(
+                    (r.hand is not None and r.hand.confirmed)
+                    or (r.look is not None and r.look.presence >= recogniser.settings.hand_present)
+                ),
                 r.hand.presence if r.hand is not None and r.hand.presence is not None else 2.0,
                 r.look.presence if r.look is not None else 2.0,
             )
@@ -116,7 +123,9 @@ def signals(recogniser, pictures) -> np.ndarray:
     )
 
 
-def no_hand(found: np.ndarray, score: float, confidence: float, presence: float = 0.0, unsure: float = 0.0) -> np.ndarray:
+def no_hand(
+    found: np.ndarray, score: float, confidence: float, presence: float = 0.0, unsure: float = 0.0
+) -> np.ndarray:
     """Apply the rule of ``says_no_hand`` with these thresholds (a score of 0 means no palm was found)."""
     unconfirmed = found[:, 2] == 0
     looked = (found[:, 3] <= 1) | (found[:, 4] <= 1)
@@ -130,7 +139,9 @@ def main() -> int:
     parser.add_argument("--model", type=Path, default=DEFAULT_MODEL)
     parser.add_argument("--backend", default="auto")
     parser.add_argument("--manifest", type=Path)
-    parser.add_argument("--write", action="store_true", help="write the chosen thresholds into the model's settings file")
+    parser.add_argument(
+        "--write", action="store_true", help="write the chosen thresholds into the model's settings file"
+    )
     args = parser.parse_args()
     manifest = args.manifest or ModelFiles.from_h5(args.model).manifest
     splits = read_manifest(manifest)
@@ -152,11 +163,20 @@ def main() -> int:
                     false_rate = float(no_hand(measured["valid"]["hands"], score, confidence, presence, unsure).mean())
                     caught = float(no_hand(measured["valid"]["non_hands"], score, confidence, presence, unsure).mean())
                     grid.append(
-                        {"score": score, "confidence": confidence, "presence": presence, "presence_confidence": unsure,
-                         "false_no_hand": false_rate, "non_hands_caught": caught}
-                    )  # fmt: skip
+                        {
+                            "score": score,
+                            "confidence": confidence,
+                            "presence": presence,
+                            "presence_confidence": unsure,
+                            "false_no_hand": false_rate,
+                            "non_hands_caught": caught,
+                        }
+                    )
     (PROJECT_ROOT / "runs").mkdir(exist_ok=True)
-    np.savez(PROJECT_ROOT / "runs" / "no_hand_signals.npz", **{f"{s}_{k}": v for s, d in measured.items() for k, v in d.items()})
+    np.savez(
+        PROJECT_ROOT / "runs" / "no_hand_signals.npz",
+        **{f"{s}_{k}": v for s, d in measured.items() for k, v in d.items()},
+    )
     allowed = [row for row in grid if row["false_no_hand"] <= 0.01]
     if allowed:
         best = max(allowed, key=lambda row: (row["non_hands_caught"], -row["false_no_hand"]))
@@ -168,9 +188,17 @@ def main() -> int:
         "backend": recogniser.backend,
         "chosen_on_valid": best,
         "test_hands": len(test["hands"]),
-        "test_false_no_hand": float(no_hand(test["hands"], best["score"], best["confidence"], best["presence"], best["presence_confidence"]).mean()),
+        "test_false_no_hand": float(
+            no_hand(
+                test["hands"], best["score"], best["confidence"], best["presence"], best["presence_confidence"]
+            ).mean()
+        ),
         "report_non_hands": len(test["non_hands"]),
-        "report_non_hands_caught": float(no_hand(test["non_hands"], best["score"], best["confidence"], best["presence"], best["presence_confidence"]).mean()),
+        "report_non_hands_caught": float(
+            no_hand(
+                test["non_hands"], best["score"], best["confidence"], best["presence"], best["presence_confidence"]
+            ).mean()
+        ),
         "no_palm_at_all": {
             "test_hands": float((test["hands"][:, 0] == 0).mean()),
             "report_non_hands": float((test["non_hands"][:, 0] == 0).mean()),
@@ -187,11 +215,30 @@ def main() -> int:
     print(json.dumps({k: v for k, v in report.items() if k != "grid_allowed_best"}, indent=1))
     if args.write:
         settings = Settings.for_model(args.model).with_values(
-            no_hand_score=best["score"], no_hand_confidence=best["confidence"], no_hand_presence=best["presence"],
+            no_hand_score=best["score"],
+            no_hand_confidence=best["confidence"],
+            no_hand_presence=best["presence"],
             no_hand_presence_confidence=best["presence_confidence"],
-        )  # fmt: skip
-        note = "bench/no_hand.py: most non-hands caught with false 'no hand' <= 1% on the validation split and its shift set"
-        print("wrote", settings.save(args.model, {name: note for name in ("no_hand_score", "no_hand_confidence", "no_hand_presence", "no_hand_presence_confidence")}))
+        )
+        note = (
+            "bench/no_hand.py: most non-hands caught with false 'no hand' <= 1% on the validation split "
+            "and its shift set"
+        )
+        print(
+            "wrote",
+            settings.save(
+                args.model,
+                {
+                    name: note
+                    for name in (
+                        "no_hand_score",
+                        "no_hand_confidence",
+                        "no_hand_presence",
+                        "no_hand_presence_confidence",
+                    )
+                },
+            ),
+        )
     return 0
 
 

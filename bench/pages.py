@@ -66,7 +66,9 @@ def main() -> int:
     phone.write_bytes(phone_jpeg())
     camera = work / "camera.y4m"
     scene = Image.new("RGB", (640, 480), (40, 70, 60))
-    scene.paste(Image.open(PROJECT_ROOT / "static" / "examples" / "digit_5.jpg").convert("RGB").resize((320, 320)), (160, 80))
+    scene.paste(
+        Image.open(PROJECT_ROOT / "static" / "examples" / "digit_5.jpg").convert("RGB").resize((320, 320)), (160, 80)
+    )
     write_y4m(camera, scene, frames=50)
     big = {megapixels: work / f"{megapixels}mp.jpg" for megapixels in (48, 200)}
     big[48].write_bytes(big_phone_jpeg(8000, 6000))
@@ -77,27 +79,41 @@ def main() -> int:
     with Gunicorn(PORT, DEFAULT_MODEL), sync_playwright() as playwright:
         browser = playwright.chromium.launch(
             executable_path=CHROMIUM,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--use-fake-device-for-media-stream",
-                  "--use-fake-ui-for-media-stream", f"--use-file-for-fake-video-capture={camera}"],
-        )  # fmt: skip
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--use-fake-device-for-media-stream",
+                "--use-fake-ui-for-media-stream",
+                f"--use-file-for-fake-video-capture={camera}",
+            ],
+        )
         for name, options in (("desktop", DESKTOP), ("phone", PHONE)):
             context = browser.new_context(**options, permissions=["camera"])
             report[name] = {path: page_weight(context, base + path) for path in ("/", "/signs", "/api", "/kiosk")}
             page = context.new_page()
-            report[name]["answer_ms_small_photo"] = statistics.median(time_to_answer(page, base + "/", small) for _ in range(5))
-            report[name]["answer_ms_phone_photo"] = statistics.median(time_to_answer(page, base + "/", phone) for _ in range(3))
+            report[name]["answer_ms_small_photo"] = statistics.median(
+                time_to_answer(page, base + "/", small) for _ in range(5)
+            )
+            report[name]["answer_ms_phone_photo"] = statistics.median(
+                time_to_answer(page, base + "/", phone) for _ in range(3)
+            )
             for megapixels, photo in big.items():
                 report[name][f"answer_ms_{megapixels}_mp_jpeg"] = time_to_answer(page, base + "/", photo)
             page.screenshot(path=str(SHOTS / f"upload-{name}.png"), full_page=name == "desktop")
             for path, shot in (("/signs", "signs"), ("/api", "api")):
                 page.goto(base + path)
-                page.wait_for_function(VISIBLE_IMAGES_LOADED, timeout=10_000)  # lazy pictures in view: wait until they are in
+                page.wait_for_function(
+                    VISIBLE_IMAGES_LOADED, timeout=10_000
+                )  # lazy pictures in view: wait until they are in
                 page.screenshot(path=str(SHOTS / f"{shot}-{name}.png"))
             page.goto(base + "/kiosk")
             page.wait_for_timeout(2000)
-            page.evaluate("""() => { Object.assign(window.kioskStats, {answers: 0, frames: 0, followed: 0, latenciesMs: []});
+            page.evaluate("""() => {
+                Object.assign(window.kioskStats, {answers: 0, frames: 0, followed: 0, latenciesMs: []});
                 window.spoken = 0; new MutationObserver(() => { window.spoken += 1; })
-                    .observe(document.getElementById("kiosk-status"), { childList: true, characterData: true, subtree: true }); }""")
+                    .observe(document.getElementById("kiosk-status"),
+                             { childList: true, characterData: true, subtree: true }); }""")
             page.wait_for_timeout(15_000)
             stats = page.evaluate("window.kioskStats")
             report[name]["kiosk_live"] = {

@@ -65,7 +65,9 @@ def machine_capacity(path: Path, seconds: float = 8.0) -> float:
     """Return images/s of one one-thread interpreter per core, all running side by side."""
     context = multiprocessing.get_context("spawn")
     queue = context.Queue()
-    workers = [context.Process(target=_capacity_worker, args=(str(path), seconds, queue)) for _ in range(os.cpu_count() or 1)]
+    workers = [
+        context.Process(target=_capacity_worker, args=(str(path), seconds, queue)) for _ in range(os.cpu_count() or 1)
+    ]
     for worker in workers:
         worker.start()
     rates = [queue.get(timeout=seconds + 60) for _ in workers]
@@ -112,7 +114,7 @@ def _pipeline_worker(paths: list[str], seconds: float, queue) -> None:
 
 
 def bare_pipeline(model: Path, phone_jpeg: bytes, seconds: float = 8.0) -> dict:
-    """Return the bare pipeline's milliseconds by thread count, its capacity, and a bare draft decode of the phone JPEG."""
+    """Return the bare pipeline's ms by thread count, its capacity, and a bare draft decode of the phone JPEG."""
     classifier = ModelFiles.from_h5(model).export("fp32")
     paths = [DETECTOR_PATH, CHECKER_PATH, CHECKER_PATH, classifier]
     invoke_ms = {threads: {path: time_invoke(path, threads) * 1000 for path in set(paths)} for threads in (1, 2)}
@@ -120,7 +122,10 @@ def bare_pipeline(model: Path, phone_jpeg: bytes, seconds: float = 8.0) -> dict:
     tracked = {threads: invoke_ms[threads][CHECKER_PATH] + invoke_ms[threads][classifier] for threads in (1, 2)}
     context = multiprocessing.get_context("spawn")
     queue = context.Queue()
-    workers = [context.Process(target=_pipeline_worker, args=([str(p) for p in paths], seconds, queue)) for _ in range(os.cpu_count() or 1)]
+    workers = [
+        context.Process(target=_pipeline_worker, args=([str(p) for p in paths], seconds, queue))
+        for _ in range(os.cpu_count() or 1)
+    ]
     for worker in workers:
         worker.start()
     capacity = sum(queue.get(timeout=seconds + 60) for _ in workers)
@@ -137,7 +142,9 @@ def bare_pipeline(model: Path, phone_jpeg: bytes, seconds: float = 8.0) -> dict:
         "ms_by_threads": by_threads,
         "best_ms": min(by_threads.values()),
         "tracked_best_ms": min(tracked.values()),
-        "invoke_ms_by_threads": {threads: {path.name: ms for path, ms in found.items()} for threads, found in invoke_ms.items()},
+        "invoke_ms_by_threads": {
+            threads: {path.name: ms for path, ms in found.items()} for threads, found in invoke_ms.items()
+        },
         "capacity_pictures_per_s": capacity,
         "phone_draft_decode_ms": statistics.median(decodes) * 1000,
     }

@@ -46,7 +46,10 @@ def model_card(model: Path = DEFAULT_MODEL) -> str:
     settings = json.loads(files.settings.read_text()) if files.settings.is_file() else {}
     metrics, data = card["metrics"], card["data"]
     test, shift = metrics["test"], metrics["domain_shift"]
-    out = [HEADER.format(sources=f"`models/{files.card.name}` and `models/{files.settings.name}`"), f"# Model card: {card['name']}\n\n"]
+    out = [
+        HEADER.format(sources=f"`models/{files.card.name}` and `models/{files.settings.name}`"),
+        f"# Model card: {card['name']}\n\n",
+    ]
     out.append(
         f"{card['task']}. {card['architecture']}, from `{card['weights_source']}` weights; recipe "
         f"`{card['recipe']['name']}` ({card['epochs']} epochs, best epoch {card['best_epoch']}), seed {data['seed']}. "
@@ -58,16 +61,22 @@ def model_card(model: Path = DEFAULT_MODEL) -> str:
     counts = data["counts"]
     out.append(
         f"`{data['folder']}`, split {data['split']}: {counts['train']} training, {counts['valid']} validation and "
-        f"{counts['test']} test photos (the manifest `models/{files.manifest.name}` lists every file and its person group). "
+        f"{counts['test']} test photos (the manifest `models/{files.manifest.name}` lists every file and its person "
+        "group). "
         "Every validation and test photo shows someone the model never saw. Settings are chosen on validation only.\n"
     )
     out.append("\n## Accuracy on people the model never saw\n\n")
     out.append(
         table(
-            ["split", "photos", "accuracy", "confident-wrong", "answered \"no hand\""],
+            ["split", "photos", "accuracy", "confident-wrong", 'answered "no hand"'],
             [
-                [name, metrics[name]["count"], pct(metrics[name]["accuracy"]), pct(metrics[name].get("confident_wrong_rate")),
-                 pct(metrics[name].get("no_hand_rate"))]
+                [
+                    name,
+                    metrics[name]["count"],
+                    pct(metrics[name]["accuracy"]),
+                    pct(metrics[name].get("confident_wrong_rate")),
+                    pct(metrics[name].get("no_hand_rate")),
+                ]
                 for name in ("train", "valid", "test")
             ],
         )
@@ -76,43 +85,68 @@ def model_card(model: Path = DEFAULT_MODEL) -> str:
     if seeds:
         spread = seeds["test"]
         out.append(
-            f"\nOne run's test figure moves by about one photo: the same recipe and split trained with {seeds['count']} seeds "
-            f"scored {pct(spread['min'])}–{pct(spread['max'])} on the test split, mean **{pct(spread['mean'])}**, standard deviation "
+            "\nOne run's test figure moves by about one photo: the same recipe and split trained with "
+            f"{seeds['count']} seeds "
+            f"scored {pct(spread['min'])}–{pct(spread['max'])} on the test split, mean **{pct(spread['mean'])}**, "
+            "standard deviation "
             f"{spread['std'] * 100:.2f} points ([benchmarks.md](benchmarks.md)).\n"
         )
     per_digit = test["per_digit"]
     weakest = min(per_digit, key=per_digit.get)
-    out.append(f"\nTest accuracy per digit ({test['count']} photos, about 30 per digit); weakest: **{weakest}** ({pct(per_digit[weakest])}).\n\n")
+    out.append(
+        f"\nTest accuracy per digit ({test['count']} photos, about 30 per digit); weakest: **{weakest}** "
+        f"({pct(per_digit[weakest])}).\n\n"
+    )
     out.append(table(["digit", *per_digit], [["test", *(pct(v, 1) for v in per_digit.values())]]))
     per_kind = shift["per_kind"]
     out.append(
-        f"\n## Domain-shift set\n\nThe {test['count']} test photos re-rendered {len(per_kind)} ways ({shift['count_per_kind']} "
+        f"\n## Domain-shift set\n\nThe {test['count']} test photos re-rendered {len(per_kind)} ways "
+        f"({shift['count_per_kind']} "
         f"pictures a kind, {shift['count_per_kind'] * len(per_kind)} in all): overall **{pct(shift['overall'])}**, "
         f"confident-wrong {pct(shift['confident_wrong_rate'])}, weakest kind **{shift['worst_kind']}** "
         f"({pct(shift['worst_accuracy'])}). Kinds from weakest:\n\n"
     )
-    out.append(table(["kind", "accuracy"], [[kind, pct(value)] for kind, value in sorted(per_kind.items(), key=lambda kv: kv[1])]))
+    out.append(
+        table(
+            ["kind", "accuracy"], [[kind, pct(value)] for kind, value in sorted(per_kind.items(), key=lambda kv: kv[1])]
+        )
+    )
     exports = card["files"].get("exports", {})
     out.append("\n## Files and exports\n\n")
     rows = [[f"`{card['files']['h5']}`", "Keras 3 .h5", card["files"]["h5_sha256"][:16] + "…", "reference"]]
     for precision, entry in exports.items():
         gate = entry.get("parity") or entry.get("agreement") or {}
         verdict = "served" if entry.get("served") else "not served"
-        detail = f"worst drop {gate['worst_drop_points']} points ({gate['worst']})" if "worst" in gate else (
-            f"largest probability difference {gate.get('max_probability_difference', 0):.1e}" if gate else "")
+        detail = (
+            f"worst drop {gate['worst_drop_points']} points ({gate['worst']})"
+            if "worst" in gate
+            else (f"largest probability difference {gate.get('max_probability_difference', 0):.1e}" if gate else "")
+        )
         rows.append([f"`{entry['file']}`", f"LiteRT {precision}", entry["sha256"][:16] + "…", f"{verdict}; {detail}"])
     geometry = card["files"].get("geometry") or {}
     if geometry.get("fitted"):
-        rows.append([f"`{geometry['file']}`", f"hand-geometry MLP {geometry['hidden_layers']}, NumPy", geometry["sha256"][:16] + "…",
-                     f"fitted on {geometry['train_looks']:,} looks at train hands; {geometry['blend']}"])  # fmt: skip
+        rows.append(
+            [
+                f"`{geometry['file']}`",
+                f"hand-geometry MLP {geometry['hidden_layers']}, NumPy",
+                geometry["sha256"][:16] + "…",
+                f"fitted on {geometry['train_looks']:,} looks at train hands; {geometry['blend']}",
+            ]
+        )
     out.append(table(["file", "what", "SHA-256", "gate"], rows))
     if settings:
         out.append(f"\n## Settings chosen on validation (`models/{files.settings.name}`)\n\n")
         notes = settings.get("chosen_by", {})
-        out.append(table(["setting", "value", "chosen by"], [[name, value, notes.get(name, "")] for name, value in settings["values"].items()]))
+        out.append(
+            table(
+                ["setting", "value", "chosen by"],
+                [[name, value, notes.get(name, "")] for name, value in settings["values"].items()],
+            )
+        )
     stages = card.get("seconds_per_stage", {})
     out.append(
-        f"\n## Training cost\n\n{card['training_seconds']:.0f} s of fitting, {card['total_seconds']:.0f} s in all on a 2-core CPU "
+        f"\n## Training cost\n\n{card['training_seconds']:.0f} s of fitting, {card['total_seconds']:.0f} s in all on a "
+        "2-core CPU "
         f"(per stage: {', '.join(f'{k} {v:.0f} s' for k, v in stages.items())}); versions: "
         f"{', '.join(f'{k} {v}' for k, v in card['versions'].items())}.\n"
     )
@@ -121,7 +155,10 @@ def model_card(model: Path = DEFAULT_MODEL) -> str:
 
 def benchmarks() -> str:
     """Return docs/benchmarks.md."""
-    out = [HEADER.format(sources="`bench/results/*.json`"), "# Benchmarks\n\nMeasured on a 2-core CPU machine without GPU.\n\n"]
+    out = [
+        HEADER.format(sources="`bench/results/*.json`"),
+        "# Benchmarks\n\nMeasured on a 2-core CPU machine without GPU.\n\n",
+    ]
     out.append(serving_section(load("serving")))
     out.append(hostile_section(load("hostile"), load("connections")))
     out.append(choices_section(load("unsure"), load("no_hand")))

@@ -20,7 +20,8 @@ def settings(recipe: dict) -> str:
     parts = [augment["level"]]
     if augment["level"] == "strong":
         parts.append(
-            f"new background {augment['background_probability']:g} (photos {augment.get('photo_share', 0):g}), hands ≥{augment.get('min_hand_scale', 0.55):g}×"
+            f"new background {augment['background_probability']:g} (photos {augment.get('photo_share', 0):g}), hands "
+            f"≥{augment.get('min_hand_scale', 0.55):g}×"
         )
     parts.append(f"{recipe.get('schedule', 'constant')} {recipe['learning_rate']:g}")
     parts.append(f"{recipe['fine_tune_layers']} layers")

@@ -15,45 +15,91 @@ def geometry_section(geometry: dict, candidate: dict | None = None) -> str:
     rows = []
     for label, name in (("MobileNet alone", mobilenet), (f"blended: {chosen} (chosen)", chosen)):
         valid, test = pairs[name]["valid"], pairs[name]["test"]
-        rows.append([label, pct(valid["plain"]), pct(valid["shift_mean"]), pct(valid["confident_wrong"]), pct(test["plain"]),
-                     pct(test["shift_mean"]), pct(test["confident_wrong"]), f"{test['worst_kind']} {pct(test['per_kind'][test['worst_kind']])}"])  # fmt: skip
+        rows.append(
+            [
+                label,
+                pct(valid["plain"]),
+                pct(valid["shift_mean"]),
+                pct(valid["confident_wrong"]),
+                pct(test["plain"]),
+                pct(test["shift_mean"]),
+                pct(test["confident_wrong"]),
+                f"{test['worst_kind']} {pct(test['per_kind'][test['worst_kind']])}",
+            ]
+        )
     if candidate:
         name = candidate["chosen_on_valid"]["pair"]
         valid, test = candidate["pairs"][name]["valid"], candidate["pairs"][name]["test"]
-        rows.append([f"upright-trained candidate ({name}; not shipped)", pct(valid["plain"]), pct(valid["shift_mean"]), pct(valid["confident_wrong"]),
-                     pct(test["plain"]), pct(test["shift_mean"]), pct(test["confident_wrong"]), f"{test['worst_kind']} {pct(test['per_kind'][test['worst_kind']])}"])  # fmt: skip
+        rows.append(
+            [
+                f"upright-trained candidate ({name}; not shipped)",
+                pct(valid["plain"]),
+                pct(valid["shift_mean"]),
+                pct(valid["confident_wrong"]),
+                pct(test["plain"]),
+                pct(test["shift_mean"]),
+                pct(test["confident_wrong"]),
+                f"{test['worst_kind']} {pct(test['per_kind'][test['worst_kind']])}",
+            ]
+        )
     kinds = pairs[chosen]["test"]["per_kind"]
     before = pairs[mobilenet]["test"]["per_kind"]
     by_kind = [[kind, pct(before[kind]), pct(kinds[kind])] for kind in sorted(kinds, key=kinds.get)]
     return (
         f"\n## Hand geometry beside the MobileNet (`python -m bench.geometry`)\n\nThe geometry model fitted on "
-        f"{geometry['train_looks']:,} looks at the train split's hands (and their mirror images); each pair of weight and "
-        f"presence gate scored on {geometry['pictures']['valid']:,} validation pictures (photos and the {len(pairs[chosen]['valid']['per_kind']) - 1}-kind shift set) "
+        f"{geometry['train_looks']:,} looks at the train split's hands (and their mirror images); each pair of weight "
+        "and "
+        f"presence gate scored on {geometry['pictures']['valid']:,} validation pictures (photos and the "
+        f"{len(pairs[chosen]['valid']['per_kind']) - 1}-kind shift set) "
         f"and reported on {geometry['pictures']['test']:,} test pictures. Chosen on validation: **{chosen}**.\n\n"
-        + table(["answer", "valid plain", "valid shift mean", "valid confident-wrong", "test plain", "test shift mean",
-                 "test confident-wrong", "test weakest kind"], rows)
+        + table(
+            [
+                "answer",
+                "valid plain",
+                "valid shift mean",
+                "valid confident-wrong",
+                "test plain",
+                "test shift mean",
+                "test confident-wrong",
+                "test weakest kind",
+            ],
+            rows,
+        )
         + "\nTest split per kind, MobileNet alone and blended (297 pictures a kind), weakest first:\n\n"
         + table(["kind", "MobileNet alone", "blended"], by_kind)
-    )  # fmt: skip
+    )
 
 
 def seeds_section(seeds: dict) -> str:
     if not seeds:
         return ""
-    rows = [[name, run["seed"], pct(run["test"]), pct(run["valid"]), f"{pct(run['shift'])} ({run.get('shift_kinds', '?')} kinds)",
-             f"{run['shift_worst_kind']} {pct(run['shift_worst'])}",
-             f"{run['total_seconds'] / 60:.1f} min" if run.get("total_seconds") else ""] for name, run in seeds["runs"].items()]  # fmt: skip
+    rows = [
+        [
+            name,
+            run["seed"],
+            pct(run["test"]),
+            pct(run["valid"]),
+            f"{pct(run['shift'])} ({run.get('shift_kinds', '?')} kinds)",
+            f"{run['shift_worst_kind']} {pct(run['shift_worst'])}",
+            f"{run['total_seconds'] / 60:.1f} min" if run.get("total_seconds") else "",
+        ]
+        for name, run in seeds["runs"].items()
+    ]
     test = seeds["test"]
     return (
         f"\n## The recipe over seeds (`bash bench/seeds.sh`, `python -m bench.seeds`)\n\nThe shipped recipe and split, "
-        f"{seeds['count']} seeds, each scored as served on the {seeds['test_images']} test photos and the shift set. Test "
-        f"accuracy: mean **{pct(test['mean'])}**, standard deviation {test['std'] * 100:.2f} points, range {pct(test['min'])}–"
-        f"{pct(test['max'])}.\n\n" + table(["run", "seed", "test", "valid", "shift", "weakest kind", "training (2 cores)"], rows)
+        f"{seeds['count']} seeds, each scored as served on the {seeds['test_images']} test photos and the shift set. "
+        "Test "
+        f"accuracy: mean **{pct(test['mean'])}**, standard deviation {test['std'] * 100:.2f} points, range "
+        f"{pct(test['min'])}–"
+        f"{pct(test['max'])}.\n\n"
+        + table(["run", "seed", "test", "valid", "shift", "weakest kind", "training (2 cores)"], rows)
     )
 
 
 def kiosk_section(kiosk: dict, valid: dict | None = None, valid_look: dict | None = None) -> str:
-    """Return the live-tracking section; ``valid`` is the same bench on validation signs (where the frame size is chosen).
+    """Return the live-tracking section; ``valid`` is the same bench on validation signs (where the frame size is
+    chosen).
 
     ``valid_look`` is the bench on validation signs with searched hands read in their landmarks' square.
     """
@@ -62,36 +108,80 @@ def kiosk_section(kiosk: dict, valid: dict | None = None, valid_look: dict | Non
     rows = []
     for motion in ("held", "moving"):
         found = kiosk[motion]
-        rows.append([motion, found["frames"], pct(found["same_answer_share"]), pct(found.get("same_digit_share")),
-                     pct(found["followed_share"]), found["fell_back_to_search"],
-                     f"{found['followed_frame_ms_p50']:.1f} / {found['searched_frame_ms_p50']:.1f} ms ({found['followed_over_searched']:.2f}x)",
-                     f"{pct(found.get('right_sure_answers_followed'))} / {pct(found.get('right_sure_answers_searched'))}",
-                     f"{found.get('answer_changes_followed')} / {found.get('answer_changes_searched')}"])  # fmt: skip
-    sizes = [[f"{side} px", f"{v['bytes_p50'] / 1024:.0f} KiB", f"{v['decode_ms_p50']:.2f} ms",
-              pct(((valid or {}).get("frame_sizes", {}).get(side) or {}).get("right_sure_answers")), pct(v.get("right_sure_answers")),
-              pct(v["same_answer_as_largest"])]
-             for side, v in kiosk.get("frame_sizes", {}).items()]  # fmt: skip
+        rows.append(
+            [
+                motion,
+                found["frames"],
+                pct(found["same_answer_share"]),
+                pct(found.get("same_digit_share")),
+                pct(found["followed_share"]),
+                found["fell_back_to_search"],
+                f"{found['followed_frame_ms_p50']:.1f} / {found['searched_frame_ms_p50']:.1f} ms "
+                f"({found['followed_over_searched']:.2f}x)",
+                f"{pct(found.get('right_sure_answers_followed'))} / {pct(found.get('right_sure_answers_searched'))}",
+                f"{found.get('answer_changes_followed')} / {found.get('answer_changes_searched')}",
+            ]
+        )
+    sizes = [
+        [
+            f"{side} px",
+            f"{v['bytes_p50'] / 1024:.0f} KiB",
+            f"{v['decode_ms_p50']:.2f} ms",
+            pct(((valid or {}).get("frame_sizes", {}).get(side) or {}).get("right_sure_answers")),
+            pct(v.get("right_sure_answers")),
+            pct(v["same_answer_as_largest"]),
+        ]
+        for side, v in kiosk.get("frame_sizes", {}).items()
+    ]
     return (
         f"\n## Following the hand in live video (`python -m bench.kiosk`)\n\n{kiosk['signs']} test-split photos, each "
-        f"{kiosk['frames_per_sign']} synthesised 640x480 frames over photographs, answered searched (every frame) and followed "
+        f"{kiosk['frames_per_sign']} synthesised 640x480 frames over photographs, answered searched (every frame) and "
+        "followed "
         f"(each frame with the previous answer's track), {kiosk['threads']} inference threads, in process.\n\n"
-        + table(["hand", "frames", "same answer as searched", "same digit, sure or not", "followed", "fell back to search",
-                 "server time followed / searched, p50", "right and sure, followed / searched", "answer changes, followed / searched"], rows)
+        + table(
+            [
+                "hand",
+                "frames",
+                "same answer as searched",
+                "same digit, sure or not",
+                "followed",
+                "fell back to search",
+                "server time followed / searched, p50",
+                "right and sure, followed / searched",
+                "answer changes, followed / searched",
+            ],
+            rows,
+        )
         + same_square_note(valid, valid_look)
-        + "\nKiosk frame sizes (long side, JPEG quality 0.85; 3 held frames of each sign; chosen on the validation signs: 480 px):\n\n"
-        + table(["frame", "bytes p50", "decode p50", "right and sure (validation)", "right and sure (test)", "same answer as 640 px (test)"], sizes)
-    )  # fmt: skip
+        + "\nKiosk frame sizes (long side, JPEG quality 0.85; 3 held frames of each sign; chosen on the validation "
+        "signs: 480 px):\n\n"
+        + table(
+            [
+                "frame",
+                "bytes p50",
+                "decode p50",
+                "right and sure (validation)",
+                "right and sure (test)",
+                "same answer as 640 px (test)",
+            ],
+            sizes,
+        )
+    )
 
 
 def same_square_note(valid: dict | None, valid_look: dict | None) -> str:
-    """Return how often the answers agree on validation signs when searched hands are read in their landmarks' square too."""
+    """Return how often the answers agree on validation signs when searched hands are read in their landmarks' square
+    too."""
     if not valid or not valid_look:
         return ""
     held, held_look = valid["held"], valid_look["held"]
     return (
-        f"\nOn {held['frames']} held validation frames the answers agree on {pct(held['same_answer_share'])}; reading searched hands "
-        f"in their landmarks' square too (`--square-from-look {valid_look.get('square_from_look', 0.5):g}`), as followed ones are, "
-        f"raises that to {pct(held_look['same_answer_share'])}, but it reads photos less well (see the next section), so it is off.\n"
+        f"\nOn {held['frames']} held validation frames the answers agree on {pct(held['same_answer_share'])}; reading "
+        "searched hands "
+        f"in their landmarks' square too (`--square-from-look {valid_look.get('square_from_look', 0.5):g}`), as "
+        "followed ones are, "
+        f"raises that to {pct(held_look['same_answer_share'])}, but it reads photos less well (see the next section), "
+        "so it is off.\n"
     )
 
 
@@ -100,16 +190,37 @@ def look_square_section(found: dict) -> str:
     if not found:
         return ""
     current = found["current"]
-    rows = [[f"{name}{' (chosen)' if name == found['chosen_on_valid'] else ''}", "never" if float(name) > 1 else f"presence ≥ {name}",
-             pct(c["valid"]["mean"]), f"{c['valid']['worst_kind']} {pct(c['valid']['worst_accuracy'])}", pct(c["valid"]["confident_wrong"]),
-             pct((c.get("test") or {}).get("mean"))] for name, c in found["candidates"].items()]  # fmt: skip
+    rows = [
+        [
+            f"{name}{' (chosen)' if name == found['chosen_on_valid'] else ''}",
+            "never" if float(name) > 1 else f"presence ≥ {name}",
+            pct(c["valid"]["mean"]),
+            f"{c['valid']['worst_kind']} {pct(c['valid']['worst_accuracy'])}",
+            pct(c["valid"]["confident_wrong"]),
+            pct((c.get("test") or {}).get("mean")),
+        ]
+        for name, c in found["candidates"].items()
+    ]
     pictures = found["candidates"][current]["valid"]["pictures"]
     return (
-        "\n## The square a searched hand is read in (`python -m bench.look_square`)\n\nA followed hand is read in the square its "
-        "landmarks imply; a searched one in the palm detector's, unless its look reaches `square_from_look`. Each value scored as "
-        f"served on {pictures:,} validation pictures (photos and every shift kind; mean of the kinds); the test figure only for "
+        "\n## The square a searched hand is read in (`python -m bench.look_square`)\n\nA followed hand is read in the "
+        "square its "
+        "landmarks imply; a searched one in the palm detector's, unless its look reaches `square_from_look`. Each "
+        "value scored as "
+        f"served on {pictures:,} validation pictures (photos and every shift kind; mean of the kinds); the test figure "
+        "only for "
         "the value chosen.\n\n"
-        + table(["square_from_look", "landmarks' square when", "validation mean", "weakest kind", "confident-wrong", "test mean"], rows)
+        + table(
+            [
+                "square_from_look",
+                "landmarks' square when",
+                "validation mean",
+                "weakest kind",
+                "confident-wrong",
+                "test mean",
+            ],
+            rows,
+        )
     )
 
 
@@ -117,19 +228,43 @@ def zoom_section(found: dict) -> str:
     """Return the section on looking for a hand again in zoomed squares when none is confirmed."""
     if not found:
         return ""
-    rows = [[f"{name}{' (chosen)' if name == found['chosen_on_valid'] else ''}", pct(c["valid"]["mean"]),
-             f"{c['valid']['worst_kind']} {pct(c['valid']['worst_accuracy'])}", pct(c["valid"]["confident_wrong"]),
-             f"{c['valid']['non_hands_caught'] * c['valid']['non_hands']:.0f}/{c['valid']['non_hands']}",
-             pct((c.get("test") or {}).get("mean")),
-             "" if "test" not in c else f"{c['test']['non_hands_caught'] * c['test']['non_hands']:.0f}/{c['test']['non_hands']}",
-             f"{c['valid']['seconds']:.0f} s"] for name, c in found["candidates"].items()]  # fmt: skip
+    rows = [
+        [
+            f"{name}{' (chosen)' if name == found['chosen_on_valid'] else ''}",
+            pct(c["valid"]["mean"]),
+            f"{c['valid']['worst_kind']} {pct(c['valid']['worst_accuracy'])}",
+            pct(c["valid"]["confident_wrong"]),
+            f"{c['valid']['non_hands_caught'] * c['valid']['non_hands']:.0f}/{c['valid']['non_hands']}",
+            pct((c.get("test") or {}).get("mean")),
+            ""
+            if "test" not in c
+            else f"{c['test']['non_hands_caught'] * c['test']['non_hands']:.0f}/{c['test']['non_hands']}",
+            f"{c['valid']['seconds']:.0f} s",
+        ]
+        for name, c in found["candidates"].items()
+    ]
     pictures = found["candidates"]["0"]["valid"]["pictures"]
     return (
-        "\n## Looking again in zoomed squares (`python -m bench.zoom`)\n\nWhen no palm is confirmed by the hand check nor "
-        "certain, the palm detector looks again in squares of `zoom_tile_share` of the short side at the corners and centre. "
-        f"Each share scored as served on {pictures:,} validation pictures (photos and every shift kind; mean of the kinds) and "
-        "the choosing half of the non-hand pictures of `bench/no_hand.py`; the test split and the reporting half only for no "
+        "\n## Looking again in zoomed squares (`python -m bench.zoom`)\n\nWhen no palm is confirmed by the hand check "
+        "nor "
+        "certain, the palm detector looks again in squares of `zoom_tile_share` of the short side at the corners and "
+        "centre. "
+        f"Each share scored as served on {pictures:,} validation pictures (photos and every shift kind; mean of the "
+        "kinds) and "
+        "the choosing half of the non-hand pictures of `bench/no_hand.py`; the test split and the reporting half only "
+        "for no "
         "zoom and the share chosen. Time: the whole validation pass on 2 cores.\n\n"
-        + table(["zoom_tile_share", "validation mean", "weakest kind", "confident-wrong", "non-hands answered no hand (valid)",
-                 "test mean", "non-hands answered no hand (report)", "validation time"], rows)
-    )  # fmt: skip
+        + table(
+            [
+                "zoom_tile_share",
+                "validation mean",
+                "weakest kind",
+                "confident-wrong",
+                "non-hands answered no hand (valid)",
+                "test mean",
+                "non-hands answered no hand (report)",
+                "validation time",
+            ],
+            rows,
+        )
+    )

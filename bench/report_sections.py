@@ -17,38 +17,67 @@ def serving_section(serving: dict) -> str:
     if not serving:
         return ""
     reference, app = serving["reference"], serving["app_localised"]
-    out = ["## Serving (`python -m bench.serving`)\n\n", f"gunicorn as configured on loopback, {serving['cpus']} cores.\n\n"]
+    out = [
+        "## Serving (`python -m bench.serving`)\n\n",
+        f"gunicorn as configured on loopback, {serving['cpus']} cores.\n\n",
+    ]
     rows = [
-        ["100x100 photo, one client, p50 / p99", f"{app['small_jpeg_one_client']['p50_ms']:.1f} / {app['small_jpeg_one_client']['p99_ms']:.1f} ms"],
-        ["12-MP phone JPEG, one client, p50 / p99", f"{app['phone_jpeg_one_client']['p50_ms']:.1f} / {app['phone_jpeg_one_client']['p99_ms']:.1f} ms"],
+        [
+            "100x100 photo, one client, p50 / p99",
+            f"{app['small_jpeg_one_client']['p50_ms']:.1f} / {app['small_jpeg_one_client']['p99_ms']:.1f} ms",
+        ],
+        [
+            "12-MP phone JPEG, one client, p50 / p99",
+            f"{app['phone_jpeg_one_client']['p50_ms']:.1f} / {app['phone_jpeg_one_client']['p99_ms']:.1f} ms",
+        ],
         ["4 keep-alive clients", f"{app['small_jpeg_four_clients']['images_per_s']:.1f} pictures/s"],
         ["worker RSS", ", ".join(f"{v:.0f} MiB" for v in app["worker_rss_mib"])],
         ["time to ready", f"{app['ready_s']:.2f} s"],
         ["classifier alone (fp32 LiteRT, best threads)", f"{reference['best_single_image_ms']:.1f} ms"],
-        ["palm detector alone, 1 / 2 threads", " / ".join(f"{v:.1f} ms" for v in reference["palm_detector_invoke_ms_by_threads"].values())],
+        [
+            "palm detector alone, 1 / 2 threads",
+            " / ".join(f"{v:.1f} ms" for v in reference["palm_detector_invoke_ms_by_threads"].values()),
+        ],
     ]
     bare = serving.get("bare_pipeline")
     if bare:
         ratios = serving["ratios"]["app_localised_vs_bare_pipeline"]
         rows += [
-            ["bare pipeline (palm detector, hand check, landmark look, classifier back to back), 1 / 2 threads",
-             " / ".join(f"{v:.1f} ms" for v in bare["ms_by_threads"].values())],
-            ["bare pipeline capacity (one one-thread pipeline per core)", f"{bare['capacity_pictures_per_s']:.0f} pictures/s"],
-            ["app p50 over the bare pipeline: small photo / 12-MP JPEG (pipeline + bare draft decode)",
-             f"{ratios['small_p50']:.2f}x / {ratios['phone_p50_vs_pipeline_and_draft_decode']:.2f}x"],
+            [
+                "bare pipeline (palm detector, hand check, landmark look, classifier back to back), 1 / 2 threads",
+                " / ".join(f"{v:.1f} ms" for v in bare["ms_by_threads"].values()),
+            ],
+            [
+                "bare pipeline capacity (one one-thread pipeline per core)",
+                f"{bare['capacity_pictures_per_s']:.0f} pictures/s",
+            ],
+            [
+                "app p50 over the bare pipeline: small photo / 12-MP JPEG (pipeline + bare draft decode)",
+                f"{ratios['small_p50']:.2f}x / {ratios['phone_p50_vs_pipeline_and_draft_decode']:.2f}x",
+            ],
             ["app, 4 clients, over the pipeline's capacity", f"{ratios['four_clients_vs_capacity']:.2f}x"],
-        ]  # fmt: skip
+        ]
         if "kiosk_frame_followed_one_client" in app:
             followed, searched = app["kiosk_frame_followed_one_client"], app["kiosk_frame_searched_one_client"]
             rows += [
-                ["480x360 kiosk frame, followed (track sent) / searched, p50",
-                 f"{followed['p50_ms']:.1f} / {searched['p50_ms']:.1f} ms ({ratios['kiosk_followed_vs_searched_p50']:.2f}x)"],
-                ["bare tracked pipeline (landmark look, classifier)", f"{bare['tracked_best_ms']:.1f} ms; the followed frame's p50 is "
-                 f"{ratios['kiosk_followed_p50_vs_tracked_pipeline']:.2f}x that"],
-            ]  # fmt: skip
+                [
+                    "480x360 kiosk frame, followed (track sent) / searched, p50",
+                    f"{followed['p50_ms']:.1f} / {searched['p50_ms']:.1f} ms "
+                    f"({ratios['kiosk_followed_vs_searched_p50']:.2f}x)",
+                ],
+                [
+                    "bare tracked pipeline (landmark look, classifier)",
+                    f"{bare['tracked_best_ms']:.1f} ms; the followed frame's p50 is "
+                    f"{ratios['kiosk_followed_p50_vs_tracked_pipeline']:.2f}x that",
+                ],
+            ]
     out.append(table(["measure", "value"], rows))
     for name, parts in serving.get("profile_ms", {}).items():
-        out.append(f"\nWhere a request's time goes, {name}: " + ", ".join(f"{k} {v} ms" for k, v in parts.items() if k != "backend") + ".\n")
+        out.append(
+            f"\nWhere a request's time goes, {name}: "
+            + ", ".join(f"{k} {v} ms" for k, v in parts.items() if k != "backend")
+            + ".\n"
+        )
     return "".join(out)
 
 
@@ -56,33 +85,60 @@ def hostile_section(hostile: dict, connections: dict) -> str:
     out = ["\n## Hostile input (`python -m bench.hostile`, `python -m bench.connections`)\n\n"]
     shapes = hostile.get("shapes", {})
     if shapes:
-        out.append("Each picture alone through gunicorn as configured: status, worker CPU, worker peak RSS over its RSS before.\n\n")
-        out.append(table(
-            ["picture", "bytes", "status", "worker CPU s", "peak growth MiB"],
-            [[name, f"{v['bytes']:,}", v["status"], v["worker_cpu_s"], v["worker_peak_growth_mib"]] for name, v in shapes.items()],
-        ))
+        out.append(
+            "Each picture alone through gunicorn as configured: status, worker CPU, worker peak RSS over its RSS "
+            "before.\n\n"
+        )
+        out.append(
+            table(
+                ["picture", "bytes", "status", "worker CPU s", "peak growth MiB"],
+                [
+                    [name, f"{v['bytes']:,}", v["status"], v["worker_cpu_s"], v["worker_peak_growth_mib"]]
+                    for name, v in shapes.items()
+                ],
+            )
+        )
     heavy = {k: v for k, v in hostile.items() if isinstance(v, dict) and "statuses" in v}
     if heavy:
         out.append("\nFour at once, with normal requests sent meanwhile:\n\n")
-        out.append(table(
-            ["upload", "statuses", "slowest of 4 s", "peak worker RSS MiB", "normal requests: max ms"],
-            [[k, v["statuses"], v["seconds_max_of_4_at_once"], v["peak_worker_rss_mib"], v["normal_max_ms"]] for k, v in heavy.items()],
-        ))
+        out.append(
+            table(
+                ["upload", "statuses", "slowest of 4 s", "peak worker RSS MiB", "normal requests: max ms"],
+                [
+                    [k, v["statuses"], v["seconds_max_of_4_at_once"], v["peak_worker_rss_mib"], v["normal_max_ms"]]
+                    for k, v in heavy.items()
+                ],
+            )
+        )
     if connections:
         rows = []
         for where in ("direct", "through_nginx"):
             found = connections.get(f"slow_headers_{where}")
             if found:
-                rows.append([f"{found['slow_clients']} slow-header clients, {where.replace('_', ' ')}",
-                             f"normal requests {found['normal_statuses']}, slowest {found['normal_max_ms']} ms; "
-                             f"{found['slow_clients_dropped']} slow clients dropped, the last after {found['slow_dropped_after_s_max']} s"])
+                rows.append(
+                    [
+                        f"{found['slow_clients']} slow-header clients, {where.replace('_', ' ')}",
+                        f"normal requests {found['normal_statuses']}, slowest {found['normal_max_ms']} ms; "
+                        f"{found['slow_clients_dropped']} slow clients dropped, the last after "
+                        f"{found['slow_dropped_after_s_max']} s",
+                    ]
+                )
         unread = connections.get("unread_bodies_through_nginx")
         if unread:
-            rows.append([f"12 clients + 2 sending bodies the app does not read, {unread['seconds']:.0f} s, through nginx",
-                         f"innocent answers {unread['innocent_by_status']}"])
+            rows.append(
+                [
+                    f"12 clients + 2 sending bodies the app does not read, {unread['seconds']:.0f} s, through nginx",
+                    f"innocent answers {unread['innocent_by_status']}",
+                ]
+            )
         killed = connections.get("worker_killed_through_nginx")
         if killed:
-            rows.append([f"12 clients, a worker killed, {killed['seconds']:.0f} s, through nginx", f"answers {killed['by_status']}"])
+            rows.append(
+                [
+                    f"12 clients, a worker killed, {killed['seconds']:.0f} s, through nginx",
+                    f"answers {killed['by_status']}",
+                ]
+            )
         out.append("\n" + table(["connections", "outcome"], rows))
     return "".join(out)
 
@@ -94,18 +150,23 @@ def choices_section(unsure: dict, no_hand: dict) -> str:
         out.append(
             f"**Unsure** (`python -m bench.unsure`): below {unsure['chosen_on_valid']}, the lowest threshold keeping "
             f"confident-wrong answers at or under {pct(unsure['target_confident_wrong'], 0)} on validation "
-            f"({unsure['pictures']['valid']:,} pictures). At it: confident-wrong on the test split {pct(at['test']['plain']['confident_wrong'])}, "
+            f"({unsure['pictures']['valid']:,} pictures). At it: confident-wrong on the test split "
+            f"{pct(at['test']['plain']['confident_wrong'])}, "
             f"on its shift set {pct(at['test']['shift']['confident_wrong'])}; right answers flagged unsure "
             f"{pct(at['test']['plain']['right_but_unsure'])} / {pct(at['test']['shift']['right_but_unsure'])}.\n\n"
         )
     if no_hand:
         chosen = no_hand["chosen_on_valid"]
         out.append(
-            f"**No hand** (`python -m bench.no_hand`), for a hand neither the hand check nor the landmark look confirms: "
+            "**No hand** (`python -m bench.no_hand`), for a hand neither the hand check nor the landmark look "
+            "confirms: "
             f"a palm under {chosen['score']} with a confidence under {chosen['confidence']}, or a hand presence under "
-            f"{chosen.get('presence', 0)} with a confidence under {chosen.get('presence_confidence', 1.01)}. On validation: false "
-            f"\"no hand\" {pct(chosen['false_no_hand'])}, non-hands caught {pct(chosen['non_hands_caught'], 1)}. On held-out pictures: false \"no hand\" on {no_hand['test_hands']:,} test hands "
-            f"{pct(no_hand['test_false_no_hand'])}; non-hand pictures answered \"no hand\" {pct(no_hand['report_non_hands_caught'], 1)} "
+            f"{chosen.get('presence', 0)} with a confidence under {chosen.get('presence_confidence', 1.01)}. On "
+            "validation: false "
+            f'"no hand" {pct(chosen["false_no_hand"])}, non-hands caught {pct(chosen["non_hands_caught"], 1)}. On '
+            f'held-out pictures: false "no hand" on {no_hand["test_hands"]:,} test hands '
+            f'{pct(no_hand["test_false_no_hand"])}; non-hand pictures answered "no hand" '
+            f"{pct(no_hand['report_non_hands_caught'], 1)} "
             f"of {no_hand['report_non_hands']}.\n"
         )
     return "".join(out)
@@ -116,20 +177,49 @@ def upright_section(upright: dict) -> str:
         return ""
     chosen = upright["chosen_on_valid"]["rule"]
     rules = upright["rules"]
-    names = ["never", *sorted((n for n in rules if n.endswith("share 0") or n.endswith("share 0.7")), key=lambda n: float(n.split()[0]))]
+    names = [
+        "never",
+        *sorted(
+            (n for n in rules if n.endswith("share 0") or n.endswith("share 0.7")), key=lambda n: float(n.split()[0])
+        ),
+    ]
     rows = []
     for name in dict.fromkeys(names):
         valid, test = rules[name]["valid"], rules[name]["test"]
-        rows.append([name + (" (chosen)" if name == chosen else ""), pct(valid["plain"]), pct(valid["shift_mean"]),
-                     pct(valid["tilted"]["tilted"]), pct(valid["tilted"]["tilted_on_photo"]), pct(test["plain"]), pct(test["shift_mean"]),
-                     pct(test["tilted"]["tilted"]), pct(test["tilted"]["tilted_on_photo"])])
+        rows.append(
+            [
+                name + (" (chosen)" if name == chosen else ""),
+                pct(valid["plain"]),
+                pct(valid["shift_mean"]),
+                pct(valid["tilted"]["tilted"]),
+                pct(valid["tilted"]["tilted_on_photo"]),
+                pct(test["plain"]),
+                pct(test["shift_mean"]),
+                pct(test["tilted"]["tilted"]),
+                pct(test["tilted"]["tilted_on_photo"]),
+            ]
+        )
     return (
         f"\n## Upright reading (`python -m bench.upright`)\n\nA leaning hand turned upright before it is read, by rule "
-        f"(lean at least T degrees, square at least S of the long side); {upright['pictures']['valid']:,} validation and "
-        f"{upright['pictures']['test']:,} test pictures (plain photos and the {len(upright['median_lean_degrees']['test']) - 1}-kind shift set, the tilted kinds included). "
+        f"(lean at least T degrees, square at least S of the long side); {upright['pictures']['valid']:,} validation "
+        "and "
+        f"{upright['pictures']['test']:,} test pictures (plain photos and the "
+        f"{len(upright['median_lean_degrees']['test']) - 1}-kind shift set, the tilted kinds included). "
         f"Chosen on validation: **{chosen}**.\n\n"
-        + table(["rule", "valid plain", "valid shift mean", "valid tilted", "valid tilted on photo", "test plain", "test shift mean",
-                 "test tilted", "test tilted on photo"], rows)
+        + table(
+            [
+                "rule",
+                "valid plain",
+                "valid shift mean",
+                "valid tilted",
+                "valid tilted on photo",
+                "test plain",
+                "test shift mean",
+                "test tilted",
+                "test tilted on photo",
+            ],
+            rows,
+        )
     )
 
 
@@ -141,13 +231,18 @@ def sizing_section(serving: dict, hostile: dict, image: dict) -> str:
     cores = serving["cpus"]
     growth = max((case["worker_peak_growth_mib"] for case in hostile.get("shapes", {}).values()), default=0.0)
     rows = [
-        ["pictures/s per core (4 keep-alive clients, 100x100 photos)", f"{app['small_jpeg_four_clients']['images_per_s'] / cores:.0f}"],
+        [
+            "pictures/s per core (4 keep-alive clients, 100x100 photos)",
+            f"{app['small_jpeg_four_clients']['images_per_s'] / cores:.0f}",
+        ],
         ["worker RSS, model loaded", f"{max(app['worker_rss_mib']):.0f} MiB"],
         ["worst accepted picture, added while it decodes", f"{growth:.0f} MiB"],
         ["gunicorn ready after start", f"{app['ready_s']:.2f} s"],
     ]
     if image:
-        rows.append(["container image / ready from its filesystem", f"{image['image_mib']:.0f} MiB / {image['ready_s']} s"])
+        rows.append(
+            ["container image / ready from its filesystem", f"{image['image_mib']:.0f} MiB / {image['ready_s']} s"]
+        )
     return "\n## Sizing (for docs/deploy.md)\n\n" + table(["measure", "value"], rows)
 
 
@@ -155,7 +250,8 @@ def image_section(image: dict) -> str:
     if not image:
         return ""
     return (
-        f"\n## Container image (`bash deploy/check-image.sh`)\n\nBuilt on {image['base']}: **{image['image_mib']} MiB**; "
+        f"\n## Container image (`bash deploy/check-image.sh`)\n\nBuilt on {image['base']}: **{image['image_mib']} "
+        "MiB**; "
         f"started from its filesystem, `/healthz` answered 200 after **{image['ready_s']} s**; workers "
         f"{', '.join(f'{v:.0f} MiB' for v in image['worker_rss_mib'])} (master {image['master_rss_mib']:.0f} MiB); "
         f"`/api/predict` answered digit {image['predict']['digit']}.\n"
@@ -165,17 +261,31 @@ def image_section(image: dict) -> str:
 def pages_section(pages: dict) -> str:
     if not pages:
         return ""
-    rows = [[view, page, v["bytes"], v["requests"], v["load_ms"]] for view, found in pages.items() for page, v in found.items() if page.startswith("/")]
-    out = ["\n## Pages (`python -m bench.pages`, headless Chromium)\n\n", table(["view", "page", "bytes", "requests", "load ms"], rows)]
+    rows = [
+        [view, page, v["bytes"], v["requests"], v["load_ms"]]
+        for view, found in pages.items()
+        for page, v in found.items()
+        if page.startswith("/")
+    ]
+    out = [
+        "\n## Pages (`python -m bench.pages`, headless Chromium)\n\n",
+        table(["view", "page", "bytes", "requests", "load ms"], rows),
+    ]
     for view, found in pages.items():
         live = found.get("kiosk_live", {})
         big = ", ".join(f"{found[k]} ms for a {k.split('_')[2]}-MP one" for k in found if k.endswith("_mp_jpeg"))
         out.append(
             f"\n{view}: answer shown {found.get('answer_ms_small_photo')} ms after choosing a small photo, "
-            f"{found.get('answer_ms_phone_photo')} ms for a 12-MP one{', ' + big if big else ''} (the browser shrinks big photos first); "
+            f"{found.get('answer_ms_phone_photo')} ms for a 12-MP one{', ' + big if big else ''} (the browser shrinks "
+            "big photos first); "
             f"kiosk on one held sign for 15 s: {live.get('answer_changes_in_15_s', '—')} answer changes, "
             f"{live.get('live_region_updates_in_15_s', '—')} live-region updates, {live.get('frames_sent')} frames sent"
-            + (f" ({min(live['frames_followed'], live['frames_sent'])} followed by their track)" if "frames_followed" in live else "")
-            + f", {live.get('frames_sent', 0) / 15:.1f} frames answered a second, round trip p50 {live.get('frame_round_trip_p50_ms', '—')} ms.\n"
+            + (
+                f" ({min(live['frames_followed'], live['frames_sent'])} followed by their track)"
+                if "frames_followed" in live
+                else ""
+            )
+            + f", {live.get('frames_sent', 0) / 15:.1f} frames answered a second, round trip p50 "
+            f"{live.get('frame_round_trip_p50_ms', '—')} ms.\n"
         )
     return "".join(out)

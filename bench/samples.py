@@ -41,7 +41,11 @@ def sample_hand() -> Image.Image:
 def jpeg_with_bad_exif() -> bytes:
     """Orientation 6 plus an ASCII value in a LONG-typed tag: Pillow's exif_transpose raises struct.error on it."""
     entries = [(0x0112, 3, 1, struct.pack("<HH", 6, 0)), (0x0124, 2, 4, b"Cam\x00")]  # tag, type, count, value
-    ifd = struct.pack("<H", len(entries)) + b"".join(struct.pack("<HHI", t, k, n) + v for t, k, n, v in entries) + b"\0\0\0\0"
+    ifd = (
+        struct.pack("<H", len(entries))
+        + b"".join(struct.pack("<HHI", t, k, n) + v for t, k, n, v in entries)
+        + b"\0\0\0\0"
+    )
     exif = b"Exif\0\0" + b"II*\0" + struct.pack("<I", 8) + ifd
     return encode(sample_hand(), exif=exif)
 
@@ -71,7 +75,8 @@ def _png_chunk(kind: bytes, body: bytes) -> bytes:
 
 
 def constant_png(width: int, height: int, mode: str = "L") -> bytes:
-    """A PNG of ``width`` x ``height`` constant pixels, a few KB on disk however large: ``L``, ``RGB`` or ``P`` (with transparency)."""
+    """A PNG of ``width`` x ``height`` constant pixels, a few KB on disk however large: ``L``, ``RGB`` or ``P`` (with
+    transparency)."""
     colour_type, channels = {"L": (0, 1), "RGB": (2, 3), "P": (3, 1)}[mode]
     row = b"\x00" + b"\x80" * (width * channels)
     compressor = zlib.compressobj(9)
@@ -136,7 +141,8 @@ def hostile_shapes() -> dict[str, tuple[bytes, set[int]]]:
 
 
 def big_phone_jpeg(width: int, height: int) -> bytes:
-    """A ``width`` x ``height`` camera-sized JPEG of a hand filling most of a smooth scene (as a 48- or 200-MP phone makes)."""
+    """A ``width`` x ``height`` camera-sized JPEG of a hand filling most of a smooth scene (as a 48- or 200-MP phone
+    makes)."""
     from recognition.paths import PROJECT_ROOT
 
     hand = Image.open(PROJECT_ROOT / "static" / "examples" / "digit_5.jpg").convert("RGB")

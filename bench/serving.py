@@ -82,7 +82,9 @@ def measure_app(port: int, model: Path, small: bytes, phone: bytes, kiosk: bool 
         frames = {}
         if kiosk:  # a kiosk frame with the track of the previous answer, and without
             frames = {
-                "kiosk_frame_followed_one_client": run_load(port, kiosk_frame(), total=400, concurrency=1, fields=track_for(port)),
+                "kiosk_frame_followed_one_client": run_load(
+                    port, kiosk_frame(), total=400, concurrency=1, fields=track_for(port)
+                ),
                 "kiosk_frame_searched_one_client": run_load(port, kiosk_frame(), total=400, concurrency=1, fields={}),
             }
         return {
@@ -110,7 +112,9 @@ def profile(model: Path, pictures: dict[str, bytes], runs: int = 60) -> dict:
         picture = decode_picture(data)
         track = next_track(recogniser.find(picture).look, picture.size, recogniser.settings)
         for way in ("searched", "followed"):
-            times: dict[str, list[float]] = {key: [] for key in ("decode", "find", "crop_resize", "classifier", "geometry")}
+            times: dict[str, list[float]] = {
+                key: [] for key in ("decode", "find", "crop_resize", "classifier", "geometry")
+            }
             for _ in range(runs):
                 t0 = time.perf_counter()
                 picture = decode_picture(data)
@@ -176,23 +180,29 @@ def main() -> int:
     report["reference"] = ref = reference(args.model)
     report["bare_pipeline"] = bare = bare_pipeline(args.model, phone)
     report["app_localised"] = measure_app(args.port, args.model, small, phone)
-    report["app_without_localisation"] = measure_app(args.port + 1, args.model, small, phone, kiosk=False, ASL_LOCALISE_HAND="false")
+    report["app_without_localisation"] = measure_app(
+        args.port + 1, args.model, small, phone, kiosk=False, ASL_LOCALISE_HAND="false"
+    )
     report["profile_ms"] = profile(args.model, {"small_jpeg": small, "phone_jpeg": phone})
     report["ratios"] = {
         name: {
             "small_p50_vs_reference": report[name]["small_jpeg_one_client"]["p50_ms"] / ref["best_single_image_ms"],
             "phone_p50_vs_reference": report[name]["phone_jpeg_one_client"]["p50_ms"] / ref["best_single_image_ms"],
-            "four_clients_vs_capacity": report[name]["small_jpeg_four_clients"]["images_per_s"] / ref["capacity_images_per_s"],
+            "four_clients_vs_capacity": report[name]["small_jpeg_four_clients"]["images_per_s"]
+            / ref["capacity_images_per_s"],
         }
         for name in ("app_localised", "app_without_localisation")
     }
     app = report["app_localised"]
     report["ratios"]["app_localised_vs_bare_pipeline"] = {
         "small_p50": app["small_jpeg_one_client"]["p50_ms"] / bare["best_ms"],
-        "phone_p50_vs_pipeline_and_draft_decode": app["phone_jpeg_one_client"]["p50_ms"] / (bare["best_ms"] + bare["phone_draft_decode_ms"]),
+        "phone_p50_vs_pipeline_and_draft_decode": app["phone_jpeg_one_client"]["p50_ms"]
+        / (bare["best_ms"] + bare["phone_draft_decode_ms"]),
         "four_clients_vs_capacity": app["small_jpeg_four_clients"]["images_per_s"] / bare["capacity_pictures_per_s"],
-        "kiosk_followed_vs_searched_p50": app["kiosk_frame_followed_one_client"]["p50_ms"] / app["kiosk_frame_searched_one_client"]["p50_ms"],
-        "kiosk_followed_p50_vs_tracked_pipeline": app["kiosk_frame_followed_one_client"]["p50_ms"] / bare["tracked_best_ms"],
+        "kiosk_followed_vs_searched_p50": app["kiosk_frame_followed_one_client"]["p50_ms"]
+        / app["kiosk_frame_searched_one_client"]["p50_ms"],
+        "kiosk_followed_p50_vs_tracked_pipeline": app["kiosk_frame_followed_one_client"]["p50_ms"]
+        / bare["tracked_best_ms"],
     }
     if args.full:
         report["robustness"] = robustness(args.port + 2, args.model, small, args.soak_requests)

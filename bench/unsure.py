@@ -105,7 +105,10 @@ def main() -> int:
     print("chosen on valid:", chosen, "(in use:", recogniser.settings.unsure_below, ")")
     if args.write:
         settings = Settings.for_model(args.model).with_values(unsure_below=chosen)
-        note = f"bench/unsure.py: lowest threshold keeping confident-wrong <= {TARGET:.0%} on the validation split and its shift set"
+        note = (
+            f"bench/unsure.py: lowest threshold keeping confident-wrong <= {TARGET:.0%} on the validation split "
+            "and its shift set"
+        )
         print("wrote", settings.save(args.model, {"unsure_below": note}))
     return 0
 

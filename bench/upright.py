@@ -44,26 +44,36 @@ def read_twice(recogniser: Recogniser, pictures: list[np.ndarray], labels: np.nd
     """Locate each picture once; read it as it is and turned upright; return per-picture signals."""
     workers = side_by_side(recogniser.detector)
     chunks = [pictures[start : start + 16] for start in range(0, len(pictures), 16)]
-    parts = in_parallel(lambda chunk: [recogniser.locate(Image.fromarray(p), alone=workers == 1) for p in chunk], chunks, workers)
+    parts = in_parallel(
+        lambda chunk: [recogniser.locate(Image.fromarray(p), alone=workers == 1) for p in chunk], chunks, workers
+    )
     located = [found for part in parts for found in part]
     sizes = [(p.shape[1], p.shape[0]) for p in pictures]
     recogniser.settings = recogniser.settings.with_values(upright_from_degrees=0.0, upright_min_share=0.0)
     turns = [recogniser.turn_for(hand, size) for (hand, _box), size in zip(located, sizes, strict=True)]
     signals: dict[str, np.ndarray] = {}
     for name, applied in (("as_is", [0.0] * len(turns)), ("turned", turns)):
-        inputs = np.stack([to_model_input(Image.fromarray(p), box, turn=t) for p, (_h, box), t in zip(pictures, located, applied, strict=True)])
+        inputs = np.stack(
+            [
+                to_model_input(Image.fromarray(p), box, turn=t)
+                for p, (_h, box), t in zip(pictures, located, applied, strict=True)
+            ]
+        )
         prepared = Prepared(inputs, [h for h, _ in located], [b for _, b in located], sizes, True, applied)
         found = recognise_all(recogniser, prepared)
         signals[f"{name}_right"] = np.array([r.digit == label for r, label in zip(found, labels, strict=True)])
         signals[f"{name}_confidence"] = np.array([r.confidence for r in found])
     signals["lean"] = np.array([abs(math.degrees(h.lean)) if h is not None else 0.0 for h, _b in located])
-    signals["share"] = np.array([h.side / max(size) if h is not None else 0.0 for (h, _b), size in zip(located, sizes, strict=True)])
+    signals["share"] = np.array(
+        [h.side / max(size) if h is not None else 0.0 for (h, _b), size in zip(located, sizes, strict=True)]
+    )
     signals["eligible"] = np.array([t != 0.0 for t in turns])
     return signals
 
 
 def score(split: dict[str, dict[str, np.ndarray]], degrees: float, share: float, unsure_below: float) -> dict:
-    """Return plain accuracy, shift mean, tilted kinds and confident-wrong when the rule (degrees, share) picks the reading."""
+    """Return plain accuracy, shift mean, tilted kinds and confident-wrong when the rule (degrees, share) picks the
+    reading."""
     per_kind, confident_wrong = {}, []
     for kind, s in split.items():
         turn = s["eligible"] & (s["lean"] >= degrees) & (s["share"] >= share)
@@ -104,13 +114,22 @@ def main() -> int:
     report: dict = {
         "model": files.h5.name,
         "pictures": {split: int(sum(len(s["lean"]) for s in kinds.values())) for split, kinds in measured.items()},
-        "median_lean_degrees": {split: {kind: float(np.median(s["lean"])) for kind, s in kinds.items()} for split, kinds in measured.items()},
-        "rules": {name: {split: score(measured[split], d, s, base.unsure_below) for split in measured} for name, (d, s) in rules.items()},
+        "median_lean_degrees": {
+            split: {kind: float(np.median(s["lean"])) for kind, s in kinds.items()} for split, kinds in measured.items()
+        },
+        "rules": {
+            name: {split: score(measured[split], d, s, base.unsure_below) for split in measured}
+            for name, (d, s) in rules.items()
+        },
     }
     never = report["rules"]["never"]["valid"]["plain"]
     allowed = [name for name in rules if report["rules"][name]["valid"]["plain"] >= never]
     chosen = max(allowed, key=lambda name: report["rules"][name]["valid"]["shift_mean"])
-    report["chosen_on_valid"] = {"rule": chosen, "upright_from_degrees": rules[chosen][0], "upright_min_share": rules[chosen][1]}
+    report["chosen_on_valid"] = {
+        "rule": chosen,
+        "upright_from_degrees": rules[chosen][0],
+        "upright_min_share": rules[chosen][1],
+    }
     for name in ("never", chosen):
         for split in ("valid", "test"):
             found = report["rules"][name][split]

@@ -30,7 +30,9 @@ SMALL_KINDS = ("hand_small", "wide_off_centre", "hand_distant")
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("models", type=Path, nargs="+", help=".h5 files with their fp32 export and manifest beside them")
+    parser.add_argument(
+        "models", type=Path, nargs="+", help=".h5 files with their fp32 export and manifest beside them"
+    )
     parser.add_argument("--name", default="validate", help="result file name under bench/results")
     args = parser.parse_args()
     splits = [read_manifest(ModelFiles.from_h5(model).manifest)["valid"] for model in args.models]
@@ -40,10 +42,17 @@ def main() -> int:
     locator = Recogniser(None, PalmDetector(side_by_side=2))  # one one-thread copy per core
     plain = prepare_all(locator, data.images)
     shift = {kind: prepare_all(locator, pictures) for kind, pictures in build_shift_set(data.images).items()}
-    report = {"split": "valid", "images": len(data.labels), "shift_pictures": len(data.labels) * len(shift), "models": {}}
+    report = {
+        "split": "valid",
+        "images": len(data.labels),
+        "shift_pictures": len(data.labels) * len(shift),
+        "models": {},
+    }
     for model in args.models:
         files = ModelFiles.from_h5(model)
-        recogniser = Recogniser(LiteRTPredictor(files.export("fp32"), backend="litert-fp32", side_by_side=2), locator.detector)
+        recogniser = Recogniser(
+            LiteRTPredictor(files.export("fp32"), backend="litert-fp32", side_by_side=2), locator.detector
+        )
         valid = evaluate_split(recogniser, plain, data.labels)
         shifted = shift_metrics(recogniser, shift, data.labels)
         entry = {

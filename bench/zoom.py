@@ -77,7 +77,8 @@ def main() -> int:
     allowed = [
         name
         for name, found in results.items()
-        if found["valid"]["confident_wrong"] <= MOST_CONFIDENT_WRONG and found["valid"]["non_hands_caught"] >= without["non_hands_caught"]
+        if found["valid"]["confident_wrong"] <= MOST_CONFIDENT_WRONG
+        and found["valid"]["non_hands_caught"] >= without["non_hands_caught"]
     ] or ["0"]
     chosen = max(allowed, key=lambda name: results[name]["valid"]["mean"])
     for name in dict.fromkeys(["0", chosen]):
@@ -85,7 +86,10 @@ def main() -> int:
     report = {"model": files.h5.name, "candidates": results, "chosen_on_valid": chosen}
     save_result(args.out, report)
     if args.write:
-        note = "bench/zoom.py: best mean of plain and shift kinds on validation, confident-wrong <= 1%, no fewer non-hands caught"
+        note = (
+            "bench/zoom.py: best mean of plain and shift kinds on validation, confident-wrong <= 1%, "
+            "no fewer non-hands caught"
+        )
         print("wrote", base.with_values(zoom_tile_share=float(chosen)).save(files, {"zoom_tile_share": note}))
     print(json.dumps({"chosen_on_valid": chosen}))
     return 0

@@ -76,7 +76,14 @@ class FeedbackStore:
             except (OSError, ValueError):
                 note = {}
             found.append(
-                Correction(photo.stem, int(photo.parent.name), note.get("answered"), note.get("confidence"), note.get("created", ""), photo)
+                Correction(
+                    photo.stem,
+                    int(photo.parent.name),
+                    note.get("answered"),
+                    note.get("confidence"),
+                    note.get("created", ""),
+                    photo,
+                )
             )
         return sorted(found, key=lambda correction: (correction.created, correction.id))
 

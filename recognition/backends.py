@@ -81,7 +81,8 @@ class LiteRTPredictor:
 
 
 def predict_side_by_side(predictor: Predictor, images: np.ndarray, workers: int) -> np.ndarray:
-    """Return ``predictor``'s probabilities for ``images`` from ``workers`` threads on its one-thread copies (offline work)."""
+    """Return ``predictor``'s probabilities for ``images`` from ``workers`` threads on its one-thread copies (offline
+    work)."""
     if workers <= 1:
         return predictor.predict(images)
     chunks = [part for part in np.array_split(images, 4 * workers) if len(part)]
@@ -101,7 +102,9 @@ def _keras(files: ModelFiles, _card: dict, _threads: int) -> Predictor:
     try:
         backend = importlib.import_module(KERAS_BACKEND)
     except ImportError as error:
-        raise BackendUnavailable("the keras backend needs the training install (TensorFlow); use a LiteRT backend") from error
+        raise BackendUnavailable(
+            "the keras backend needs the training install (TensorFlow); use a LiteRT backend"
+        ) from error
     return backend.KerasPredictor(files.h5)
 
 

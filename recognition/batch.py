@@ -1,4 +1,5 @@
-"""Recognise many pictures at once, offline (evaluation, benches): spread over one-thread model copies, answers in order.
+"""Recognise many pictures at once, offline (evaluation, benches): spread over one-thread model copies, answers in
+order.
 
 The web app recognises one picture at a time (:meth:`recognition.recogniser.Recogniser.recognise`);
 evaluation locates every picture first, in batches on the detector's copies, and then classifies
@@ -41,6 +42,7 @@ def prepare_all(recogniser: Recogniser, pictures: list[np.ndarray] | np.ndarray,
 
 
 def recognise_all(recogniser: Recogniser, pictures: list[np.ndarray] | np.ndarray | Prepared) -> list[Recognition]:
-    """Recognise RGB uint8 pictures (or pictures already prepared, possibly by another recogniser with the same detector)."""
+    """Recognise RGB uint8 pictures (or pictures already prepared, possibly by another recogniser with the same
+    detector)."""
     prepared = pictures if isinstance(pictures, Prepared) else prepare_all(recogniser, pictures)
     return recogniser.classify(prepared, workers=side_by_side(recogniser.predictor))

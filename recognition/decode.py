@@ -60,7 +60,16 @@ BIG_DECODE_BYTES = 32 * 1024 * 1024  # decodes above this take the process's one
 M_MMAP_THRESHOLD = -3  # glibc mallopt parameter
 # What Pillow and its codecs raise on bad data (besides UnidentifiedImageError, an OSError).
 CODEC_ERRORS = (
-    OSError, SyntaxError, ValueError, EOFError, RuntimeError, struct.error, IndexError, KeyError, TypeError, ZeroDivisionError
+    OSError,
+    SyntaxError,
+    ValueError,
+    EOFError,
+    RuntimeError,
+    struct.error,
+    IndexError,
+    KeyError,
+    TypeError,
+    ZeroDivisionError,
 )
 DECODE_FAILURES = (*CODEC_ERRORS, MemoryError, Image.DecompressionBombError, Image.DecompressionBombWarning)
 _big_decode = threading.Semaphore(1)
@@ -74,7 +83,8 @@ def _libc() -> ctypes.CDLL | None:
 
 @cache
 def configure_process() -> None:
-    """Apply the process-wide settings decoding relies on (once a process; the app factory calls it; repeating it is harmless).
+    """Apply the process-wide settings decoding relies on (once a process; the app factory calls it; repeating it is
+    harmless).
 
     - HEIC/HEIF (iPhone photos) through pillow-heif: the main picture only, not the thumbnails,
       depth maps or auxiliary images a phone stores beside it; libheif applies the file's rotation
@@ -146,7 +156,7 @@ def _give_back_memory() -> None:
 
 
 def reduction_factor(size: tuple[int, int]) -> int:
-    """Return the integer factor that keeps the short side at least WORK_SIZE, and the long side at most MAX_LONG_SIDE."""
+    """Return the integer factor keeping the short side at least WORK_SIZE and the long side at most MAX_LONG_SIDE."""
     return max(1, min(size) // WORK_SIZE, math.ceil(max(size) / MAX_LONG_SIDE))
 
 
@@ -167,22 +177,31 @@ def _refuse_costly(image: Image.Image, data: bytes, limits: DecodeLimits) -> int
         raise ImageRejected(f"{image.format} images are not accepted; please send {ACCEPTED_NAMES}.", 415)
     if image.format in ("JPEG", "MPO"):
         if data.count(b"\xff\xda") > MAX_JPEG_SCANS:
-            raise ImageRejected(f"The JPEG has more than {MAX_JPEG_SCANS} progressive scans; please send a normal photo.", 413)
+            raise ImageRejected(
+                f"The JPEG has more than {MAX_JPEG_SCANS} progressive scans; please send a normal photo.", 413
+            )
         image.draft("RGB", (WORK_SIZE, WORK_SIZE))  # decode at 1/2, 1/4 or 1/8 scale, never below WORK_SIZE
     width, height = image.size  # for a JPEG, the size it decodes to
     if width * height > limits.max_megapixels * 1_000_000:
-        raise ImageRejected(f"The image is {width}x{height} pixels; the limit is {limits.max_megapixels:g} megapixels.", 413)
+        raise ImageRejected(
+            f"The image is {width}x{height} pixels; the limit is {limits.max_megapixels:g} megapixels.", 413
+        )
     if max(width, height) > MAX_ASPECT * max(1, min(width, height)):
         raise ImageRejected(
-            f"The image is {width}x{height} pixels; a photo of a hand is at most {MAX_ASPECT} times as long as it is wide."
+            f"The image is {width}x{height} pixels; a photo of a hand is at most {MAX_ASPECT} times as long as it is "
+            "wide."
         )
     decoders = {tile[0] for tile in image.tile}
     if "bmp_rle" in decoders and width * height > MAX_RLE_PIXELS:
         raise ImageRejected(
-            f"Run-length compressed BMPs are accepted up to {MAX_RLE_PIXELS / 1e6:g} megapixels; please send a PNG or JPEG.", 413
+            f"Run-length compressed BMPs are accepted up to {MAX_RLE_PIXELS / 1e6:g} megapixels; please send a PNG or "
+            "JPEG.",
+            413,
         )
     if image.format == "TIFF" and len(image.tile) > MAX_TIFF_TILES:
-        raise ImageRejected(f"The TIFF is cut into {len(image.tile)} strips or tiles; at most {MAX_TIFF_TILES} are accepted.", 413)
+        raise ImageRejected(
+            f"The TIFF is cut into {len(image.tile)} strips or tiles; at most {MAX_TIFF_TILES} are accepted.", 413
+        )
     decoded = round(width * height * BYTES_PER_PIXEL.get(image.mode, 4) * DECODE_COPIES.get(image.format, 1.0))
     if decoded > limits.max_decoded_mb * 1024 * 1024:
         raise ImageRejected(
@@ -208,7 +227,9 @@ def _rejection(error: BaseException, limits: DecodeLimits) -> ImageRejected:
     """Return the answer to a failure of Pillow or a codec."""
     if isinstance(error, (Image.DecompressionBombError, Image.DecompressionBombWarning)):
         return ImageRejected(
-            f"The image's dimensions are far too large to decode safely; the limit is {limits.max_megapixels:g} megapixels.", 413
+            f"The image's dimensions are far too large to decode safely; the limit is {limits.max_megapixels:g} "
+            "megapixels.",
+            413,
         )
     if isinstance(error, UnidentifiedImageError):
         return ImageRejected(f"This file is not an image that can be read; please send {ACCEPTED_NAMES}.")

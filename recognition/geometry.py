@@ -66,7 +66,8 @@ class GeometryModel:
 
 
 def blend(image_probabilities: np.ndarray, geometry_probabilities: np.ndarray | None, weight: float) -> np.ndarray:
-    """Return the MobileNet's probabilities blended with the geometry model's (``weight`` of them); alone when there are none."""
+    """Return the MobileNet's probabilities blended with the geometry model's (``weight`` of them); alone when there are
+    none."""
     if geometry_probabilities is None or weight <= 0:
         return image_probabilities
     return (1.0 - weight) * image_probabilities + weight * geometry_probabilities

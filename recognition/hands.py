@@ -146,7 +146,8 @@ class PalmDetector:
     def best_in_squares(
         self, image: Image.Image, squares: list[tuple[int, int, int]], best: HandBox | None = None, alone: bool = True
     ) -> HandBox | None:
-        """Look at each (left, top, side) square of ``image`` alone; return the most certain of ``best`` and their palms."""
+        """Look at each (left, top, side) square of ``image`` alone; return the most certain of ``best`` and their
+        palms."""
         for left, top, side in squares:
             found = self.locate_once(image.crop((left, top, left + side, top + side)), alone)
             if found is not None and (best is None or found.score > best.score):
@@ -161,7 +162,9 @@ class PalmDetector:
     def palms_once(self, image: Image.Image, limit: int = 1, alone: bool = True) -> list[HandBox]:
         """Return the squares of up to ``limit`` palms of RGB ``image`` seen whole (letterboxed), best first."""
         tensor, scale, offset_x, offset_y = letterbox(image)
-        regressors, logits = (output[0] for output in self._interpreters.run({self._input: tensor[None]}, self._outputs, alone))
+        regressors, logits = (
+            output[0] for output in self._interpreters.run({self._input: tensor[None]}, self._outputs, alone)
+        )
         squares = []
         for score, palm in decode_palms(regressors, logits, limit):
             centre_x, centre_y, side, lean = hand_square(palm, self.settings.hand_scale, self.settings.finger_shift)
@@ -211,7 +214,8 @@ def square_tiles(width: int, height: int, aspect: float = Settings.look_again_as
 
 
 def zoom_tiles(width: int, height: int, share: float) -> list[tuple[int, int, int]]:
-    """Return (left, top, side) of squares of ``share`` of the short side at the four corners and the centre (none for 0)."""
+    """Return (left, top, side) of squares of ``share`` of the short side at the four corners and the centre (none for
+    0)."""
     side = round(share * min(width, height))
     if share <= 0 or side < 8:
         return []
@@ -220,7 +224,10 @@ def zoom_tiles(width: int, height: int, share: float) -> list[tuple[int, int, in
 
 
 def frame(
-    size: tuple[int, int], hand: HandBox | None, zoom_below: float = Settings.zoom_below, zoom_min_score: float = Settings.zoom_min_score
+    size: tuple[int, int],
+    hand: HandBox | None,
+    zoom_below: float = Settings.zoom_below,
+    zoom_min_score: float = Settings.zoom_min_score,
 ) -> tuple[int, int, int, int]:
     """Return the square (left, top, right, bottom) of a ``(width, height)`` picture the classifier should read.
 

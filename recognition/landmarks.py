@@ -40,7 +40,8 @@ class Region:
     lean: float
 
     def valid_in(self, size: tuple[int, int]) -> bool:
-        """Return whether this region is finite, at least 8 pixels and at most LARGEST_SQUARE short sides of a ``size`` picture."""
+        """Return whether this region is finite, at least 8 pixels and at most LARGEST_SQUARE short sides of a ``size``
+        picture."""
         values = (self.centre_x, self.centre_y, self.side, self.lean)
         return bool(np.isfinite(values).all()) and SMALLEST_REGION <= self.side <= LARGEST_SQUARE * min(size)
 
@@ -56,18 +57,25 @@ class Region:
 def region_of(centre_x: float, centre_y: float, palm_size: float, lean: float) -> Region:
     """Return MediaPipe's hand region for a palm of ``palm_size`` pixels centred at (``centre_x``, ``centre_y``)."""
     shift = PALM_SHIFT * palm_size
-    return Region(centre_x + math.sin(lean) * shift, centre_y - math.cos(lean) * shift, PALM_TO_REGION * palm_size, lean)
+    return Region(
+        centre_x + math.sin(lean) * shift, centre_y - math.cos(lean) * shift, PALM_TO_REGION * palm_size, lean
+    )
 
 
 def cut_region(image: Image.Image, region: Region, size: int = LOOK_SIZE) -> np.ndarray:
-    """Return ``region`` of RGB ``image`` turned upright as a ``(size, size, 3)`` uint8 array, in one resample (black past the edges)."""
+    """Return ``region`` of RGB ``image`` turned upright as a ``(size, size, 3)`` uint8 array, in one resample (black
+    past the edges)."""
     scale = region.side / size
     cos, sin = math.cos(region.lean), math.sin(region.lean)
     half = region.side / 2
     data = (
-        scale * cos, -scale * sin, region.centre_x - half * cos + half * sin,
-        scale * sin, scale * cos, region.centre_y - half * sin - half * cos,
-    )  # fmt: skip
+        scale * cos,
+        -scale * sin,
+        region.centre_x - half * cos + half * sin,
+        scale * sin,
+        scale * cos,
+        region.centre_y - half * sin - half * cos,
+    )
     return np.asarray(image.transform((size, size), Image.Transform.AFFINE, data, Image.Resampling.BILINEAR))
 
 
@@ -81,7 +89,8 @@ class HandLook:
     right_hand: float  # the model's handedness score (0 to 1)
 
     def features(self) -> np.ndarray:
-        """Return the hand's shape as numbers free of position, size, turn and left or right hand (for the geometry model)."""
+        """Return the hand's shape as numbers free of position, size, turn and left or right hand (for the geometry
+        model)."""
         points = self.points - self.points[WRIST]
         up = points[MIDDLE_BASE, :2]
         length = max(float(np.hypot(*up)), 1e-6)

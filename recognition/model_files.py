@@ -1,6 +1,7 @@
 """The files of one trained model and its card: where they live, how they are read, which exports match.
 
-A model ``NAME.h5`` has beside it ``NAME.json`` (the card), ``NAME.manifest.json`` (the split), ``NAME.settings.json`` (thresholds chosen on validation), ``NAME.geometry.npz`` (the hand-geometry classifier),
+A model ``NAME.h5`` has beside it ``NAME.json`` (the card), ``NAME.manifest.json`` (the split),
+``NAME.settings.json`` (thresholds chosen on validation), ``NAME.geometry.npz`` (the hand-geometry classifier),
 ``NAME.tflite`` (fp32), ``NAME.int8.tflite`` (full-integer) and two plots. The card records each
 export with its SHA-256 and the SHA-256 of the ``.h5`` it was made from; an export whose hashes
 do not match is never served. No TensorFlow here.
@@ -91,7 +92,13 @@ class ModelFiles:
     def export_entry(self, precision: str, h5_sha256: str, **extra: object) -> dict:
         """Return the card entry that vouches for the export of ``precision`` made from the .h5 with ``h5_sha256``."""
         path = self.export(precision)
-        return {"file": path.name, "sha256": sha256_of(path), "h5_sha256": h5_sha256, "bytes": path.stat().st_size, **extra}
+        return {
+            "file": path.name,
+            "sha256": sha256_of(path),
+            "h5_sha256": h5_sha256,
+            "bytes": path.stat().st_size,
+            **extra,
+        }
 
     def verified_export(self, precision: str, card: dict | None = None) -> Path | None:
         """Return the export of ``precision`` if the card vouches that it matches the .h5 (and passed its gate)."""

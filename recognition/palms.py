@@ -42,7 +42,7 @@ def letterbox(image: Image.Image, size: int = DETECTOR_SIZE) -> tuple[np.ndarray
 
 
 def unit_floats(pixels: Image.Image | np.ndarray) -> np.ndarray:
-    """Return RGB uint8 ``pixels`` as float32 in [0, 1], as MediaPipe's models take them (one array, scaled in place)."""
+    """Return RGB uint8 ``pixels`` as float32 in [0, 1], as MediaPipe's models take them (scaled in place)."""
     array = np.array(pixels, np.float32)
     array /= 255.0
     return array
@@ -88,7 +88,9 @@ def decode_palms(
     return palms
 
 
-def hand_square(palm: np.ndarray, hand_scale: float = 4.0, finger_shift: float = 0.45) -> tuple[float, float, float, float]:
+def hand_square(
+    palm: np.ndarray, hand_scale: float = 4.0, finger_shift: float = 0.45
+) -> tuple[float, float, float, float]:
     """Return the centre x, y and side (detector units) of the square framing the hand of ``palm``, and its lean.
 
     The side is ``hand_scale`` palm sizes (the hand fills about half of it); the centre moves

@@ -17,7 +17,8 @@ RESAMPLING = Image.Resampling.BILINEAR
 PREPROCESSING_NOTE = (
     "EXIF-upright, first frame, RGB (alpha composited on white), a square around the hand the palm "
     "detector finds (the hand's own square when the palm scores 0.8 or more, else the largest square "
-    f"of the picture centred on it; the centre square when none is found), Pillow bilinear resize to {IMAGE_SIZE}x{IMAGE_SIZE}, uint8 0-255 into the model; "
+    "of the picture centred on it; the centre square when none is found), Pillow bilinear resize to "
+    f"{IMAGE_SIZE}x{IMAGE_SIZE}, uint8 0-255 into the model; "
     "the model itself scales x/127.5-1 (keras.applications.mobilenet.preprocess_input)."
 )
 ORIENTATION_TAG = 0x0112
@@ -33,7 +34,8 @@ _TRANSPOSE_FOR_ORIENTATION = {
 
 
 def upright(image: Image.Image) -> Image.Image:
-    """Return ``image`` turned as its EXIF orientation says (itself when upright); a broken EXIF block is read for the tag alone or ignored."""
+    """Return ``image`` turned as its EXIF orientation says (itself when upright); a broken EXIF block is read for the
+    tag alone or ignored."""
     try:
         orientation = int(image.getexif().get(ORIENTATION_TAG, 1))
     except Exception:  # Pillow raises struct.error, AttributeError, ... on malformed EXIF
@@ -60,7 +62,8 @@ def _eight_bit(image: Image.Image) -> Image.Image:
 
 
 def to_rgb(image: Image.Image) -> Image.Image:
-    """Return the first frame of ``image``, upright and in RGB, transparency on white (``image`` itself when it already is)."""
+    """Return the first frame of ``image``, upright and in RGB, transparency on white (``image`` itself when it already
+    is)."""
     with contextlib.suppress(EOFError):
         image.seek(0)
     image = upright(image)

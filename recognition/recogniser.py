@@ -36,7 +36,9 @@ def says_no_hand(hand: HandBox | None, confidence: float, settings: Settings, lo
     """
     if (hand is not None and hand.confirmed) or (look is not None and look.presence >= settings.hand_present):
         return False
-    presences = [p for p in (None if hand is None else hand.presence, None if look is None else look.presence) if p is not None]
+    presences = [
+        p for p in (None if hand is None else hand.presence, None if look is None else look.presence) if p is not None
+    ]
     if presences and max(presences) < settings.no_hand_presence and confidence < settings.no_hand_presence_confidence:
         return True
     score = 0.0 if hand is None else hand.score
@@ -59,7 +61,7 @@ class Prepared:
 
 @dataclass(frozen=True)
 class Located:
-    """One picture's hand (or ``None``), the square to classify, the landmark model's look, and whether it was followed."""
+    """One picture's hand (or ``None``), the square to classify, the landmark model's look, whether followed."""
 
     hand: HandBox | None
     box: tuple[int, int, int, int]
@@ -134,14 +136,16 @@ class Recogniser:
         return degrees if abs(degrees) >= self.settings.upright_from_degrees else 0.0
 
     def look(self, picture: Image.Image, hand: HandBox | None, alone: bool = True) -> HandLook | None:
-        """Return the landmark model's look at ``hand`` in RGB ``picture``, or ``None`` without a hand or a landmark model."""
+        """Return the landmark model's look at ``hand`` in RGB ``picture``, or ``None`` without a hand or a landmark
+        model."""
         if self.landmarks is None or hand is None:
             return None
         region = region_for_hand(hand, self.settings)
         return self.landmarks.look(picture, region, alone) if region.valid_in(picture.size) else None
 
     def follow(self, picture: Image.Image, track: Track | None, alone: bool = True) -> Located | None:
-        """Return the hand found where ``track`` says to look in RGB ``picture`` by the landmark model alone, or ``None``."""
+        """Return the hand found where ``track`` says to look in RGB ``picture`` by the landmark model alone, or
+        ``None``."""
         if self.landmarks is None or track is None:
             return None
         region = track.region(picture.size)
@@ -150,8 +154,11 @@ class Recogniser:
         look = self.landmarks.look(picture, region, alone)
         return self.seen(picture.size, look, self.settings.hand_present, followed=True)
 
-    def seen(self, size: tuple[int, int], look: HandLook | None, least_presence: float, followed: bool) -> Located | None:
-        """Return the hand ``look`` implies in a ``size`` picture when it sees one at least ``least_presence`` surely, else ``None``."""
+    def seen(
+        self, size: tuple[int, int], look: HandLook | None, least_presence: float, followed: bool
+    ) -> Located | None:
+        """Return the hand ``look`` implies in a ``size`` picture when it sees one at least ``least_presence`` surely,
+        else ``None``."""
         if look is None or look.presence < least_presence:
             return None
         hand = hand_for_look(look, self.settings)
@@ -170,13 +177,22 @@ class Recogniser:
             return followed
         hand, box = self.locate(picture, alone)
         look = self.look(picture, hand, alone)
-        return self.seen(picture.size, look, self.settings.square_from_look, followed=False) or Located(hand, box, look, False)
+        return self.seen(picture.size, look, self.settings.square_from_look, followed=False) or Located(
+            hand, box, look, False
+        )
 
-    def prepare(self, pictures: list[Image.Image], alone: bool = True, tracks: list[Track | None] | None = None) -> Prepared:
-        """Find the hand in each RGB picture and cut the squares the classifier reads (turned upright where it leans)."""
-        found = [self.find(picture, alone, track) for picture, track in zip(pictures, tracks or [None] * len(pictures), strict=True)]
+    def prepare(
+        self, pictures: list[Image.Image], alone: bool = True, tracks: list[Track | None] | None = None
+    ) -> Prepared:
+        """Find the hand in each RGB picture and cut the squares the classifier reads (upright where it leans)."""
+        found = [
+            self.find(picture, alone, track)
+            for picture, track in zip(pictures, tracks or [None] * len(pictures), strict=True)
+        ]
         turns = [self.turn_for(f.hand, picture.size) for picture, f in zip(pictures, found, strict=True)]
-        inputs = np.stack([to_model_input(picture, f.box, turn=turn) for picture, f, turn in zip(pictures, found, turns, strict=True)])
+        inputs = np.stack(
+            [to_model_input(picture, f.box, turn=turn) for picture, f, turn in zip(pictures, found, turns, strict=True)]
+        )
         return Prepared(
             inputs,
             [f.hand for f in found],
@@ -206,9 +222,16 @@ class Recogniser:
             probabilities, prepared.hands, prepared.boxes, prepared.sizes, turns, looks, shapes, followed, strict=True
         ):
             recognition = Recognition(
-                blend(row, shape, self.settings.geometry_weight), box, size, hand, turn=turn, look=look,
-                image_probabilities=None if shape is None else row, geometry_probabilities=shape, followed=was_followed,
-            )  # fmt: skip
+                blend(row, shape, self.settings.geometry_weight),
+                box,
+                size,
+                hand,
+                turn=turn,
+                look=look,
+                image_probabilities=None if shape is None else row,
+                geometry_probabilities=shape,
+                followed=was_followed,
+            )
             if prepared.localised and says_no_hand(hand, recognition.confidence, self.settings, look):
                 recognition = replace(recognition, no_hand=True)
             recognitions.append(recognition)
@@ -218,7 +241,9 @@ class Recogniser:
         """Return the geometry model's probabilities for each look that sees a hand surely enough (else ``None``)."""
         if self.geometry is None:
             return [None] * len(looks)
-        seen = [i for i, look in enumerate(looks) if look is not None and look.presence >= self.settings.geometry_presence]
+        seen = [
+            i for i, look in enumerate(looks) if look is not None and look.presence >= self.settings.geometry_presence
+        ]
         shapes: list[np.ndarray | None] = [None] * len(looks)
         if seen:
             for i, row in zip(seen, self.geometry.predict(np.stack([looks[i].features() for i in seen])), strict=True):
@@ -234,7 +259,9 @@ class Recogniser:
             return self.classify(self.prepare(pictures, alone, tracks), alone)
 
 
-def load_recogniser(model_path: str | Path, backend: str = "auto", threads: int = 1, localise: bool = True) -> Recogniser:
+def load_recogniser(
+    model_path: str | Path, backend: str = "auto", threads: int = 1, localise: bool = True
+) -> Recogniser:
     """Load the classifier, its settings and (when ``localise``) the hand models once, for a process to share.
 
     The hand models are the palm detector with its hand check, the landmark model, and the geometry

@@ -69,13 +69,23 @@ class Settings:
 
     def __post_init__(self) -> None:
         for name in (
-            "unsure_below", "no_hand_score", "no_hand_confidence", "zoom_min_score", "hand_present", "look_again_below",
-            "geometry_weight", "geometry_presence", "no_hand_presence_confidence", "square_from_look",
+            "unsure_below",
+            "no_hand_score",
+            "no_hand_confidence",
+            "zoom_min_score",
+            "hand_present",
+            "look_again_below",
+            "geometry_weight",
+            "geometry_presence",
+            "no_hand_presence_confidence",
+            "square_from_look",
         ):
             if not 0.0 <= float(getattr(self, name)) <= 1.01:  # above 1: never reached by a probability
                 raise ValueError(f"{name} must be between 0 and 1.01, not {getattr(self, name)}")
         if self.palms_per_look < 1 or self.most_checks < 0 or self.hand_scale <= 0 or self.zoom_below <= 0:
-            raise ValueError("palms_per_look must be at least 1, most_checks at least 0, hand_scale and zoom_below above 0")
+            raise ValueError(
+                "palms_per_look must be at least 1, most_checks at least 0, hand_scale and zoom_below above 0"
+            )
         if not 0.0 <= self.zoom_tile_share < 1.0:
             raise ValueError(f"zoom_tile_share must be at least 0 and under 1, not {self.zoom_tile_share}")
 
@@ -90,11 +100,18 @@ class Settings:
     def from_dict(cls, values: dict) -> Settings:
         """Return settings from ``values``, ignoring names this version does not know."""
         known = {f.name: f.type for f in fields(cls)}
-        return cls(**{name: (int(value) if known[name] == "int" else float(value)) for name, value in values.items() if name in known})
+        return cls(
+            **{
+                name: (int(value) if known[name] == "int" else float(value))
+                for name, value in values.items()
+                if name in known
+            }
+        )
 
     @classmethod
     def for_model(cls, model: str | Path | ModelFiles) -> Settings:
-        """Return the settings chosen for ``model``, or the defaults when its file is missing, broken or for another .h5."""
+        """Return the settings chosen for ``model``, or the defaults when its file is missing, broken or for another
+        .h5."""
         files = model if isinstance(model, ModelFiles) else ModelFiles.from_h5(model)
         try:
             document = json.loads(files.settings.read_text())

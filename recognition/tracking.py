@@ -38,7 +38,8 @@ def region_for_hand(hand: HandBox, settings: Settings) -> Region:
 
 
 def hand_for_look(look: HandLook, settings: Settings) -> HandBox:
-    """Return the hand square, as the palm detector would frame it, from ``look``'s landmarks; confirmed by its presence."""
+    """Return the hand square, as the palm detector would frame it, from ``look``'s landmarks; confirmed by its
+    presence."""
     wrist, middle = look.points[WRIST, :2], look.points[MIDDLE_BASE, :2]
     length = float(np.hypot(*(middle - wrist)))
     unit = (middle - wrist) / max(length, 1e-6)
@@ -69,7 +70,9 @@ class Track:
         if not all(math.isfinite(v) for v in (x, y, side, angle)):
             raise ValueError("track must be four finite numbers")
         if not (-1 <= x <= 2 and -1 <= y <= 2 and 0 < side <= MOST_SIDE and -360 <= angle <= 360):
-            raise ValueError("track is outside the picture: x and y from -1 to 2, side above 0 up to 3, angle within 360")
+            raise ValueError(
+                "track is outside the picture: x and y from -1 to 2, side above 0 up to 3, angle within 360"
+            )
         return cls(x, y, side, angle)
 
     def __str__(self) -> str:

@@ -9,7 +9,6 @@ from bench.samples import SKIN, WALL, encode, synthetic_hand
 __all__ = ["SKIN", "WALL", "encode", "make_dataset", "synthetic_hand"]
 
 
-
 def make_dataset(root: Path, per_class: int = 6, size: int = 64) -> Path:
     """Write ``per_class`` synthetic JPEGs into ``root/<digit>/`` for each digit.
 

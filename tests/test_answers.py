@@ -1,4 +1,4 @@
-"""What people see: an honest "unsure" with the two likeliest digits, upright reading of a leaning hand, the API page."""
+"""What people see: an honest "unsure" with the two likeliest digits, a leaning hand read upright, the API page."""
 
 from __future__ import annotations
 
@@ -34,9 +34,14 @@ def test_advice_fits_the_pair():
 
 
 def test_a_confident_answer_stays_one_big_digit_and_offers_another_photo(client):
-    page = client.post("/", data={"image": (io.BytesIO((EXAMPLES / "digit_9.jpg").read_bytes()), "nine.jpg")}).get_data(as_text=True)
+    page = client.post("/", data={"image": (io.BytesIO((EXAMPLES / "digit_9.jpg").read_bytes()), "nine.jpg")}).get_data(
+        as_text=True
+    )
     assert 'id="digit">9</span>' in page and 'id="second"' not in page and 'id="try-another"' in page
-    kiosk_fragment = client.post("/result?picture=0&from=kiosk", data={"image": (io.BytesIO(encode(Image.open(EXAMPLES / "digit_9.jpg"))), "f.jpg")})
+    kiosk_fragment = client.post(
+        "/result?picture=0&from=kiosk",
+        data={"image": (io.BytesIO(encode(Image.open(EXAMPLES / "digit_9.jpg"))), "f.jpg")},
+    )
     assert 'id="try-another"' not in kiosk_fragment.get_data(as_text=True)
 
 
@@ -57,7 +62,9 @@ def test_a_turned_square_matches_the_upright_one_and_has_no_black_corners():
     photo = Image.open(EXAMPLES / "digit_3.jpg").convert("RGB")
     side = min(photo.size)
     upright = to_model_input(photo, (0, 0, side, side)).astype(np.float32)
-    turned_back = to_model_input(photo.rotate(-30, resample=Image.Resampling.BILINEAR), (0, 0, side, side), turn=30).astype(np.float32)
+    turned_back = to_model_input(
+        photo.rotate(-30, resample=Image.Resampling.BILINEAR), (0, 0, side, side), turn=30
+    ).astype(np.float32)
     centre = slice(60, 164)  # the middle, away from what the first turn cut off
     assert np.abs(turned_back[centre, centre] - upright[centre, centre]).mean() < 12
     edge = to_model_input(Image.new("RGB", (300, 200), (180, 90, 40)), (0, 0, 200, 200), turn=45)
@@ -75,16 +82,30 @@ def test_cors_is_off_by_default_and_answers_only_the_origins_allowed(shipped_mod
     from webapp.loader import EXTENSION
 
     closed = create_app({"MODEL_PATH": str(shipped_model), "LOAD_MODEL_AT_START": False}).test_client()
-    assert "Access-Control-Allow-Origin" not in closed.get("/api/model", headers={"Origin": "https://a.example"}).headers
-    app = create_app({"MODEL_PATH": str(shipped_model), "LOAD_MODEL_AT_START": False, "CORS_ORIGINS": "https://a.example, https://b.example/"})
+    assert (
+        "Access-Control-Allow-Origin" not in closed.get("/api/model", headers={"Origin": "https://a.example"}).headers
+    )
+    app = create_app(
+        {
+            "MODEL_PATH": str(shipped_model),
+            "LOAD_MODEL_AT_START": False,
+            "CORS_ORIGINS": "https://a.example, https://b.example/",
+        }
+    )
     app.extensions[EXTENSION].get()
     client = app.test_client()
     photo = (EXAMPLES / "digit_5.jpg").read_bytes()
-    allowed = client.post("/api/predict", data=photo, content_type="image/jpeg", headers={"Origin": "https://b.example"})
+    allowed = client.post(
+        "/api/predict", data=photo, content_type="image/jpeg", headers={"Origin": "https://b.example"}
+    )
     assert allowed.status_code == 200 and allowed.headers["Access-Control-Allow-Origin"] == "https://b.example"
-    preflight = client.options("/api/predict", headers={"Origin": "https://a.example", "Access-Control-Request-Method": "POST"})
+    preflight = client.options(
+        "/api/predict", headers={"Origin": "https://a.example", "Access-Control-Request-Method": "POST"}
+    )
     assert preflight.status_code == 204 and preflight.headers["Access-Control-Allow-Methods"] == "GET, POST, OPTIONS"
-    other = client.post("/api/predict", data=photo, content_type="image/jpeg", headers={"Origin": "https://evil.example"})
+    other = client.post(
+        "/api/predict", data=photo, content_type="image/jpeg", headers={"Origin": "https://evil.example"}
+    )
     assert "Access-Control-Allow-Origin" not in other.headers
     page = client.get("/", headers={"Origin": "https://a.example"})
     assert "Access-Control-Allow-Origin" not in page.headers  # pages never

@@ -81,7 +81,8 @@ def test_healthz_ok_once_loaded(client):
 
 
 @pytest.mark.parametrize(
-    ("method", "path", "status"), [("get", "/api/nothing", 404), ("get", "/api/predict", 405), ("delete", "/api/model", 405)]
+    ("method", "path", "status"),
+    [("get", "/api/nothing", 404), ("get", "/api/predict", 405), ("delete", "/api/model", 405)],
 )
 def test_api_http_errors_are_json(client, method, path, status):
     response = getattr(client, method)(path)
@@ -113,7 +114,9 @@ def test_unsure_results_say_so(app, client):
     app.config["UNSURE_BELOW"] = 1.01  # every answer counts as unsure
     body = client.post("/api/predict", data=jpeg(), content_type="image/jpeg").get_json()
     assert body["unsure"] is True
-    photo = (PROJECT_ROOT / "static" / "examples" / "digit_5.jpg").read_bytes()  # a hand the detector finds: no "no hand"
+    photo = (
+        PROJECT_ROOT / "static" / "examples" / "digit_5.jpg"
+    ).read_bytes()  # a hand the detector finds: no "no hand"
     page = client.post("/", data={"image": (io.BytesIO(photo), "a.jpg")}).get_data(as_text=True)
     assert "unsure" in page
 

@@ -21,8 +21,10 @@ if os.environ.get("ASL_SKIP_BROWSER_TESTS") == "1":  # an explicit choice, repor
 EXAMPLE = PROJECT_ROOT / "static" / "examples" / "digit_5.jpg"
 AXE = PROJECT_ROOT / "tests" / "vendor" / "axe.min.js"
 # Controls under 44 px high (links in running text aside): their selectors and heights.
-TOUCH_TARGETS = """() => [...document.querySelectorAll("button, a, input, summary, label.camera-button, label.big-button")]
-    .filter((el) => el.offsetParent !== null && !el.classList.contains("visually-hidden") && !el.closest("p, li.hint, figcaption, .hint, .lead, td"))
+TOUCH_TARGETS = """() => [...document.querySelectorAll(
+        "button, a, input, summary, label.camera-button, label.big-button")]
+    .filter((el) => el.offsetParent !== null && !el.classList.contains("visually-hidden")
+        && !el.closest("p, li.hint, figcaption, .hint, .lead, td"))
     .map((el) => [el.id || el.className || el.tagName, Math.round(el.getBoundingClientRect().height)])
     .filter(([, height]) => height < 44)"""
 
@@ -172,7 +174,9 @@ def test_wide_photo_outlines_the_hand_not_the_centre(browser, live_server, tmp_p
     page.goto(live_server + "/")
     page.set_input_files("#image", str(photo))
     page.wait_for_selector(".seen-box polygon", timeout=20_000)
-    corners = [tuple(map(float, point.split(","))) for point in page.get_attribute(".seen-box polygon", "points").split()]
+    corners = [
+        tuple(map(float, point.split(","))) for point in page.get_attribute(".seen-box polygon", "points").split()
+    ]
     assert sum(x for x, _y in corners) / 4 < 0.4  # the square the model read sits on the left, where the hand is
     page.close()
 
@@ -266,7 +270,9 @@ def test_axe_finds_no_serious_accessibility_problem_on_phone_or_desktop(browser,
             page.wait_for_selector("#result-heading", timeout=20_000)
         page.wait_for_timeout(700)
         page.add_script_tag(path=str(AXE))
-        violations = page.evaluate("async () => (await axe.run(document)).violations.map(v => [v.id, v.impact, v.nodes.length])")
+        violations = page.evaluate(
+            "async () => (await axe.run(document)).violations.map(v => [v.id, v.impact, v.nodes.length])"
+        )
         serious = [v for v in violations if v[1] in ("serious", "critical")]
         assert not serious, (path, options.get("is_mobile", False), serious)
         context.close()
@@ -292,7 +298,10 @@ def test_sign_guide_shows_ten_pictures_with_words(browser, live_server):
     page.goto(live_server + "/signs")
     images = page.locator(".signs img")
     assert images.count() == 10
-    assert all(page.evaluate("(img) => img.complete && img.naturalWidth > 0", images.nth(i).element_handle()) for i in range(10))
+    assert all(
+        page.evaluate("(img) => img.complete && img.naturalWidth > 0", images.nth(i).element_handle())
+        for i in range(10)
+    )
     assert "thumb touches the tip of the index" in page.inner_text(".signs").lower()
     page.close()
 

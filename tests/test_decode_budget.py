@@ -67,8 +67,12 @@ for index, name in enumerate(names):
     started = cpu()
     with Peak() as peak:
         response = client.post("/api/predict", data={"image": (io.BytesIO(data), "picture")})
-    report["cases"][name] = {"status": response.status_code, "cpu": cpu() - started, "growth_mib": peak.peak - peak.before,
-                             "error": (response.get_json() or {}).get("error")}
+    report["cases"][name] = {
+        "status": response.status_code,
+        "cpu": cpu() - started,
+        "growth_mib": peak.peak - peak.before,
+        "error": (response.get_json() or {}).get("error"),
+    }
 batch = [(io.BytesIO(open(f"{folder}/batch.bin", "rb").read()), f"{i}.png") for i in range(16)]
 started = cpu()
 with Peak() as peak:
@@ -112,14 +116,22 @@ def test_every_shape_gets_its_status_within_its_cpu_budget(measured):
 
 def test_no_picture_and_no_batch_blows_up_a_worker(measured):
     report = measured["report"]
-    grown = {name: round(found["growth_mib"]) for name, found in report["cases"].items() if found["growth_mib"] > PICTURE_MIB}
+    grown = {
+        name: round(found["growth_mib"]) for name, found in report["cases"].items() if found["growth_mib"] > PICTURE_MIB
+    }
     assert not grown, grown
     assert report["batch"]["status"] == 200 and report["batch"]["growth_mib"] <= BATCH_MIB, report["batch"]
 
 
 @pytest.mark.parametrize(
     ("size", "reduced"),
-    [((4032, 3024), (672, 504)), ((1000, 1000), (500, 500)), ((890, 600), (890, 600)), ((17000, 900), (1700, 90)), ((900, 17000), (90, 1700))],
+    [
+        ((4032, 3024), (672, 504)),
+        ((1000, 1000), (500, 500)),
+        ((890, 600), (890, 600)),
+        ((17000, 900), (1700, 90)),
+        ((900, 17000), (90, 1700)),
+    ],
 )
 def test_pictures_are_reduced_by_their_short_and_their_long_side(size, reduced):
     factor = reduction_factor(size)

@@ -36,8 +36,13 @@ def container_env() -> dict[str, str]:
 def test_every_manifest_is_valid_in_strict_mode():
     objects = manifests()
     assert {body["kind"] for body in objects.values()} >= {
-        "Deployment", "Service", "HorizontalPodAutoscaler", "PodDisruptionBudget", "Ingress", "Namespace"
-    }  # fmt: skip
+        "Deployment",
+        "Service",
+        "HorizontalPodAutoscaler",
+        "PodDisruptionBudget",
+        "Ingress",
+        "Namespace",
+    }
     for path, body in objects.items():
         try:
             kubernetes_validate.validate(body, VERSION, strict=True)  # an unknown field or a wrong type raises
@@ -59,10 +64,15 @@ def test_health_checks_ports_and_settings_are_the_apps_own(app):
     assert env["GUNICORN_BIND"].endswith(f":{port}")
     gunicorn_settings = set(re.findall(r'"(GUNICORN_[A-Z_]+)"', (PROJECT_ROOT / "gunicorn.conf.py").read_text()))
     for name in env:
-        assert name in gunicorn_settings or name.removeprefix("ASL_") in DEFAULTS or name == "ASL_HEADER_TIMEOUT_SECONDS", name
+        assert (
+            name in gunicorn_settings or name.removeprefix("ASL_") in DEFAULTS or name == "ASL_HEADER_TIMEOUT_SECONDS"
+        ), name
     assert int(env["GUNICORN_WORKERS"]) == int(container["resources"]["limits"]["cpu"])
     assert spec["terminationGracePeriodSeconds"] > int(env["GUNICORN_TIMEOUT"])
-    assert container["securityContext"]["readOnlyRootFilesystem"] and not container["securityContext"]["allowPrivilegeEscalation"]
+    assert (
+        container["securityContext"]["readOnlyRootFilesystem"]
+        and not container["securityContext"]["allowPrivilegeEscalation"]
+    )
     assert spec["securityContext"]["runAsNonRoot"] and deployment()["spec"]["replicas"] >= 2
 
 
@@ -82,16 +92,22 @@ def test_the_ingress_carries_the_upload_limit_and_timeouts():
     annotations = ingress["metadata"]["annotations"]
     body_mb = int(annotations["nginx.ingress.kubernetes.io/proxy-body-size"].removesuffix("m"))
     assert int(container_env()["ASL_MAX_UPLOAD_MB"]) < body_mb <= int(container_env()["ASL_MAX_UPLOAD_MB"]) + 2
-    assert int(annotations["nginx.ingress.kubernetes.io/proxy-read-timeout"]) == int(container_env()["GUNICORN_TIMEOUT"])
+    assert int(annotations["nginx.ingress.kubernetes.io/proxy-read-timeout"]) == int(
+        container_env()["GUNICORN_TIMEOUT"]
+    )
     nginx = (PROJECT_ROOT / "deploy" / "nginx.conf").read_text()
     assert f"client_max_body_size {body_mb}m;" in nginx
 
 
 def test_the_image_runs_gunicorn_as_a_user_with_the_serving_install_only():
     dockerfile = (PROJECT_ROOT / "Dockerfile").read_text()
-    assert "requirements-serve.txt" in dockerfile and "requirements.txt" not in dockerfile.replace("requirements-serve.txt", "")
+    assert "requirements-serve.txt" in dockerfile and "requirements.txt" not in dockerfile.replace(
+        "requirements-serve.txt", ""
+    )
     assert re.search(r'^ENTRYPOINT \["gunicorn"', dockerfile, re.MULTILINE)  # exec form: gunicorn gets the signals
-    assert re.search(r"^USER 10001", dockerfile, re.MULTILINE) and "HEALTHCHECK" in dockerfile and "/healthz" in dockerfile
+    assert (
+        re.search(r"^USER 10001", dockerfile, re.MULTILINE) and "HEALTHCHECK" in dockerfile and "/healthz" in dockerfile
+    )
     ignored = (PROJECT_ROOT / ".dockerignore").read_text()
     for copied in re.findall(r"^COPY --chown=\S+ (.+?) \S+$", dockerfile, re.MULTILINE):
         for path in copied.split():

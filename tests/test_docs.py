@@ -1,4 +1,5 @@
-"""The documents stay true: generated pages match their JSON, the README is short, speaks of the product and agrees with the API."""
+"""The documents stay true: generated pages match their JSON, the README is short, speaks of the product and agrees with
+the API."""
 
 from __future__ import annotations
 
@@ -24,8 +25,14 @@ def test_readme_is_short_and_speaks_of_the_product_only():
     readme = (PROJECT_ROOT / "README.md").read_text()
     assert len(readme.splitlines()) <= 200
     tracked = subprocess.run(["git", "ls-files"], capture_output=True, text=True, cwd=PROJECT_ROOT).stdout.split()
-    prose = [path for path in tracked if path.endswith((".md", ".html", ".js", ".conf", ".sh", ".toml"))] or ["README.md"]
-    found = {path: PROCESS_WORDS.findall((PROJECT_ROOT / path).read_text()) for path in prose if (PROJECT_ROOT / path).is_file()}
+    prose = [path for path in tracked if path.endswith((".md", ".html", ".js", ".conf", ".sh", ".toml"))] or [
+        "README.md"
+    ]
+    found = {
+        path: PROCESS_WORDS.findall((PROJECT_ROOT / path).read_text())
+        for path in prose
+        if (PROJECT_ROOT / path).is_file()
+    }
     assert not {path: words for path, words in found.items() if words}
 
 

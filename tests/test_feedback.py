@@ -34,7 +34,9 @@ def snapshot(root, times: bool = True) -> dict[str, int]:
 def collecting(shipped_model, tmp_path):
     from webapp import create_app
 
-    app = create_app({"MODEL_PATH": str(shipped_model), "LOAD_MODEL_AT_START": False, "FEEDBACK_DIR": str(tmp_path / "corrections")})
+    app = create_app(
+        {"MODEL_PATH": str(shipped_model), "LOAD_MODEL_AT_START": False, "FEEDBACK_DIR": str(tmp_path / "corrections")}
+    )
     app.extensions[EXTENSION].get()
     return app.test_client(), tmp_path / "corrections"
 
@@ -63,7 +65,9 @@ def test_a_correction_with_consent_is_stored_whole_and_without_metadata(collecti
     sent = client.post("/feedback", data={**fields, "digit": "8", "consent": "yes"})
     assert sent.status_code == 200 and "stored as a 8" in sent.get_data(as_text=True)
     (correction,) = FeedbackStore(folder).corrections()
-    assert correction.digit == 8 and correction.answered == int(fields["answered"]) and correction.photo.parent.name == "8"
+    assert (
+        correction.digit == 8 and correction.answered == int(fields["answered"]) and correction.photo.parent.name == "8"
+    )
     with Image.open(correction.photo) as stored:
         assert stored.format == "JPEG" and max(stored.size) <= 480 and not stored.getexif()
     assert sorted(p.name for p in (folder / "8").iterdir()) == sorted([f"{correction.id}.jpg", f"{correction.id}.json"])

@@ -1,4 +1,5 @@
-"""The production server as configured (gunicorn.conf.py): safe default bind, slow headers, connections closed on the wire."""
+"""The production server as configured (gunicorn.conf.py): safe default bind, slow headers, connections closed on the
+wire."""
 
 from __future__ import annotations
 
@@ -26,7 +27,8 @@ def server():
 
 
 def exchange(port: int, request: bytes, timeout: float = 10) -> tuple[bytes, bool, float]:
-    """Send raw ``request`` bytes; return the answer's head, whether the server then closed, and the seconds to the answer."""
+    """Send raw ``request`` bytes; return the answer's head, whether the server then closed, and the seconds to the
+    answer."""
     started = time.perf_counter()
     with socket.create_connection((HOST, port), timeout=timeout) as connection:
         connection.sendall(request)
@@ -34,7 +36,12 @@ def exchange(port: int, request: bytes, timeout: float = 10) -> tuple[bytes, boo
         while b"\r\n\r\n" not in answer:
             answer += connection.recv(65536)
         head, _, body = answer.partition(b"\r\n\r\n")
-        length = int(next((line.split(b":")[1] for line in head.split(b"\r\n") if line.lower().startswith(b"content-length")), b"0"))
+        length = int(
+            next(
+                (line.split(b":")[1] for line in head.split(b"\r\n") if line.lower().startswith(b"content-length")),
+                b"0",
+            )
+        )
         while len(body) < length:
             body += connection.recv(65536)
         answered = time.perf_counter() - started
@@ -48,14 +55,18 @@ def exchange(port: int, request: bytes, timeout: float = 10) -> tuple[bytes, boo
 
 def post(path: str, body: bytes, content_type: str) -> bytes:
     return (
-        f"POST {path} HTTP/1.1\r\nHost: test\r\nContent-Type: {content_type}\r\nContent-Length: {len(body)}\r\n\r\n".encode() + body
+        f"POST {path} HTTP/1.1\r\nHost: test\r\nContent-Type: {content_type}\r\n"
+        f"Content-Length: {len(body)}\r\n\r\n".encode()
+        + body
     )
 
 
 def test_the_default_bind_is_loopback():
     env = {k: v for k, v in os.environ.items() if k not in ("GUNICORN_BIND", "PORT")}
     script = "exec(open('gunicorn.conf.py').read()); print(bind, control_socket_disable, worker_class)"
-    shown = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, cwd=PROJECT_ROOT, env=env, check=True)
+    shown = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, cwd=PROJECT_ROOT, env=env, check=True
+    )
     assert shown.stdout.split() == ["127.0.0.1:8000", "True", "webapp.worker.HeaderGuardWorker"]
 
 
@@ -99,13 +110,16 @@ def test_slow_header_senders_neither_stall_others_nor_stay(server):
 
 
 def test_a_trickled_body_is_dropped_at_its_deadline_not_when_the_read_ends():
-    """300 KB announced, 8 KB/s sent: the body must be in by 1 s + 3 s (1 s per 100 KB); the answer comes then, a 408."""
+    """300 KB announced, 8 KB/s sent: the body must be in by 1 s + 3 s (1 s per 100 KB); then a 408."""
     port = free_port()
     with Gunicorn(port, DEFAULT_MODEL, GUNICORN_WORKERS="1", GUNICORN_THREADS="2", ASL_BODY_TIMEOUT_SECONDS="1"):
         answered: list[bytes] = []
         started = time.perf_counter()
         with socket.create_connection((HOST, port), timeout=30) as connection:
-            connection.sendall(b"POST /api/predict HTTP/1.1\r\nHost: slow\r\nContent-Type: image/jpeg\r\nContent-Length: 300000\r\n\r\n")
+            connection.sendall(
+                b"POST /api/predict HTTP/1.1\r\nHost: slow\r\nContent-Type: image/jpeg\r\nContent-Length: "
+                b"300000\r\n\r\n"
+            )
             try:
                 for _ in range(150):  # 300 KB at 8 KB/s would take 37 s
                     connection.sendall(b"\xff" * 2048)

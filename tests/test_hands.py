@@ -61,14 +61,19 @@ def record_looks(monkeypatch) -> list[tuple[int, int]]:
 
 def palms_in_whole_picture(monkeypatch, palms: list[HandBox], size: tuple[int, int] = (640, 360)) -> None:
     """Make the detector find ``palms`` in a picture of ``size`` seen whole, and nothing in its squares."""
-    monkeypatch.setattr(PalmDetector, "palms_once", lambda self, image, limit=1, alone=True: palms if image.size == size else [])
+    monkeypatch.setattr(
+        PalmDetector, "palms_once", lambda self, image, limit=1, alone=True: palms if image.size == size else []
+    )
 
 
 def palms_by_size(monkeypatch, palms: dict[tuple[int, int], list[HandBox]]) -> list[tuple[int, int]]:
-    """Make the detector find ``palms[size]`` in a picture of that size (nothing elsewhere); return the sizes it looked at."""
+    """Make the detector find ``palms[size]`` in a picture of that size (nothing elsewhere); return the sizes it looked
+    at."""
     looks = []
     monkeypatch.setattr(
-        PalmDetector, "palms_once", lambda self, image, limit=1, alone=True: looks.append(image.size) or palms.get(image.size, [])
+        PalmDetector,
+        "palms_once",
+        lambda self, image, limit=1, alone=True: looks.append(image.size) or palms.get(image.size, []),
     )
     return looks
 
@@ -104,7 +109,10 @@ def test_decoded_palms_are_best_first_and_do_not_overlap():
     logits = np.full(2016, -10.0, np.float32)
     logits[[100, 101, 1500]] = (3.0, 2.0, 1.0)  # anchors 100 and 101 share a cell; 1500 is elsewhere
     palms = decode_palms(regressors, logits, limit=4)
-    assert [round(score, 3) for score, _ in palms] == [round(1 / (1 + np.exp(-3.0)), 3), round(1 / (1 + np.exp(-1.0)), 3)]
+    assert [round(score, 3) for score, _ in palms] == [
+        round(1 / (1 + np.exp(-3.0)), 3),
+        round(1 / (1 + np.exp(-1.0)), 3),
+    ]
     assert decode_palms(regressors, np.full(2016, -10.0, np.float32), limit=4) == []
 
 
@@ -141,7 +149,9 @@ def test_a_confirmed_best_palm_ends_the_search(checked_detector, monkeypatch):
 def test_a_hand_beats_a_more_certain_palm_that_is_not_one(checked_detector, monkeypatch):
     palms = [HandBox(0, 0, 100, 0.95), HandBox(300, 100, 120, 0.4), HandBox(500, 50, 90, 0.3)]
     palms_in_whole_picture(monkeypatch, palms)
-    monkeypatch.setattr(checked_detector.checker, "presence", lambda image, hand, alone=True: 0.9 if hand.left == 500 else 0.1)
+    monkeypatch.setattr(
+        checked_detector.checker, "presence", lambda image, hand, alone=True: 0.9 if hand.left == 500 else 0.1
+    )
     found = checked_detector.locate(Image.new("RGB", (640, 360)))
     assert (found.left, found.score, found.presence) == (500, 0.3, 0.9) and found.confirmed
 
@@ -149,7 +159,10 @@ def test_a_hand_beats_a_more_certain_palm_that_is_not_one(checked_detector, monk
 def test_without_a_hand_the_most_certain_palm_is_kept(checked_detector, monkeypatch):
     monkeypatch.setattr(checked_detector.checker, "presence", lambda image, hand, alone=True: 0.1)
     for palms, expected in (
-        ([HandBox(0, 0, 100, 0.85), HandBox(300, 0, 100, 0.9)], 0.85),  # a certain first palm stays, as without the check
+        (
+            [HandBox(0, 0, 100, 0.85), HandBox(300, 0, 100, 0.9)],
+            0.85,
+        ),  # a certain first palm stays, as without the check
         ([HandBox(0, 0, 100, 0.5), HandBox(300, 0, 100, 0.7)], 0.7),
     ):
         palms_in_whole_picture(monkeypatch, palms)
@@ -185,7 +198,9 @@ def test_a_hand_the_landmark_model_scarcely_sees_is_no_hand_unless_the_classifie
     region = Region(25, 25, 30, 0.0)
     faint_look = HandLook(region, np.zeros((21, 3)), 0.02, 0.9)
     assert says_no_hand(certain_palm, 0.5, rule, faint_look)
-    assert not says_no_hand(certain_palm.checked(0.01, HAND_PRESENT), 0.5, rule, HandLook(region, np.zeros((21, 3)), 0.3, 0.9))
+    assert not says_no_hand(
+        certain_palm.checked(0.01, HAND_PRESENT), 0.5, rule, HandLook(region, np.zeros((21, 3)), 0.3, 0.9)
+    )
     sure_look = HandLook(region, np.zeros((21, 3)), HAND_PRESENT, 0.9)
     assert not says_no_hand(HandBox(0, 0, 50, 0.01), 0.01, rule, sure_look)
 
@@ -195,9 +210,13 @@ def test_zoom_tiles_sit_at_the_corners_and_centre():
     assert zoom_tiles(400, 300, 0.5) == [(0, 0, 150), (250, 0, 150), (0, 150, 150), (250, 150, 150), (125, 75, 150)]
 
 
-def test_a_hand_no_palm_shows_whole_is_looked_for_in_zoomed_squares_when_the_setting_says(checked_detector, monkeypatch):
+def test_a_hand_no_palm_shows_whole_is_looked_for_in_zoomed_squares_when_the_setting_says(
+    checked_detector, monkeypatch
+):
     looks = palms_by_size(monkeypatch, {(240, 240): [HandBox(10, 20, 100, 0.3)]})
-    monkeypatch.setattr(checked_detector.checker, "presence", lambda image, hand, alone=True: 0.9 if hand.left == 170 else 0.1)
+    monkeypatch.setattr(
+        checked_detector.checker, "presence", lambda image, hand, alone=True: 0.9 if hand.left == 170 else 0.1
+    )
     picture = Image.new("RGB", (400, 400))
     monkeypatch.setattr(checked_detector, "settings", SHIPPED.with_values(zoom_tile_share=0.0))
     assert checked_detector.locate(picture) is None and looks == [(400, 400)]
@@ -205,7 +224,11 @@ def test_a_hand_no_palm_shows_whole_is_looked_for_in_zoomed_squares_when_the_set
     monkeypatch.setattr(checked_detector, "settings", SHIPPED.with_values(zoom_tile_share=0.6))
     found = checked_detector.locate(picture)
     assert looks == [(400, 400)] + [(240, 240)] * 5
-    assert (found.left, found.top, found.side) == (170, 20, 100) and found.confirmed  # the top-right square, in the picture's pixels
+    assert (found.left, found.top, found.side) == (
+        170,
+        20,
+        100,
+    ) and found.confirmed  # the top-right square, in the picture's pixels
     with pytest.raises(ValueError):
         Settings(zoom_tile_share=1.0)
 

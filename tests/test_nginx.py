@@ -1,4 +1,5 @@
-"""deploy/nginx.conf on loopback in front of gunicorn as configured: pages pass through, slow and odd clients harm nobody.
+"""deploy/nginx.conf on loopback in front of gunicorn as configured: pages pass through, slow and odd clients harm
+nobody.
 
 The test command installs Debian's nginx; without it these tests fail, unless ASL_SKIP_NGINX_TESTS=1 says to skip them.
 """
@@ -45,12 +46,16 @@ def request(port: int, method: str, path: str, body: bytes | None = None, header
 def test_pages_and_api_pass_through_with_the_apps_headers(proxied):
     status, headers, _ = request(proxied, "GET", "/")
     assert status == 200 and "media-src" in headers["Content-Security-Policy"]  # the app's own CSP, not nginx's
-    status, _, body = request(proxied, "POST", "/api/predict", encode(synthetic_hand(3)), {"Content-Type": "image/jpeg"})
+    status, _, body = request(
+        proxied, "POST", "/api/predict", encode(synthetic_hand(3)), {"Content-Type": "image/jpeg"}
+    )
     assert status == 200 and b'"digit"' in body
 
 
 def test_oversized_body_is_refused_by_nginx_with_security_headers(proxied):
-    status, headers, _ = request(proxied, "POST", "/api/predict", b"\0" * (12 * 1024 * 1024), {"Content-Type": "image/jpeg"})
+    status, headers, _ = request(
+        proxied, "POST", "/api/predict", b"\0" * (12 * 1024 * 1024), {"Content-Type": "image/jpeg"}
+    )
     assert status == 413
     assert headers["X-Content-Type-Options"] == "nosniff" and headers["X-Frame-Options"] == "DENY"
 

@@ -1,4 +1,5 @@
-"""The pages people read (sign guide, API docs), the result fragment, localisation and "no hand", and the OpenAPI contract."""
+"""The pages people read (sign guide, API docs), the result fragment, localisation and "no hand", and the OpenAPI
+contract."""
 
 from __future__ import annotations
 
@@ -32,7 +33,8 @@ def test_real_answers_match_the_openapi_document(client):
         client.post("/api/predict", data=photo, content_type="image/jpeg").get_json(), schema(client, "Prediction")
     )
     batch = client.post(
-        "/api/predict/batch", data={"image": [(io.BytesIO(photo), "a.jpg"), (io.BytesIO(encode(synthetic_hand(1))), "b.jpg")]}
+        "/api/predict/batch",
+        data={"image": [(io.BytesIO(photo), "a.jpg"), (io.BytesIO(encode(synthetic_hand(1))), "b.jpg")]},
     )
     jsonschema.validate(batch.get_json(), schema(client, "Batch"))
     jsonschema.validate(client.get("/api/model").get_json(), schema(client, "Model"))
@@ -53,12 +55,16 @@ def test_example_hands_are_found_and_a_plain_colour_is_not(client):
     ]
     assert len(found) == 10
     assert sum(answer["hand"] is not None for answer in found) >= 9  # the palm detector finds real hands
-    assert sum((answer["hand"] or {}).get("presence", 0) >= 0.5 for answer in found) >= 9  # and the checker confirms them
+    assert (
+        sum((answer["hand"] or {}).get("presence", 0) >= 0.5 for answer in found) >= 9
+    )  # and the checker confirms them
     plain = client.post(
         "/api/predict", data=encode(Image.new("RGB", (320, 240), (200, 30, 30)), "PNG"), content_type="image/png"
     ).get_json()
     assert plain["no_hand"] is True and plain["hand"] is None and "No hand" in plain["message"]
-    page = client.post("/", data={"image": (io.BytesIO(encode(Image.new("RGB", (320, 240), (200, 30, 30)), "PNG")), "red.png")})
+    page = client.post(
+        "/", data={"image": (io.BytesIO(encode(Image.new("RGB", (320, 240), (200, 30, 30)), "PNG")), "red.png")}
+    )
     assert "No hand found" in page.get_data(as_text=True) and 'id="digit"' not in page.get_data(as_text=True)
 
 
@@ -84,7 +90,13 @@ def test_localisation_can_be_turned_off(shipped_model):
         .get_json()
     )
     assert answer["no_hand"] is False and answer["hand"] is None
-    assert answer["region"] == {"x": round(50 / 300, 4), "y": 0.0, "width": round(200 / 300, 4), "height": 1.0, "angle": 0.0}
+    assert answer["region"] == {
+        "x": round(50 / 300, 4),
+        "y": 0.0,
+        "width": round(200 / 300, 4),
+        "height": 1.0,
+        "angle": 0.0,
+    }
     described = app.test_client().get("/api/model").get_json()
     assert described["hand_localisation"] is False and described["hand_check"] is None
 
@@ -95,7 +107,9 @@ def test_result_fragment_is_the_one_result_template(client):
     page = client.post("/", data={"image": (io.BytesIO(photo), "seven.jpg")}).get_data(as_text=True)
     assert fragment.strip().startswith("<article") and 'class="result-card' in fragment
     assert fragment.split("<article", 1)[1].split("</article>")[0] in page  # the form shows the very same markup
-    without_picture = client.post("/result?picture=0", data={"image": (io.BytesIO(photo), "seven.jpg")}).get_data(as_text=True)
+    without_picture = client.post("/result?picture=0", data={"image": (io.BytesIO(photo), "seven.jpg")}).get_data(
+        as_text=True
+    )
     assert "data:image/jpeg" in fragment and "data:image/jpeg" not in without_picture
     assert 'aria-valuetext="' in fragment and "e-0" not in fragment  # percentages, never 1.8e-05
 

@@ -19,7 +19,17 @@ EXAMPLE = PROJECT_ROOT / "static" / "examples" / "digit_5.jpg"
 
 @pytest.mark.parametrize(
     "text",
-    ["", "1,2,3", "a,b,c,d", "nan,0.5,0.3,0", "0.5,0.5,0,0", "0.5,0.5,9,0", "5,0.5,0.3,0", "0.5,0.5,0.3,1e9", "1," * 300 + "1"],
+    [
+        "",
+        "1,2,3",
+        "a,b,c,d",
+        "nan,0.5,0.3,0",
+        "0.5,0.5,0,0",
+        "0.5,0.5,9,0",
+        "5,0.5,0.3,0",
+        "0.5,0.5,0.3,1e9",
+        "1," * 300 + "1",
+    ],
 )
 def test_track_refuses_what_is_not_four_sane_numbers(text):
     with pytest.raises(ValueError):
@@ -90,12 +100,18 @@ def test_a_searched_hand_is_read_in_its_landmarks_square_only_when_the_setting_s
     palm = recogniser.find(picture)  # shipped: the palm detector's square
     assert not palm.followed and palm.look is not None and palm.look.presence >= 0.5
     by_look = Recogniser(
-        recogniser.predictor, recogniser.detector, replace(recogniser.settings, square_from_look=0.5), recogniser.landmarks
+        recogniser.predictor,
+        recogniser.detector,
+        replace(recogniser.settings, square_from_look=0.5),
+        recogniser.landmarks,
     ).find(picture)
     implied = hand_for_look(palm.look, recogniser.settings)
     assert not by_look.followed and by_look.hand == implied and by_look.box != palm.box
     never = Recogniser(
-        recogniser.predictor, recogniser.detector, replace(recogniser.settings, square_from_look=1.01), recogniser.landmarks
+        recogniser.predictor,
+        recogniser.detector,
+        replace(recogniser.settings, square_from_look=1.01),
+        recogniser.landmarks,
     ).find(picture)
     assert never.box == palm.box and never.hand == palm.hand
 
@@ -113,9 +129,13 @@ def test_the_api_answers_a_track_and_follows_the_hand_with_it(client):
 
     first = client.post("/api/predict", data={"image": (io.BytesIO(frame_bytes(100)), "f.jpg")}).get_json()
     assert first["track"] and not first["followed"] and first["models"]["image"]
-    second = client.post("/api/predict", data={"image": (io.BytesIO(frame_bytes(110)), "f.jpg"), "track": first["track"]}).get_json()
+    second = client.post(
+        "/api/predict", data={"image": (io.BytesIO(frame_bytes(110)), "f.jpg"), "track": first["track"]}
+    ).get_json()
     assert second["followed"] and second["digit"] == first["digit"] and second["track"] != first["track"]
-    page = client.post("/result?from=kiosk&picture=0", data={"image": (io.BytesIO(frame_bytes(110)), "f.jpg"), "track": first["track"]})
+    page = client.post(
+        "/result?from=kiosk&picture=0", data={"image": (io.BytesIO(frame_bytes(110)), "f.jpg"), "track": first["track"]}
+    )
     assert b'data-followed="true"' in page.data and b'data-track="' in page.data
 
 
@@ -133,7 +153,9 @@ def test_a_track_where_no_hand_is_costs_only_the_search(client):
 
     wall = io.BytesIO()
     Image.new("RGB", (640, 480), (60, 90, 120)).save(wall, "JPEG")
-    answer = client.post("/api/predict", data={"image": (io.BytesIO(wall.getvalue()), "w.jpg"), "track": "0.3,0.5,0.4,10"}).get_json()
+    answer = client.post(
+        "/api/predict", data={"image": (io.BytesIO(wall.getvalue()), "w.jpg"), "track": "0.3,0.5,0.4,10"}
+    ).get_json()
     assert not answer["followed"] and answer["track"] is None and answer["models"]["geometry"] is None
 
 

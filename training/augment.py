@@ -82,7 +82,9 @@ class RandomBlur(_SeededLayer):
 
     SETTINGS = ("factor", "kernel_size", "sigma")
 
-    def __init__(self, factor: float, kernel_size: int, sigma: tuple[float, float], seed: int | None = None, **kwargs) -> None:
+    def __init__(
+        self, factor: float, kernel_size: int, sigma: tuple[float, float], seed: int | None = None, **kwargs
+    ) -> None:
         if kernel_size % 2 == 0:
             raise ValueError(f"kernel_size must be odd, not {kernel_size}")
         super().__init__(seed, **kwargs)
@@ -143,7 +145,9 @@ def keras_augmenter(config: AugmentConfig, seed: int) -> keras.Sequential | None
     """Return the Keras layers that augment a batch of uint8-valued images as ``config`` says, or ``None``."""
     if config.level == "none":
         return None
-    layers: list[keras.layers.Layer] = [RandomPlacement(degrees=config.rotation_degrees, zoom=config.zoom, shift=config.shift, seed=seed)]
+    layers: list[keras.layers.Layer] = [
+        RandomPlacement(degrees=config.rotation_degrees, zoom=config.zoom, shift=config.shift, seed=seed)
+    ]
     if config.level == "strong":
         smallest, largest = config.low_resolution_sides
         layers += [
@@ -179,7 +183,9 @@ class BackgroundReplacer:
             background,
             scale=float(np.exp(self.rng.uniform(np.log(self.min_scale), np.log(self.config.max_hand_scale)))),
             angle=float(self.rng.uniform(-self.config.background_angle, self.config.background_angle)),
-            shift=tuple(float(v) for v in self.rng.uniform(-self.config.background_shift, self.config.background_shift, 2)),
+            shift=tuple(
+                float(v) for v in self.rng.uniform(-self.config.background_shift, self.config.background_shift, 2)
+            ),
             feather=float(self.rng.uniform(0.5, 1.5)),
         )
 
@@ -189,5 +195,7 @@ def jpeg_and_colour_cast(image: tf.Tensor, config: AugmentConfig) -> tf.Tensor:
     lowest, highest = config.jpeg_quality
     image = tf.image.random_jpeg_quality(image, lowest, highest)
     cast = config.colour_cast
-    gains = tf.stack([1.0 + tf.random.uniform([], -cast, cast), tf.constant(1.0), 1.0 + tf.random.uniform([], -cast, cast)])
+    gains = tf.stack(
+        [1.0 + tf.random.uniform([], -cast, cast), tf.constant(1.0), 1.0 + tf.random.uniform([], -cast, cast)]
+    )
     return tf.cast(tf.clip_by_value(tf.cast(image, tf.float32) * gains, 0, 255), tf.uint8)

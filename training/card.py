@@ -18,7 +18,8 @@ if TYPE_CHECKING:
 
 
 def data_name(folder: Path) -> str:
-    """Name a data folder without the path of the machine that trained it: its last two parts (``sign-language-digits/Dataset``)."""
+    """Name a data folder without the path of the machine that trained it: its last two parts
+    (``sign-language-digits/Dataset``)."""
     return "/".join(Path(folder).resolve().parts[-2:])
 
 
@@ -74,7 +75,8 @@ def build_card(
     return {
         "name": files.name,
         "task": "American Sign Language digit (0-9) from a photo of one hand",
-        "architecture": "keras.applications.MobileNet v1, alpha 1.0, 224x224, pooled 1024-d features + Dense(10, softmax)",
+        "architecture": "keras.applications.MobileNet v1, alpha 1.0, 224x224, pooled 1024-d features + Dense(10, "
+        "softmax)",
         "class_names": list(CLASS_NAMES),
         "input": {"shape": [IMAGE_SIZE, IMAGE_SIZE, 3], "dtype": "RGB 0-255", "preprocessing": PREPROCESSING_NOTE},
         "hand_detector": detector,

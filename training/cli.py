@@ -34,9 +34,21 @@ RECIPE_FLAGS: tuple[tuple[str, type, str], ...] = (
     ("--learning-rate", float, "Adam rate of the fine-tuning, phase 2 in two-phase"),
     ("--head-epochs", int, "two-phase: epochs training the head alone"),
     ("--head-learning-rate", float, "two-phase: Adam rate of the head phase"),
-    ("--fine-tune-layers", int, "MobileNet layers trained (from the top) besides the head (seed's 22 are its 23 with the head)"),
-    ("--label-smoothing", float, "label smoothing of the cross-entropy (0 measured better than 0.1; docs/decisions.md)"),
-    ("--ema-momentum", float, "0: off; else validate, choose the best epoch with and save a moving average of the weights"),
+    (
+        "--fine-tune-layers",
+        int,
+        "MobileNet layers trained (from the top) besides the head (seed's 22 are its 23 with the head)",
+    ),
+    (
+        "--label-smoothing",
+        float,
+        "label smoothing of the cross-entropy (0 measured better than 0.1; docs/decisions.md)",
+    ),
+    (
+        "--ema-momentum",
+        float,
+        "0: off; else validate, choose the best epoch with and save a moving average of the weights",
+    ),
     ("--background-probability", float, "share of training images put on a new background (strong augmentation)"),
     ("--min-hand-scale", float, "smallest size of a hand put on a new background, relative to the photo"),
     ("--photo-backgrounds", float, "share of new backgrounds cropped from photographs shipped in packages"),
@@ -59,11 +71,14 @@ def build_parser() -> argparse.ArgumentParser:
         ),
         formatter_class=HelpFormatter,
     )
-    parser.add_argument("--data", type=Path, default=default_data_dir(), help="folder with one sub-folder per digit 0-9")
+    parser.add_argument(
+        "--data", type=Path, default=default_data_dir(), help="folder with one sub-folder per digit 0-9"
+    )
     parser.add_argument(
         "--weights",
         default=default_weights(),
-        help="MobileNet start: 'imagenet' (Keras downloads them), a path to a no-top .weights.h5 file, or 'none' (random)",
+        help="MobileNet start: 'imagenet' (Keras downloads them), a path to a no-top .weights.h5 file, or 'none' "
+        "(random)",
     )
     parser.add_argument(
         "--out", type=Path, default=DEFAULT_MODEL, help="the .h5 file to write; card, exports and plots go beside it"
@@ -73,7 +88,8 @@ def build_parser() -> argparse.ArgumentParser:
         "--distribute",
         choices=STRATEGIES,
         default="none",
-        help="train on all local GPUs (mirrored) or several machines (multiworker, TF_CONFIG); --batch-size stays the global batch",
+        help="train on all local GPUs (mirrored) or several machines (multiworker, TF_CONFIG); --batch-size stays the "
+        "global batch",
     )
     parser.add_argument(
         "--extra-data",
@@ -82,15 +98,21 @@ def build_parser() -> argparse.ArgumentParser:
         default=[],
         help="a folder of corrections (<digit>/*.jpg, e.g. ASL_FEEDBACK_DIR), added to training only; may be repeated",
     )
-    parser.add_argument("--seed", type=int, default=42, help="seed of the split, the initialisation and the augmentation")
+    parser.add_argument(
+        "--seed", type=int, default=42, help="seed of the split, the initialisation and the augmentation"
+    )
     parser.add_argument(
         "--recipe",
         choices=RECIPES,
         default="two-phase",
         help="two-phase (measured best): head first, then the top --fine-tune-layers; seed: the original recipe",
     )
-    parser.add_argument("--augment", choices=AUGMENT_LEVELS, help="light: flips, rotation, zoom, shifts; strong: also colour, "
-                        "blur, JPEG and background replacement (default: strong)")  # fmt: skip
+    parser.add_argument(
+        "--augment",
+        choices=AUGMENT_LEVELS,
+        help="light: flips, rotation, zoom, shifts; strong: also colour, "
+        "blur, JPEG and background replacement (default: strong)",
+    )
     for flag, kind, text in RECIPE_FLAGS:
         parser.add_argument(flag, type=kind, help=f"{text} (default: {recipe_defaults_text(field_of(flag))})")
     parser.add_argument(
@@ -101,9 +123,13 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--valid-fraction", type=float, default=VALID_FRACTION, help="share of the subjects held out for validation"
     )
-    parser.add_argument("--test-fraction", type=float, default=TEST_FRACTION, help="share of the subjects held out for the test")
     parser.add_argument(
-        "--upright", action="store_true", help="train on the hands turned upright, as serving then reads them (training/upright.py)"
+        "--test-fraction", type=float, default=TEST_FRACTION, help="share of the subjects held out for the test"
+    )
+    parser.add_argument(
+        "--upright",
+        action="store_true",
+        help="train on the hands turned upright, as serving then reads them (training/upright.py)",
     )
     parser.add_argument("--no-shift", action="store_true", help="skip the domain-shift evaluation (faster)")
     parser.add_argument("--no-tflite", action="store_true", help="skip the LiteRT exports (fp32 and int8)")

@@ -47,7 +47,9 @@ def discover(root: Path) -> list[tuple[str, int]]:
     present = sorted(p.name for p in root.iterdir() if p.is_dir() and p.name in CLASS_NAMES)
     if len(present) < len(CLASS_NAMES):
         missing = [name for name in CLASS_NAMES if name not in present]
-        raise DataError(f"{root} has {len(present)} of the {len(CLASS_NAMES)} class folders 0-9; missing: {', '.join(missing)}")
+        raise DataError(
+            f"{root} has {len(present)} of the {len(CLASS_NAMES)} class folders 0-9; missing: {', '.join(missing)}"
+        )
     items: list[tuple[str, int]] = []
     for label, name in enumerate(CLASS_NAMES):
         files = sorted(p for p in (root / name).iterdir() if p.is_file() and p.suffix.lower() in IMAGE_SUFFIXES)
@@ -91,7 +93,9 @@ def subject_groups(items: list[tuple[str, int]], gap: int = SAME_SUBJECT_GAP) ->
     return groups
 
 
-def _hold_out(paths: list[str], labels: list[int], groups: list[int], fraction: float, seed: int) -> tuple[list[int], list[int]]:
+def _hold_out(
+    paths: list[str], labels: list[int], groups: list[int], fraction: float, seed: int
+) -> tuple[list[int], list[int]]:
     """Return (kept, held-out) indices: about ``fraction`` of the groups, stratified by label."""
     folds = max(2, round(1 / fraction))
     if len(set(groups)) < folds:

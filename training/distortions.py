@@ -24,7 +24,9 @@ def perspective_coefficients(source: list[tuple[float, float]], target: list[tup
     return np.linalg.solve(np.array(rows, float), np.array(source, float).reshape(8)).tolist()
 
 
-def turned(image: np.ndarray, rng: np.random.Generator, squeeze_share: tuple[float, float] = (0.12, 0.22)) -> np.ndarray:
+def turned(
+    image: np.ndarray, rng: np.random.Generator, squeeze_share: tuple[float, float] = (0.12, 0.22)
+) -> np.ndarray:
     """Return ``image`` as if the hand were turned in 3-D: one side of the frame pulled in (a perspective warp).
 
     ``squeeze_share`` bounds how far each corner of the receding edge moves, as a share of the side.

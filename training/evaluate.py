@@ -33,7 +33,12 @@ def classification_metrics(labels: np.ndarray, probabilities: np.ndarray) -> dic
         "count": len(labels),
         "accuracy": float((predicted == labels).mean()) if len(labels) else 0.0,
         "per_class": {
-            name: {"precision": float(precision[i]), "recall": float(recall[i]), "f1": float(f1[i]), "support": int(support[i])}
+            name: {
+                "precision": float(precision[i]),
+                "recall": float(recall[i]),
+                "f1": float(f1[i]),
+                "support": int(support[i]),
+            }
             for i, name in enumerate(CLASS_NAMES)
         },
         "confusion_matrix": confusion_matrix(labels, predicted, labels=classes).tolist(),
@@ -52,7 +57,9 @@ def answer_metrics(labels: np.ndarray, recognitions: list[Recognition], unsure_b
         "confident_wrong_rate": float((~right & confident).mean()),
         "no_hand_rate": float(no_hand.mean()),
         "hand_found_rate": float(np.mean([r.hand is not None for r in recognitions])),
-        "per_digit": {name: float(right[labels == i].mean()) for i, name in enumerate(CLASS_NAMES) if (labels == i).any()},
+        "per_digit": {
+            name: float(right[labels == i].mean()) for i, name in enumerate(CLASS_NAMES) if (labels == i).any()
+        },
     }
 
 
@@ -60,13 +67,21 @@ def evaluate_split(recogniser: Recogniser, images: np.ndarray | Prepared, labels
     """Return the classification and answer metrics of ``recogniser`` on ``images`` (or their prepared squares)."""
     recognitions = recognise_all(recogniser, images)
     probabilities = np.stack([r.probabilities for r in recognitions])
-    return {**classification_metrics(labels, probabilities), **answer_metrics(labels, recognitions, recogniser.settings.unsure_below)}
+    return {
+        **classification_metrics(labels, probabilities),
+        **answer_metrics(labels, recognitions, recogniser.settings.unsure_below),
+    }
 
 
-def shift_metrics(recogniser: Recogniser, shift_set: dict[str, list[np.ndarray] | Prepared], labels: np.ndarray) -> dict:
+def shift_metrics(
+    recogniser: Recogniser, shift_set: dict[str, list[np.ndarray] | Prepared], labels: np.ndarray
+) -> dict:
     """Return the answer metrics per kind of domain shift, their means and the worst kind."""
     unsure_below = recogniser.settings.unsure_below
-    per_kind = {kind: answer_metrics(labels, recognise_all(recogniser, pictures), unsure_below) for kind, pictures in shift_set.items()}
+    per_kind = {
+        kind: answer_metrics(labels, recognise_all(recogniser, pictures), unsure_below)
+        for kind, pictures in shift_set.items()
+    }
     accuracy = {kind: metrics["accuracy"] for kind, metrics in per_kind.items()}
     worst = min(accuracy, key=accuracy.get)
     return {
@@ -93,7 +108,8 @@ def score_as_served(
     names: tuple[str, ...],
     shift_set: dict[str, Prepared] | None = None,
 ) -> dict:
-    """Return the metrics a card records: each named split, and ``domain_shift`` for the test split's shift set when given."""
+    """Return the metrics a card records: each named split, and ``domain_shift`` for the test split's shift set when
+    given."""
     metrics = {name: evaluate_split(recogniser, prepared[name], labels[name]) for name in names}
     if shift_set is not None:
         metrics["domain_shift"] = shift_metrics(recogniser, shift_set, labels["test"])
@@ -114,11 +130,15 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--split", choices=("train", "valid", "test"), default="test", help="split of --manifest (default: %(default)s)"
     )
-    parser.add_argument("--shift", action="store_true", help="also measure the domain-shift set built from these images")
+    parser.add_argument(
+        "--shift", action="store_true", help="also measure the domain-shift set built from these images"
+    )
     parser.add_argument(
         "--backend", default="auto", help="auto (as served), litert-int8, litert-fp32 or keras (default: %(default)s)"
     )
-    parser.add_argument("--no-localise", action="store_true", help="classify the centre square, without the palm detector")
+    parser.add_argument(
+        "--no-localise", action="store_true", help="classify the centre square, without the palm detector"
+    )
     parser.add_argument("--out-dir", type=Path, help="where to write the report and plot (default: beside the model)")
     return parser
 
@@ -168,11 +188,15 @@ def main(argv: list[str] | None = None) -> int:
     (out_dir / f"{stem}.json").write_text(json.dumps(report, indent=1) + "\n")
     from training.plots import plot_confusion_matrix
 
-    plot_confusion_matrix(report["metrics"]["confusion_matrix"], out_dir / f"{stem}-confusion.png", f"{args.model.stem}: {label}")
+    plot_confusion_matrix(
+        report["metrics"]["confusion_matrix"], out_dir / f"{stem}-confusion.png", f"{args.model.stem}: {label}"
+    )
     metrics = report["metrics"]
     print(
-        f"{label} ({recogniser.backend}): accuracy {metrics['accuracy']:.4f} on {metrics['count']} images, confident-wrong "
-        f"{metrics['confident_wrong_rate']:.4f}, 'no hand' {metrics['no_hand_rate']:.4f}; report {out_dir / (stem + '.json')}"
+        f"{label} ({recogniser.backend}): accuracy {metrics['accuracy']:.4f} on {metrics['count']} images, "
+        "confident-wrong "
+        f"{metrics['confident_wrong_rate']:.4f}, 'no hand' {metrics['no_hand_rate']:.4f}; report "
+        f"{out_dir / (stem + '.json')}"
     )
     if args.shift:
         shift = report["domain_shift"]

@@ -3,7 +3,8 @@
 Each training picture is located as served (palm detector, hand check) and looked at by the
 hand-landmark model on the hand's upright region (:meth:`recognition.recogniser.Recogniser.look`);
 mirrored copies teach it left hands as the landmark model sees them (tilt needs no copies: the
-features are turned upright). Looks whose presence is under the hand check's threshold are left out. scikit-learn fits it; :class:`recognition.geometry.GeometryModel` saves
+features are turned upright). Looks whose presence is under the hand check's threshold are left out. scikit-learn
+fits it; :class:`recognition.geometry.GeometryModel` saves
 and runs it without scikit-learn.
 """
 
@@ -28,7 +29,9 @@ def looks_of(recogniser: Recogniser, pictures: list[np.ndarray] | np.ndarray) ->
     return list(prepare_all(recogniser, pictures).looks)
 
 
-def features_of(looks: list[HandLook | None], labels: np.ndarray, least_presence: float) -> tuple[np.ndarray, np.ndarray]:
+def features_of(
+    looks: list[HandLook | None], labels: np.ndarray, least_presence: float
+) -> tuple[np.ndarray, np.ndarray]:
     """Return (features, labels) of the looks that see a hand at least ``least_presence`` surely."""
     kept = [i for i, look in enumerate(looks) if look is not None and look.presence >= least_presence]
     features = np.stack([looks[i].features() for i in kept]) if kept else np.zeros((0, FEATURES), np.float32)
@@ -53,7 +56,9 @@ def fit_geometry(features: np.ndarray, labels: np.ndarray, seed: int = 42) -> Ge
     )
 
 
-def fit_for_training(recogniser: Recogniser, images: np.ndarray, labels: np.ndarray, seed: int) -> tuple[GeometryModel | None, dict]:
+def fit_for_training(
+    recogniser: Recogniser, images: np.ndarray, labels: np.ndarray, seed: int
+) -> tuple[GeometryModel | None, dict]:
     """Fit the geometry model on the train split's photos and their mirror images; return it and its card entry.
 
     The model is ``None`` (and the entry says why) when the landmark model saw too few hands of some digit.
@@ -63,7 +68,10 @@ def fit_for_training(recogniser: Recogniser, images: np.ndarray, labels: np.ndar
     features, kept = features_of(looks, np.concatenate([labels, labels]), recogniser.settings.hand_present)
     counts = np.bincount(kept, minlength=10)
     if counts.min() < LEAST_PER_DIGIT:
-        return None, {"fitted": False, "why": f"hands seen per digit {counts.tolist()}, fewer than {LEAST_PER_DIGIT} for some digit"}
+        return None, {
+            "fitted": False,
+            "why": f"hands seen per digit {counts.tolist()}, fewer than {LEAST_PER_DIGIT} for some digit",
+        }
     model = fit_geometry(features, kept, seed)
     entry = {
         "fitted": True,
@@ -82,6 +90,7 @@ def blend_note(settings: Settings) -> str:
     """Return how serving joins the geometry model's answer to the MobileNet's, for the card."""
     return (
         f"where the landmark model's presence on the hand's region reaches {settings.geometry_presence:g}, "
-        f"{1 - settings.geometry_weight:g} x MobileNet + {settings.geometry_weight:g} x geometry; else the MobileNet alone "
+        f"{1 - settings.geometry_weight:g} x MobileNet + {settings.geometry_weight:g} x geometry; else the MobileNet "
+        "alone "
         "(chosen on validation by bench/geometry.py)"
     )

@@ -82,7 +82,8 @@ def score_int8(
     shift_set: dict[str, Prepared] | None,
     reference: dict,
 ) -> tuple[dict, dict]:
-    """Score the int8 ``export`` with ``scorer``'s hand models on the test split (and shift set); return its metrics and parity gate."""
+    """Score the int8 ``export`` with ``scorer``'s hand models on the test split (and shift set); return its metrics and
+    parity gate."""
     from recognition.backends import LiteRTPredictor
     from recognition.recogniser import Recogniser
     from training.evaluate import score_as_served
@@ -164,25 +165,34 @@ def run(config: TrainingConfig) -> TrainingResult:
     h5_sha256 = save_h5(model, files.h5)
     stages = {"fit": training_seconds}
     clock = time.perf_counter()
-    detector = PalmDetector(DETECTOR_PATH, side_by_side=EVALUATION_COPIES, settings=settings) if DETECTOR_PATH.is_file() else None
+    detector = (
+        PalmDetector(DETECTOR_PATH, side_by_side=EVALUATION_COPIES, settings=settings)
+        if DETECTOR_PATH.is_file()
+        else None
+    )
     landmarks = LandmarkModel(CHECKER_PATH, side_by_side=EVALUATION_COPIES) if detector is not None else None
     # Locate hands and cut squares once; every backend then classifies the same squares.
     keras_recogniser = Recogniser(InMemoryKerasPredictor(model), detector, landmarks=landmarks)
     prepared = {name: prepare_all(keras_recogniser, loaded[name].images) for name in loaded}
     geometry, geometry_entry = None, None
     if landmarks is not None:
-        geometry, geometry_entry = fit_for_training(keras_recogniser, loaded["train"].images, loaded["train"].labels, config.seed)
+        geometry, geometry_entry = fit_for_training(
+            keras_recogniser, loaded["train"].images, loaded["train"].labels, config.seed
+        )
         files.geometry.unlink(missing_ok=True)  # never serve another model's geometry
         if geometry is not None:
             geometry.save(files.geometry)
             keras_recogniser.geometry = geometry
-            geometry_entry.update(file=files.geometry.name, sha256=sha256_of(files.geometry), blend=blend_note(settings))
+            geometry_entry.update(
+                file=files.geometry.name, sha256=sha256_of(files.geometry), blend=blend_note(settings)
+            )
     shift_set = None
     if config.shift:
         from training.shift import build_shift_set
 
         shift_set = {
-            kind: prepare_all(keras_recogniser, pictures) for kind, pictures in build_shift_set(loaded["test"].images).items()
+            kind: prepare_all(keras_recogniser, pictures)
+            for kind, pictures in build_shift_set(loaded["test"].images).items()
         }
     stages["localise"], clock = time.perf_counter() - clock, time.perf_counter()
 
@@ -209,7 +219,9 @@ def run(config: TrainingConfig) -> TrainingResult:
         )
         # Calibrate on the squares the detector cut from training pictures: what int8 will be shown.
         export_int8(model, files.export("int8"), calibration_images(prepared["train"].inputs, config.seed))
-        measured, gate = score_int8(scorer, files.export("int8"), EVALUATION_COPIES, prepared, labels, shift_set, metrics)
+        measured, gate = score_int8(
+            scorer, files.export("int8"), EVALUATION_COPIES, prepared, labels, shift_set, metrics
+        )
         exports["int8"] = files.export_entry("int8", h5_sha256, metrics=measured, parity=gate, served=gate["passed"])
         log.info("int8 export: test %.4f, parity %s", measured["test"]["accuracy"], gate)
         stages["export"] = time.perf_counter() - clock
@@ -235,9 +247,17 @@ def run(config: TrainingConfig) -> TrainingResult:
     card["files"]["geometry"] = geometry_entry
     card["settings"]["values"] = settings.as_dict()
     files.write_card(card)
-    carried = "carried over from the shipped settings, not re-chosen for this model (bench/unsure.py --write, bench/no_hand.py --write)"
+    carried = (
+        "carried over from the shipped settings, not re-chosen for this model "
+        "(bench/unsure.py --write, bench/no_hand.py --write)"
+    )
     notes = {name: carried for name in settings.as_dict()}
     if config.recipe.upright:
-        notes.update({name: "the recipe trains on upright hands: every hand read by its own square is turned" for name in ALWAYS_UPRIGHT})
+        notes.update(
+            {
+                name: "the recipe trains on upright hands: every hand read by its own square is turned"
+                for name in ALWAYS_UPRIGHT
+            }
+        )
     settings.save(files, notes)
     return TrainingResult(files, card)

@@ -27,7 +27,15 @@ def plot_confusion_matrix(matrix: list[list[int]], path: Path, title: str) -> No
     threshold = values.max() / 2 if values.size else 0
     for (row, col), value in np.ndenumerate(values):
         if value:
-            axes.text(col, row, str(value), ha="center", va="center", color="white" if value > threshold else "black", fontsize=8)
+            axes.text(
+                col,
+                row,
+                str(value),
+                ha="center",
+                va="center",
+                color="white" if value > threshold else "black",
+                fontsize=8,
+            )
     figure.tight_layout()
     figure.savefig(path, dpi=110)
     plt.close(figure)

@@ -109,7 +109,12 @@ class Recipe:
 # How each recipe differs from the dataclass defaults above. "seed" is the original recipe:
 # the last 23 layers (head included) at a constant 1e-4 for 10 epochs.
 RECIPE_OVERRIDES: dict[str, dict[str, object]] = {
-    "seed": {"epochs": 10, "learning_rate": 1e-4, "schedule": "constant", "fine_tune_layers": SEED_TRAINABLE_LAYERS - 1},
+    "seed": {
+        "epochs": 10,
+        "learning_rate": 1e-4,
+        "schedule": "constant",
+        "fine_tune_layers": SEED_TRAINABLE_LAYERS - 1,
+    },
     "two-phase": {},
 }
 

@@ -42,7 +42,9 @@ def rescore(model: Path, data: Path | None = None, copies: int = 2) -> dict:
     loaded = {name: load_images(data or SHARED_DATA, paths) for name, paths in read_manifest(files.manifest).items()}
     detector = PalmDetector(side_by_side=copies, settings=settings)
     landmarks = LandmarkModel(side_by_side=copies)
-    fp32 = Recogniser(LiteRTPredictor(files.export("fp32"), backend="litert-fp32", side_by_side=copies), detector, settings, landmarks)
+    fp32 = Recogniser(
+        LiteRTPredictor(files.export("fp32"), backend="litert-fp32", side_by_side=copies), detector, settings, landmarks
+    )
     started = time.perf_counter()
     seed = int(card.get("data", {}).get("seed", 42))
     geometry, entry = fit_for_training(fp32, loaded["train"].images, loaded["train"].labels, seed)
@@ -74,9 +76,13 @@ def rescore(model: Path, data: Path | None = None, copies: int = 2) -> dict:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m training.rescore", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        prog="python -m training.rescore", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--model", type=Path, default=DEFAULT_MODEL)
-    parser.add_argument("--data", type=Path, help="the data set the model was trained on (default: the shared ASL digits)")
+    parser.add_argument(
+        "--data", type=Path, help="the data set the model was trained on (default: the shared ASL digits)"
+    )
     args = parser.parse_args(argv)
     card = rescore(args.model, args.data)
     metrics = card["metrics"]

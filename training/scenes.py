@@ -89,7 +89,9 @@ def place_hand(
     hand = Image.fromarray(image).convert("RGBA")
     hand.putalpha(alpha)
     if scale != 1.0:
-        scaled = hand.resize((max(1, round(size[0] * scale)), max(1, round(size[1] * scale))), Image.Resampling.BILINEAR)
+        scaled = hand.resize(
+            (max(1, round(size[0] * scale)), max(1, round(size[1] * scale))), Image.Resampling.BILINEAR
+        )
         canvas = Image.new("RGBA", size, (0, 0, 0, 0))
         offset = ((size[0] - scaled.size[0]) // 2, (size[1] - scaled.size[1]) // 2)
         canvas.paste(scaled, offset)
@@ -171,7 +173,10 @@ def training_background(rng: np.random.Generator, size: int, photo_share: float 
     canvas = Image.new("RGB", (size, size), _random_colour(rng))  # clutter of shapes
     draw = ImageDraw.Draw(canvas)
     for _ in range(int(rng.integers(5, 25))):
-        box = sorted(rng.integers(-size // 4, size + size // 4, 2)), sorted(rng.integers(-size // 4, size + size // 4, 2))
+        box = (
+            sorted(rng.integers(-size // 4, size + size // 4, 2)),
+            sorted(rng.integers(-size // 4, size + size // 4, 2)),
+        )
         xy = (box[0][0], box[1][0], box[0][1], box[1][1])
         if rng.random() < 0.5:
             draw.rectangle(xy, fill=_random_colour(rng))

@@ -107,12 +107,19 @@ def _skin_tone(image: np.ndarray, mask: np.ndarray, gains: tuple[float, float, f
 
 
 def _pasted(
-    image: np.ndarray, mask: np.ndarray, background: np.ndarray, size: tuple[int, int], side: int, corner: tuple[int, int]
+    image: np.ndarray,
+    mask: np.ndarray,
+    background: np.ndarray,
+    size: tuple[int, int],
+    side: int,
+    corner: tuple[int, int],
 ) -> np.ndarray:
     """Return ``background`` resized to ``size`` with the hand of ``image`` (``side`` pixels) pasted at ``corner``."""
     scene = Image.fromarray(background).resize(size, Image.Resampling.BILINEAR)
     hand = Image.fromarray(image).resize((side, side), Image.Resampling.BILINEAR)
-    alpha = Image.fromarray((ndimage.gaussian_filter(mask.astype(np.float32), 1.0) * 255).astype(np.uint8)).resize((side, side))
+    alpha = Image.fromarray((ndimage.gaussian_filter(mask.astype(np.float32), 1.0) * 255).astype(np.uint8)).resize(
+        (side, side)
+    )
     scene.paste(hand, corner, alpha)
     return np.asarray(scene)
 
@@ -122,7 +129,11 @@ def _wide(image: np.ndarray, mask: np.ndarray, background: np.ndarray, rng: np.r
     height = image.shape[0]
     width = round(height * (16 / 9 if rng.random() < 0.5 else 4 / 3))
     side = int(height * rng.uniform(0.55, 0.75))  # the photo's hand fills most of it
-    left = int(rng.uniform(0.0, 0.12) * width) if rng.random() < 0.5 else width - side - int(rng.uniform(0.0, 0.12) * width)
+    left = (
+        int(rng.uniform(0.0, 0.12) * width)
+        if rng.random() < 0.5
+        else width - side - int(rng.uniform(0.0, 0.12) * width)
+    )
     return _pasted(image, mask, background, (width, height), side, (left, int(rng.integers(0, height - side + 1))))
 
 
@@ -156,7 +167,9 @@ def shift_renderers(seed: int) -> dict[str, Callable[[np.ndarray, np.ndarray], n
 
     def rotate(image: np.ndarray, _mask: np.ndarray) -> np.ndarray:
         angle = float(rng.choice([-1, 1]) * rng.uniform(10, 20))
-        return np.asarray(Image.fromarray(image).rotate(angle, resample=Image.Resampling.BILINEAR, fillcolor=wall_colour(image)))
+        return np.asarray(
+            Image.fromarray(image).rotate(angle, resample=Image.Resampling.BILINEAR, fillcolor=wall_colour(image))
+        )
 
     def tilt(image: np.ndarray, _mask: np.ndarray) -> np.ndarray:
         """Lean the hand 25-60 degrees either way, on a wall widened so that no finger is cut off."""
@@ -164,7 +177,9 @@ def shift_renderers(seed: int) -> dict[str, Callable[[np.ndarray, np.ndarray], n
         size = image.shape[0]
         wall = Image.new("RGB", (round(size * 1.3),) * 2, tuple(int(v) for v in wall_colour(image)))
         wall.paste(Image.fromarray(image), ((wall.width - size) // 2,) * 2)
-        turned = wall.rotate(angle, resample=Image.Resampling.BILINEAR, fillcolor=tuple(int(v) for v in wall_colour(image)))
+        turned = wall.rotate(
+            angle, resample=Image.Resampling.BILINEAR, fillcolor=tuple(int(v) for v in wall_colour(image))
+        )
         return np.asarray(turned.resize((size, size), Image.Resampling.BILINEAR))
 
     def tilt_on_photo(image: np.ndarray, mask: np.ndarray) -> np.ndarray:
@@ -174,7 +189,9 @@ def shift_renderers(seed: int) -> dict[str, Callable[[np.ndarray, np.ndarray], n
         return place_hand(image, mask, background, scale=float(rng.uniform(0.7, 0.85)), angle=angle, shift=(0.0, 0.0))
 
     def hsv_colour(low: float, high: float) -> np.ndarray:
-        hue = Image.new("HSV", (1, 1), (int(rng.integers(0, 256)), int(rng.integers(150, 256)), int(rng.uniform(low, high))))
+        hue = Image.new(
+            "HSV", (1, 1), (int(rng.integers(0, 256)), int(rng.integers(150, 256)), int(rng.uniform(low, high)))
+        )
         return np.asarray(hue.convert("RGB"))[0, 0]
 
     return {
@@ -209,7 +226,9 @@ def shift_renderers(seed: int) -> dict[str, Callable[[np.ndarray, np.ndarray], n
         "tilted": tilt,
         "tilted_on_photo": tilt_on_photo,
         # A left hand (the photo mirrored) leaning on a photograph; a camera well below or beside the hand.
-        "left_tilted_on_photo": lambda image, mask: tilt_on_photo(np.ascontiguousarray(image[:, ::-1]), np.ascontiguousarray(mask[:, ::-1])),
+        "left_tilted_on_photo": lambda image, mask: tilt_on_photo(
+            np.ascontiguousarray(image[:, ::-1]), np.ascontiguousarray(mask[:, ::-1])
+        ),
         "turned_3d_strong": lambda image, _m: turned(image, rng, (0.28, 0.38)),
     }
 
@@ -221,4 +240,6 @@ def build_shift_set(images: np.ndarray, seed: int = 2024) -> dict[str, list[np.n
     """
     masks = hand_masks(images)
     renderers = shift_renderers(seed)
-    return {kind: [renderers[kind](image, mask) for image, mask in zip(images, masks, strict=True)] for kind in SHIFT_KINDS}
+    return {
+        kind: [renderers[kind](image, mask) for image, mask in zip(images, masks, strict=True)] for kind in SHIFT_KINDS
+    }

@@ -97,10 +97,14 @@ def learning_rate_for(recipe: Recipe, steps: int) -> float | keras.optimizers.sc
     return recipe.learning_rate
 
 
-def _compile(model: keras.Model, learning_rate: float | keras.optimizers.schedules.LearningRateSchedule, recipe: Recipe) -> None:
+def _compile(
+    model: keras.Model, learning_rate: float | keras.optimizers.schedules.LearningRateSchedule, recipe: Recipe
+) -> None:
     model.compile(
         # Keras checks and uses ema_momentum only with use_ema.
-        optimizer=keras.optimizers.Adam(learning_rate, use_ema=recipe.ema_momentum > 0, ema_momentum=recipe.ema_momentum),
+        optimizer=keras.optimizers.Adam(
+            learning_rate, use_ema=recipe.ema_momentum > 0, ema_momentum=recipe.ema_momentum
+        ),
         loss=keras.losses.CategoricalCrossentropy(label_smoothing=recipe.label_smoothing),
         metrics=["accuracy"],
     )
@@ -114,7 +118,7 @@ def fit(
     seed: int,
     verbose: int | str = "auto",
 ) -> dict[str, list[float]]:
-    """Train ``model`` in place following ``recipe`` (validated when it was made); return the merged per-epoch history."""
+    """Train ``model`` in place following ``recipe`` (validated when made); return the merged per-epoch history."""
     steps_per_epoch = math.ceil(len(train.labels) / recipe.batch_size)
     train_batches = training_dataset(train, recipe, seed)
     valid_batches = evaluation_dataset(valid)

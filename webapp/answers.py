@@ -26,8 +26,12 @@ PAIR_ADVICE = {
     frozenset({2, 3}): "For 3 the thumb stands out; for 2 it holds the other fingers down.",
     frozenset({4, 5}): "For 5 the thumb is open; for 4 it is folded across the palm.",
     frozenset({0, 1}): "For 0 all fingers curve round to meet the thumb; for 1 only the index finger points up.",
-    frozenset({1, 9}): "For 1 only the index finger stands; for 9 the index finger touches the thumb and three fingers stand.",
-    frozenset({2, 9}): "For 2 two fingers point up in a V; for 9 three fingers stand and the index finger touches the thumb.",
+    frozenset(
+        {1, 9}
+    ): "For 1 only the index finger stands; for 9 the index finger touches the thumb and three fingers stand.",
+    frozenset(
+        {2, 9}
+    ): "For 2 two fingers point up in a V; for 9 three fingers stand and the index finger touches the thumb.",
 }
 GENERAL_ADVICE = "Hold the sign still with the whole hand in view, palm to the camera, and try again."
 
@@ -133,8 +137,12 @@ def shape_answer(recognition: Recognition, filename: str, unsure_below: float, t
         "region": {**box_fractions(recognition.box, recognition.size), "angle": round(recognition.turn, 1)},
         "filename": filename,
         "models": {
-            "image": probabilities if recognition.image_probabilities is None else rounded(recognition.image_probabilities),
-            "geometry": None if recognition.geometry_probabilities is None else rounded(recognition.geometry_probabilities),
+            "image": probabilities
+            if recognition.image_probabilities is None
+            else rounded(recognition.image_probabilities),
+            "geometry": None
+            if recognition.geometry_probabilities is None
+            else rounded(recognition.geometry_probabilities),
         },
         "track": None if track is None or no_hand else str(track),
         "followed": recognition.followed,

@@ -20,7 +20,9 @@ def predict():
     """Recognise one image sent as multipart field ``image`` or as a raw ``image/*`` body."""
     uploads = uploads_from(request, allow_raw=True)
     if len(uploads) > 1:
-        raise ImageRejected(f"Send one image to /api/predict ({len(uploads)} received); use /api/predict/batch for several.")
+        raise ImageRejected(
+            f"Send one image to /api/predict ({len(uploads)} received); use /api/predict/batch for several."
+        )
     track = read_track(request.form.get("track") if request.mimetype.startswith("multipart/") else None)
     return jsonify(recognise_uploads(uploads, track=track)[0].answer)
 
@@ -78,7 +80,9 @@ def openapi():
 
 
 def _headline_metrics(metrics: dict) -> dict:
-    headline = {f"{split}_accuracy": metrics[split]["accuracy"] for split in ("train", "valid", "test") if split in metrics}
+    headline = {
+        f"{split}_accuracy": metrics[split]["accuracy"] for split in ("train", "valid", "test") if split in metrics
+    }
     shift = metrics.get("domain_shift")
     if shift:
         headline["domain_shift_accuracy"] = shift["overall"]

@@ -33,7 +33,8 @@ class MalformedBody(BadRequest):
 
 
 class GuardedInput:
-    """A ``wsgi.input`` whose reads end in :class:`BodyTimeout` or :class:`MalformedBody` instead of hanging or crashing."""
+    """A ``wsgi.input`` whose reads end in :class:`BodyTimeout` or :class:`MalformedBody` instead of hanging or
+    crashing."""
 
     def __init__(self, stream: Any, deadline: float) -> None:
         self._stream = stream

@@ -1,4 +1,5 @@
-"""The API contract as an OpenAPI 3.1 document, served at /api/openapi.json and checked against real answers by the tests."""
+"""The API contract as an OpenAPI 3.1 document, served at /api/openapi.json and checked against real answers by the
+tests."""
 
 from __future__ import annotations
 
@@ -13,26 +14,50 @@ BOX = {
     "required": ["x", "y", "width", "height"],
     "properties": {name: {"type": "number", "minimum": 0, "maximum": 1} for name in ("x", "y", "width", "height")},
 }
-PROBABILITIES = {"type": "array", "items": {"type": "number", "minimum": 0, "maximum": 1}, "minItems": 10, "maxItems": 10}
+PROBABILITIES = {
+    "type": "array",
+    "items": {"type": "number", "minimum": 0, "maximum": 1},
+    "minItems": 10,
+    "maxItems": 10,
+}
 PREDICTION = {
     "type": "object",
     "required": [
-        "digit", "label", "confidence", "probabilities", "unsure", "no_hand", "message", "hand", "region", "filename",
-        "models", "track", "followed",
+        "digit",
+        "label",
+        "confidence",
+        "probabilities",
+        "unsure",
+        "no_hand",
+        "message",
+        "hand",
+        "region",
+        "filename",
+        "models",
+        "track",
+        "followed",
     ],
     "properties": {
-        "digit": {"type": "integer", "minimum": 0, "maximum": 9, "description": "The most likely digit (check no_hand first)."},
+        "digit": {
+            "type": "integer",
+            "minimum": 0,
+            "maximum": 9,
+            "description": "The most likely digit (check no_hand first).",
+        },
         "label": {"type": "string", "enum": list(CLASS_NAMES)},
         "confidence": {"type": "number", "minimum": 0, "maximum": 1, "description": "Probability of that digit."},
         "probabilities": PROBABILITIES,
         "unsure": {
             "type": "boolean",
-            "description": f"Confidence under the server's threshold (the model's settings file, {Settings().unsure_below:.2f} for the shipped model, chosen on validation; ASL_UNSURE_BELOW overrides it).",
+            "description": "Confidence under the server's threshold (the model's settings file, "
+            f"{Settings().unsure_below:.2f} for the shipped model, chosen on validation; "
+            "ASL_UNSURE_BELOW overrides it).",
         },
         "no_hand": {"type": "boolean", "description": "No hand was found: show the message instead of the digit."},
         "message": {
             "type": "string",
-            "description": "The answer in words: 'Digit 7, 94% sure.'; when unsure the two likeliest digits and what tells them apart.",
+            "description": "The answer in words: 'Digit 7, 94% sure.'; when unsure the two likeliest digits and what "
+            "tells them apart.",
         },
         "hand": {
             "oneOf": [
@@ -42,7 +67,10 @@ PREDICTION = {
                     "required": [*BOX["required"], "score", "presence", "angle"],
                     "properties": {
                         **BOX["properties"],
-                        "angle": {"type": "number", "description": "How far the hand leans from upright, degrees, clockwise positive."},
+                        "angle": {
+                            "type": "number",
+                            "description": "How far the hand leans from upright, degrees, clockwise positive.",
+                        },
                         "score": {"type": "number", "description": "The palm detector's score (0-1)."},
                         "presence": {
                             "type": ["number", "null"],
@@ -61,7 +89,8 @@ PREDICTION = {
                 **BOX["properties"],
                 "angle": {
                     "type": "number",
-                    "description": "Degrees the square was turned (anticlockwise) to stand the hand upright before it was read; "
+                    "description": "Degrees the square was turned (anticlockwise) to stand the hand upright before it "
+                    "was read; "
                     "x, y, width and height describe it before the turn.",
                 },
             },
@@ -75,7 +104,8 @@ PREDICTION = {
                 "image": {**PROBABILITIES, "description": "The MobileNet's own probabilities for the square it read."},
                 "geometry": {
                     "oneOf": [{"type": "null"}, PROBABILITIES],
-                    "description": "The hand-geometry model's probabilities from the hand's landmarks; null when the landmark "
+                    "description": "The hand-geometry model's probabilities from the hand's landmarks; null when the "
+                    "landmark "
                     "model did not see a hand surely enough. `probabilities` blends the two.",
                 },
             },
@@ -83,7 +113,8 @@ PREDICTION = {
         "track": {
             "type": ["string", "null"],
             "description": "Where the hand is, for a live client to send back with its next frame as the `track` field "
-            "(x,y,side,angle: centre and side as fractions of the picture's width and height, degrees); null without a hand.",
+            "(x,y,side,angle: centre and side as fractions of the picture's width and height, degrees); null without a "
+            "hand.",
         },
         "followed": {
             "type": "boolean",
@@ -108,7 +139,8 @@ IMAGE_BODY = {
                     "image": IMAGE_PART,
                     "track": {
                         "type": "string",
-                        "description": "Optional, for live video: the `track` of the previous frame's answer. The hand is then looked "
+                        "description": "Optional, for live video: the `track` of the previous frame's answer. The hand "
+                        "is then looked "
                         "for there first (faster); when it is not there, it is searched for as in any picture.",
                     },
                 },
@@ -176,7 +208,10 @@ def openapi_document() -> dict[str, Any]:
                 }
             },
             "/api/model": {
-                "get": {"summary": "Describe the served model", "responses": {"200": _json("Model", "The model"), **_errors(503)}}
+                "get": {
+                    "summary": "Describe the served model",
+                    "responses": {"200": _json("Model", "The model"), **_errors(503)},
+                }
             },
             "/healthz": {
                 "get": {
@@ -194,7 +229,9 @@ def openapi_document() -> dict[str, Any]:
                 "Batch": {
                     "type": "object",
                     "required": ["predictions"],
-                    "properties": {"predictions": {"type": "array", "items": {"$ref": "#/components/schemas/Prediction"}}},
+                    "properties": {
+                        "predictions": {"type": "array", "items": {"$ref": "#/components/schemas/Prediction"}}
+                    },
                 },
                 "Model": {
                     "type": "object",
@@ -202,7 +239,10 @@ def openapi_document() -> dict[str, Any]:
                     "properties": {
                         "name": {"type": "string"},
                         "backend": {"type": "string", "enum": ["litert-int8", "litert-fp32", "keras"]},
-                        "hand_geometry": {"type": "boolean", "description": "Whether a hand-geometry model reads the landmarks beside the MobileNet."},
+                        "hand_geometry": {
+                            "type": "boolean",
+                            "description": "Whether a hand-geometry model reads the landmarks beside the MobileNet.",
+                        },
                         "class_names": {"type": "array", "items": {"type": "string"}, "minItems": 10, "maxItems": 10},
                         "input_size": {"type": "array", "items": {"type": "integer"}},
                         "hand_localisation": {"type": "boolean"},
@@ -217,7 +257,11 @@ def openapi_document() -> dict[str, Any]:
                 "Health": {
                     "type": "object",
                     "required": ["status"],
-                    "properties": {"status": {"type": "string"}, "backend": {"type": "string"}, "error": {"type": "string"}},
+                    "properties": {
+                        "status": {"type": "string"},
+                        "backend": {"type": "string"},
+                        "error": {"type": "string"},
+                    },
                 },
                 "Error": ERROR,
             }

@@ -8,7 +8,15 @@ from flask import Blueprint, current_app, render_template, request
 
 from recognition.decode import ACCEPTED_MEDIA_TYPES, ACCEPTED_NAMES, ImageRejected
 from recognition.preprocessing import CLASS_NAMES
-from webapp.answers import Answered, advice_for, preview_data_url, read_track, recognise_uploads, runner_up, unsure_below
+from webapp.answers import (
+    Answered,
+    advice_for,
+    preview_data_url,
+    read_track,
+    recognise_uploads,
+    runner_up,
+    unsure_below,
+)
 from webapp.errors import describe
 from webapp.uploads import uploads_from
 
@@ -127,4 +135,6 @@ def signs():
 def api_docs():
     """Show the API contract with examples."""
     base_url = request.host_url.rstrip("/")
-    return render_template("api.html", base_url=base_url, cors_origins=current_app.config["CORS_ORIGINS"], **page_settings())
+    return render_template(
+        "api.html", base_url=base_url, cors_origins=current_app.config["CORS_ORIGINS"], **page_settings()
+    )

@@ -43,7 +43,11 @@ def register(app: Flask) -> None:
 
     @app.before_request
     def preflight():
-        if request.method == "OPTIONS" and request.path.startswith("/api/") and request.headers.get("Origin") in origins:
+        if (
+            request.method == "OPTIONS"
+            and request.path.startswith("/api/")
+            and request.headers.get("Origin") in origins
+        ):
             return Response(status=204)
         return None
 

@@ -57,12 +57,18 @@ class UploadMultiPartParser(MultiPartParser):
                     part, chunks, field_size = event, [], 0
                 elif isinstance(event, Data) and part is not None:
                     field_size += len(event.data)
-                    if isinstance(part, Field) and self.max_form_memory_size is not None and field_size > self.max_form_memory_size:
+                    if (
+                        isinstance(part, Field)
+                        and self.max_form_memory_size is not None
+                        and field_size > self.max_form_memory_size
+                    ):
                         raise RequestEntityTooLarge()
                     chunks.append(event.data)
                     if not event.more_data:
                         if isinstance(part, Field):
-                            fields.append((part.name, b"".join(chunks).decode(self.get_part_charset(part.headers), "replace")))
+                            fields.append(
+                                (part.name, b"".join(chunks).decode(self.get_part_charset(part.headers), "replace"))
+                            )
                         else:
                             body = io.BytesIO(b"".join(chunks))
                             files.append((part.name, FileStorage(body, part.filename, part.name, headers=part.headers)))
@@ -80,14 +86,18 @@ class UploadFormParser(FormDataParser):
         if not boundary:
             raise ValueError("Missing boundary")
         parser = UploadMultiPartParser(
-            max_form_memory_size=self.max_form_memory_size, max_form_parts=self.max_form_parts, cls=self.cls, buffer_size=LARGEST_READ
+            max_form_memory_size=self.max_form_memory_size,
+            max_form_parts=self.max_form_parts,
+            cls=self.cls,
+            buffer_size=LARGEST_READ,
         )
         form, files = parser.parse(stream, boundary, content_length)
         return stream, form, files
 
 
 class UploadRequest(Request):
-    """The app's request: uploaded files stay in memory (the size limit bounds them), parsed by :class:`UploadFormParser`."""
+    """The app's request: uploaded files stay in memory (the size limit bounds them), parsed by
+    :class:`UploadFormParser`."""
 
     form_data_parser_class = UploadFormParser
 
@@ -119,7 +129,9 @@ def read_body(request: Request) -> bytes:
     if limit is not None and request.content_length is not None and request.content_length > limit:
         raise RequestEntityTooLarge()
     chunks, size = [], 0
-    read_size = READ_CHUNK if request.content_length is None else min(max(READ_CHUNK, request.content_length), LARGEST_READ)
+    read_size = (
+        READ_CHUNK if request.content_length is None else min(max(READ_CHUNK, request.content_length), LARGEST_READ)
+    )
     while True:
         chunk = request.stream.read(read_size)
         if not chunk:

@@ -54,7 +54,7 @@ class ReadAheadSocket:
 
 
 def _headers_complete(data: bytes, limit: int) -> bool:
-    """Return whether ``data`` (the start of a request) holds its whole header section, or is already too big for one."""
+    """Return whether ``data`` (the start of a request) holds its whole header section, or is too big for one."""
     return len(data) >= limit or any(end in data for end in HEADER_ENDS)
 
 

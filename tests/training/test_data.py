@@ -94,7 +94,9 @@ def test_no_subject_spans_two_splits(tmp_path):
     splits = split(items, seed=5)
     groups = subject_groups(items)
     members = {name: {groups[path] for path in paths} for name, paths in splits.items()}
-    assert not (members["train"] & members["valid"] or members["train"] & members["test"] or members["valid"] & members["test"])
+    assert not (
+        members["train"] & members["valid"] or members["train"] & members["test"] or members["valid"] & members["test"]
+    )
     assert all(members[name] for name in members)
 
 

@@ -22,7 +22,9 @@ sys.exit(main(sys.argv[1:]))
 
 
 def train(arguments: list[str]) -> None:
-    result = subprocess.run([sys.executable, "-c", TWO_DEVICES, *arguments], capture_output=True, text=True, timeout=600, cwd=PROJECT_ROOT)
+    result = subprocess.run(
+        [sys.executable, "-c", TWO_DEVICES, *arguments], capture_output=True, text=True, timeout=600, cwd=PROJECT_ROOT
+    )
     assert result.returncode == 0, result.stderr[-3000:]
     assert "training on 2 replicas (mirrored)" in result.stderr
 
@@ -30,7 +32,17 @@ def train(arguments: list[str]) -> None:
 def test_two_logical_devices_train_what_one_device_trains(dataset_dir, trained_model, tmp_path):
     out = tmp_path / "mirrored.h5"
     arguments = ["--data", str(dataset_dir), "--weights", "none", "--epochs", "1", "--out", str(out), "--seed", "7"]
-    arguments += ["--batch-size", "8", "--valid-fraction", "0.2", "--test-fraction", "0.2", "--no-shift", "--distribute", "mirrored"]
+    arguments += [
+        "--batch-size",
+        "8",
+        "--valid-fraction",
+        "0.2",
+        "--test-fraction",
+        "0.2",
+        "--no-shift",
+        "--distribute",
+        "mirrored",
+    ]
     train(arguments)
     one = json.loads(trained_model.with_suffix(".json").read_text())
     two = json.loads(out.with_suffix(".json").read_text())

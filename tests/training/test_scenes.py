@@ -71,6 +71,7 @@ def test_photo_collage_fills_the_frame_with_several_crops():
     assert len({scene.tobytes() for scene in scenes}) == len(scenes)
     # a collage has sharp seams: some adjacent rows or columns differ far more than inside a photo crop
     jumps = [
-        max(np.abs(np.diff(scene.astype(int), axis=axis)).mean(axis=(1 - axis, 2)).max() for axis in (0, 1)) for scene in scenes
+        max(np.abs(np.diff(scene.astype(int), axis=axis)).mean(axis=(1 - axis, 2)).max() for axis in (0, 1))
+        for scene in scenes
     ]
     assert max(jumps) > 20

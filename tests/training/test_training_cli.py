@@ -56,17 +56,39 @@ def test_training_writes_a_loadable_h5_and_a_complete_card(trained_model):
     assert geometry["fitted"] is False and "per digit" in geometry["why"]
     assert not trained_model.with_name(trained_model.stem + ".geometry.npz").exists()
     for suffix in (".manifest.json", ".history.png", ".confusion.png", ".tflite"):
-        assert trained_model.with_name(trained_model.stem + suffix).is_file() or trained_model.with_suffix(suffix).is_file()
+        assert (
+            trained_model.with_name(trained_model.stem + suffix).is_file()
+            or trained_model.with_suffix(suffix).is_file()
+        )
 
 
 def test_manifest_reproduces_the_split(trained_model, dataset_dir, tmp_path):
     manifest = trained_model.with_name(trained_model.stem + ".manifest.json")
     out = tmp_path / "again.h5"
     status = main(
-        ["--data", str(dataset_dir), "--weights", "none", "--out", str(out), "--manifest", str(manifest),
-         "--recipe", "two-phase", "--epochs", "2", "--head-epochs", "1", "--augment", "none",
-         "--no-shift", "--no-tflite", "--batch-size", "16"]
-    )  # fmt: skip
+        [
+            "--data",
+            str(dataset_dir),
+            "--weights",
+            "none",
+            "--out",
+            str(out),
+            "--manifest",
+            str(manifest),
+            "--recipe",
+            "two-phase",
+            "--epochs",
+            "2",
+            "--head-epochs",
+            "1",
+            "--augment",
+            "none",
+            "--no-shift",
+            "--no-tflite",
+            "--batch-size",
+            "16",
+        ]
+    )
     assert status == 0
     first = json.loads(manifest.read_text())["splits"]
     second = json.loads(out.with_name("again.manifest.json").read_text())["splits"]
@@ -145,10 +167,29 @@ def test_augmented_batches_keep_shape_and_labels(dataset_dir):
 def test_seed_recipe_keeps_the_original_settings(dataset_dir, tmp_path):
     out = tmp_path / "seed.h5"
     status = main(
-        ["--data", str(dataset_dir), "--weights", "none", "--out", str(out), "--recipe", "seed", "--epochs", "1",
-         "--augment", "none", "--no-shift", "--no-tflite", "--batch-size", "16",
-         "--valid-fraction", "0.2", "--test-fraction", "0.2"]
-    )  # fmt: skip
+        [
+            "--data",
+            str(dataset_dir),
+            "--weights",
+            "none",
+            "--out",
+            str(out),
+            "--recipe",
+            "seed",
+            "--epochs",
+            "1",
+            "--augment",
+            "none",
+            "--no-shift",
+            "--no-tflite",
+            "--batch-size",
+            "16",
+            "--valid-fraction",
+            "0.2",
+            "--test-fraction",
+            "0.2",
+        ]
+    )
     assert status == 0
     recipe = json.loads(out.with_suffix(".json").read_text())["recipe"]
     assert (recipe["name"], recipe["fine_tune_layers"], recipe["label_smoothing"]) == ("seed", 22, 0.0)
@@ -193,7 +234,9 @@ def test_ema_keeps_the_averaged_weights(dataset_dir):
         keras.utils.set_random_seed(0)
         model = build_model(None)
         start = model.get_layer("digit").get_weights()[0].copy()
-        recipe = Recipe.named("seed", epochs=1, batch_size=2, learning_rate=1e-2, ema_momentum=ema_momentum, level="none")
+        recipe = Recipe.named(
+            "seed", epochs=1, batch_size=2, learning_rate=1e-2, ema_momentum=ema_momentum, level="none"
+        )
         fit(model, data, data, recipe, seed=0, verbose=0)
         return float(np.abs(model.get_layer("digit").get_weights()[0] - start).mean())
 
@@ -202,7 +245,9 @@ def test_ema_keeps_the_averaged_weights(dataset_dir):
 
 
 def test_ema_momentum_out_of_range_is_refused(dataset_dir, tmp_path, capsys):
-    status = main(["--data", str(dataset_dir), "--weights", "none", "--out", str(tmp_path / "m.h5"), "--ema-momentum", "1"])
+    status = main(
+        ["--data", str(dataset_dir), "--weights", "none", "--out", str(tmp_path / "m.h5"), "--ema-momentum", "1"]
+    )
     assert status == 2
     assert "--ema-momentum" in capsys.readouterr().err
 
@@ -224,7 +269,9 @@ def test_an_export_that_does_not_reproduce_the_h5_does_not_score_it():
     assert export_agreement(_FixedPredictor(h5), _FixedPredictor(h5 + 1e-5), images)["passed"]
     drifted = h5.copy()
     drifted[:, 4], drifted[:, 5] = 0.6, 0.24
-    assert not export_agreement(_FixedPredictor(h5), _FixedPredictor(drifted), images)["passed"]  # same answers, drifted
+    assert not export_agreement(_FixedPredictor(h5), _FixedPredictor(drifted), images)[
+        "passed"
+    ]  # same answers, drifted
     swapped = h5[:, ::-1].copy()
     report = export_agreement(_FixedPredictor(h5), _FixedPredictor(swapped), images)
     assert not report["passed"] and report["same_answers"] == 0.0
@@ -239,8 +286,29 @@ def test_corrections_are_added_to_training_only_and_counted_in_the_card(dataset_
     for digit in (3, 3, 7):
         store.save(encode(synthetic_hand(digit, 120, 9)), digit, answered=5)
     out = tmp_path / "model" / "with_corrections.h5"
-    arguments = ["--data", str(dataset_dir), "--weights", "none", "--epochs", "1", "--out", str(out), "--seed", "7", "--no-shift"]
-    arguments += ["--batch-size", "8", "--valid-fraction", "0.2", "--test-fraction", "0.2", "--extra-data", str(tmp_path / "corrections")]
+    arguments = [
+        "--data",
+        str(dataset_dir),
+        "--weights",
+        "none",
+        "--epochs",
+        "1",
+        "--out",
+        str(out),
+        "--seed",
+        "7",
+        "--no-shift",
+    ]
+    arguments += [
+        "--batch-size",
+        "8",
+        "--valid-fraction",
+        "0.2",
+        "--test-fraction",
+        "0.2",
+        "--extra-data",
+        str(tmp_path / "corrections"),
+    ]
     assert main(arguments) == 0
     card = json.loads(out.with_suffix(".json").read_text())
     assert card["data"]["extra_training_data"] == {"corrections": 3}
