@@ -1,7 +1,7 @@
 """Record the served answers on the test split and its shift set, or check them against a recording.
 
     python -m bench.answers record runs/answers.npz   # before a change
-    python -m bench.answers compare runs/answers.npz  # after it: every probability, box and "no hand" the same
+    python -m bench.answers compare runs/answers.npz  # after it: every probability, box, "no hand" and "unsure" the same
 
 The answers go through the same recogniser as serving (fp32 LiteRT export, palm detector with its
 hand check, the landmark model's look, the geometry model, the model's settings), on the test photos
@@ -17,9 +17,10 @@ from pathlib import Path
 
 import numpy as np
 
-from bench.served import ServedModels
 from recognition.batch import recognise_all
+from recognition.model_files import ModelFiles
 from recognition.paths import DEFAULT_MODEL
+from recognition.recogniser import Recogniser
 from training.data import load_images, read_manifest
 from training.paths import SHARED_DATA
 from training.shift import build_shift_set
@@ -29,15 +30,15 @@ TOLERANCE = 1e-6  # largest difference in any probability
 
 def record(model: Path) -> dict[str, np.ndarray]:
     """Return the answers of ``model`` on the test split and its shift set, by kind."""
-    served = ServedModels(model)
-    data = load_images(SHARED_DATA, read_manifest(served.files.manifest)["test"])
-    recogniser = served.recogniser()
+    recogniser = Recogniser.from_model(model, "litert-fp32", copies=2)
+    data = load_images(SHARED_DATA, read_manifest(ModelFiles.from_h5(model).manifest)["test"])
     answers = {}
     for kind, pictures in {"test": data.images, **build_shift_set(data.images)}.items():
         found = recognise_all(recogniser, pictures)
         answers[f"{kind}/p"] = np.stack([r.probabilities for r in found])
         answers[f"{kind}/box"] = np.array([r.box for r in found])
         answers[f"{kind}/nohand"] = np.array([r.no_hand for r in found])
+        answers[f"{kind}/unsure"] = np.array([r.unsure for r in found])
     return answers
 
 
@@ -76,7 +77,7 @@ def main() -> int:
         lines = differences(dict(stored), answers)
     print(
         "\n".join(lines)
-        or f"the same {pictures} answers (probabilities within {TOLERANCE:g}, boxes and 'no hand' identical)"
+        or f"the same {pictures} answers (probabilities within {TOLERANCE:g}; boxes, 'no hand' and 'unsure' identical)"
     )
     return 1 if lines else 0
 

@@ -24,7 +24,8 @@ import time
 from pathlib import Path
 
 from bench import save_result
-from bench.load import HOST, Client, Gunicorn, Nginx, body_skipping_client, free_port, innocent_clients
+from bench.clients import body_skipping_client, innocent_clients
+from bench.load import HOST, Client, Gunicorn, Nginx, free_port
 from bench.serving import hand_photo, jpeg
 from recognition.paths import DEFAULT_MODEL
 

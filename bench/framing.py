@@ -18,8 +18,7 @@ import numpy as np
 from PIL import Image
 
 from bench import save_result
-from recognition.backends import LiteRTPredictor
-from recognition.hands import PalmDetector, frame
+from recognition.hands import frame
 from recognition.model_files import ModelFiles
 from recognition.paths import DEFAULT_MODEL
 from recognition.preprocessing import center_square, to_model_input
@@ -47,14 +46,11 @@ def main() -> int:
     )
     args = parser.parse_args()
     data = load_images(SHARED_DATA, read_manifest(ModelFiles.from_h5(args.model).manifest)[args.split])
-    files = ModelFiles.from_h5(args.model)
-    predictor = LiteRTPredictor(files.export(args.precision), threads=2, backend=f"litert-{args.precision}")
-    recogniser = Recogniser(
-        predictor, PalmDetector(threads=2, checker_path=None)
-    )  # palms only, as measured before the hand check
+    # palms only, as measured before the hand check
+    recogniser = Recogniser.from_model(args.model, f"litert-{args.precision}", threads=2, check_hands=False)
     sets = {"plain": list(data.images), **build_shift_set(data.images)}
     pictures = {kind: [Image.fromarray(p) for p in images] for kind, images in sets.items()}
-    found = {kind: [recogniser.detector.locate(p) for p in images] for kind, images in pictures.items()}
+    found = {kind: [recogniser.locate(p)[0] for p in images] for kind, images in pictures.items()}
     report = {}
     for name, below, score in SETTINGS:
         accuracy = {}

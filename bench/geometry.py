@@ -20,11 +20,10 @@ from pathlib import Path
 import numpy as np
 
 from bench import save_result
-from recognition.backends import LiteRTPredictor
+from recognition.answer import is_unsure
 from recognition.batch import prepare_all
 from recognition.geometry import GeometryModel
-from recognition.hands import PalmDetector
-from recognition.landmarks import FEATURES, LandmarkModel
+from recognition.landmarks import FEATURES
 from recognition.model_files import ModelFiles, sha256_of
 from recognition.paths import DEFAULT_MODEL, PROJECT_ROOT
 from recognition.recogniser import Recogniser
@@ -68,7 +67,7 @@ def score(
         rows = np.where(seen, (1 - weight) * read_set["image"] + weight * shapes, read_set["image"])
         answers = rows.argmax(axis=1)
         per_kind[kind] = float((answers == labels).mean())
-        wrong += int(((answers != labels) & (rows.max(axis=1) >= unsure)).sum())
+        wrong += int(((answers != labels) & ~is_unsure(rows.max(axis=1), unsure)).sum())
         count += len(labels)
     shift = {k: v for k, v in per_kind.items() if k != "plain"}
     return {
@@ -90,8 +89,7 @@ def read_everything(files: ModelFiles, base: Settings, cache: Path) -> dict:
                 split, kind, field = name.split("/")
                 reads.setdefault(split, {}).setdefault(kind, {})[field] = arrays[name]
             return reads
-    predictor = LiteRTPredictor(files.export("fp32"), backend="litert-fp32", side_by_side=2)
-    recogniser = Recogniser(predictor, PalmDetector(side_by_side=2, settings=base), base, LandmarkModel(side_by_side=2))
+    recogniser = Recogniser.from_model(files.h5, "litert-fp32", copies=2)
     splits = read_manifest(files.manifest)
     reads = {}
     for split in ("train", "valid", "test"):

@@ -1,11 +1,10 @@
 """Measure the hand check on the validation split and its shift set (never the test), same model.
 
-    python -m bench.hand_check [--model models/asl_digits.h5] [--checker other_landmark_model.tflite ...]
+    python -m bench.hand_check [--model models/asl_digits.h5]
 
 Each setting locates hands with the palm detector as served, then the shipped model (fp32 export)
 classifies the squares framed for it. Settings: palms only (the search before the hand check),
-and the hand check with the shipped hand-landmark model (and any other given with ``--checker``,
-e.g. ``hand_landmark_full.tflite`` from the same wheel). Prints and writes, per setting: plain
+and the hand check with the shipped hand-landmark model. Prints and writes, per setting: plain
 accuracy, the shift mean and worst kind, the small-hand kinds, confident-wrong and false "no hand"
 rates, and the seconds spent locating with their detector looks and hand checks per picture
 (bench/results/hand_check.json; docs/decisions.md).
@@ -18,11 +17,9 @@ import time
 from pathlib import Path
 
 from bench import save_result
-from recognition.backends import LiteRTPredictor
 from recognition.batch import prepare_all
-from recognition.hands import CHECKER_PATH, PalmDetector
 from recognition.model_files import ModelFiles
-from recognition.paths import DEFAULT_MODEL
+from recognition.paths import CHECKER_PATH, DEFAULT_MODEL
 from recognition.recogniser import Recogniser
 from training.data import load_images, read_manifest
 from training.evaluate import evaluate_split, shift_metrics
@@ -47,25 +44,22 @@ class Counted:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--model", type=Path, default=DEFAULT_MODEL)
-    parser.add_argument("--checker", type=Path, action="append", default=[], help="another hand-landmark model to try")
     args = parser.parse_args()
     files = ModelFiles.from_h5(args.model)
     data = load_images(SHARED_DATA, read_manifest(files.manifest)["valid"])
     shift_pictures = build_shift_set(data.images)
     pictures = len(data.labels) * (1 + len(shift_pictures))
-    predictor = LiteRTPredictor(files.export("fp32"), backend="litert-fp32", side_by_side=WORKERS)
-    settings = {"palms only": None, f"hand check ({CHECKER_PATH.name}, shipped)": CHECKER_PATH}
-    settings.update({f"hand check ({path.name})": path for path in args.checker})
+    settings = {"palms only": False, f"hand check ({CHECKER_PATH.name}, shipped)": True}
     report = {"split": "valid", "images": len(data.labels), "pictures": pictures, "settings": {}}
-    for name, checker_path in settings.items():
-        detector = PalmDetector(side_by_side=WORKERS, checker_path=checker_path)
+    for name, check_hands in settings.items():
+        recogniser = Recogniser.from_model(files.h5, "litert-fp32", copies=WORKERS, check_hands=check_hands)
+        detector = recogniser.detector
         looks = Counted(detector.palms_once)
         detector.palms_once = looks
         checks = None
         if detector.checker is not None:
             checks = Counted(detector.checker.presence)
             detector.checker.presence = checks
-        recogniser = Recogniser(predictor, detector)
         started = time.perf_counter()
         plain = prepare_all(recogniser, data.images)
         shift = {kind: prepare_all(recogniser, images) for kind, images in shift_pictures.items()}

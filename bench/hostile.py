@@ -12,16 +12,12 @@ from __future__ import annotations
 
 import contextlib
 import http.client
-import io
 import json
 import os
 import socket
 import threading
 import time
 from pathlib import Path
-
-import numpy as np
-from PIL import Image
 
 from bench import save_result
 from bench.load import HOST, Client, Gunicorn, rss_mib
@@ -32,17 +28,12 @@ from bench.samples import (
     jpeg_with_bad_exif,
     png_16bit,
     progressive_jpeg_with_repeated_scans,
+    tiff_32bit,
 )
 from bench.serving import hand_photo, jpeg, phone_jpeg
 from recognition.paths import DEFAULT_MODEL
 
 PORT = 18761
-
-
-def tiff_32bit(width: int, height: int) -> bytes:
-    buffer = io.BytesIO()
-    Image.fromarray(np.full((height, width), 70000, np.int32), "I").save(buffer, "TIFF", compression="tiff_deflate")
-    return buffer.getvalue()
 
 
 def raw_request(payload: bytes, timeout: float = 30) -> tuple[int, float]:

@@ -30,7 +30,7 @@ from PIL import Image
 
 from bench import save_result
 from recognition.paths import DEFAULT_MODEL
-from recognition.recogniser import Recogniser, Recognition, load_recogniser
+from recognition.recogniser import Recogniser, Recognition
 from recognition.settings import Settings
 from recognition.tracking import Track, next_track
 from training.data import load_images, read_manifest
@@ -81,7 +81,7 @@ def answer_of(recognition: Recognition, settings: Settings) -> str:
     """Return what the kiosk shows for a recognition: "none", or the digit with "?" when unsure."""
     if recognition.no_hand:
         return "none"
-    return str(recognition.digit) + ("?" if recognition.confidence < settings.unsure_below else "")
+    return str(recognition.digit) + ("?" if recognition.unsure else "")
 
 
 def timed(recogniser: Recogniser, frame: Image.Image, track: Track | None) -> tuple[Recognition, float]:
@@ -177,9 +177,8 @@ def main() -> int:
         "--square-from-look", type=float, help="read searched hands in their landmarks' square from this presence"
     )
     args = parser.parse_args()
-    recogniser = load_recogniser(args.model, "litert-fp32", args.threads)
-    if args.square_from_look is not None:
-        recogniser.settings = recogniser.settings.with_values(square_from_look=args.square_from_look)
+    overrides = {} if args.square_from_look is None else {"square_from_look": args.square_from_look}
+    recogniser = Recogniser.from_model(args.model, "litert-fp32", args.threads, **overrides)
     data = load_images(
         SHARED_DATA, read_manifest(Path(args.model).with_name(Path(args.model).stem + ".manifest.json"))[args.split]
     )

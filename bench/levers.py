@@ -20,12 +20,14 @@ import numpy as np
 from PIL import Image
 
 from bench import save_result
-from recognition.backends import LiteRTPredictor, predict_side_by_side
+from recognition.answer import is_unsure
+from recognition.backends import predict_side_by_side
 from recognition.hands import HandBox, PalmDetector, frame
 from recognition.model_files import ModelFiles
 from recognition.parallel import in_parallel
 from recognition.paths import DEFAULT_MODEL
 from recognition.preprocessing import to_model_input
+from recognition.recogniser import Recogniser
 from recognition.settings import Settings
 from training.data import load_images, read_manifest
 from training.paths import SHARED_DATA
@@ -60,7 +62,7 @@ def second_look(detector: PalmDetector, picture: Image.Image, hand: HandBox | No
     """Return the best palm of the tiles of a picture whose first palm is doubtful, else ``None``."""
     if hand is not None and hand.score >= SHIPPED.look_again_below:
         return None
-    return detector.best_in_squares(picture, tiles(*picture.size), alone=False)
+    return detector.best_in_squares(picture, tiles(*picture.size), SHIPPED, alone=False)
 
 
 def main() -> int:
@@ -71,11 +73,12 @@ def main() -> int:
     data = load_images(SHARED_DATA, read_manifest(files.manifest)["valid"])
     sets = {"plain": list(data.images), **build_shift_set(data.images)}
     pictures = {kind: [Image.fromarray(p) for p in images] for kind, images in sets.items()}
-    detector = PalmDetector(side_by_side=WORKERS, checker_path=None)  # palms only, as measured before the hand check
-    predictor = LiteRTPredictor(files.export("fp32"), backend="litert-fp32", side_by_side=WORKERS)
+    # palms only, as measured before the hand check
+    recogniser = Recogniser.from_model(files.h5, "litert-fp32", copies=WORKERS, check_hands=False)
+    predictor = recogniser.predictor
 
     def locate(picture: Image.Image) -> HandBox | None:
-        return detector.locate(picture, alone=False)
+        return recogniser.locate(picture, alone=False)[0]
 
     def classify(inputs: np.ndarray) -> np.ndarray:
         return predict_side_by_side(predictor, inputs, WORKERS)
@@ -86,7 +89,7 @@ def main() -> int:
     found = {kind: in_parallel(locate, images, WORKERS) for kind, images in pictures.items()}
     again = {
         kind: in_parallel(
-            lambda pair: second_look(detector, *pair), list(zip(images, found[kind], strict=True)), WORKERS
+            lambda pair: second_look(recogniser.detector, *pair), list(zip(images, found[kind], strict=True)), WORKERS
         )
         for kind, images in pictures.items()
     }
@@ -117,7 +120,7 @@ def main() -> int:
             answers = probabilities(kind)
             right = answers.argmax(1) == data.labels
             accuracy[kind] = float(right.mean())
-            confident_wrong[kind] = float((~right & (answers.max(1) >= SHIPPED.unsure_below)).mean())
+            confident_wrong[kind] = float((~right & ~is_unsure(answers.max(1), SHIPPED.unsure_below)).mean())
         shift = [kind for kind in pictures if kind != "plain"]
         return {
             "plain": accuracy["plain"],

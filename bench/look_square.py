@@ -21,7 +21,7 @@ from pathlib import Path
 import numpy as np
 
 from bench import save_result
-from bench.served import ServedModels
+from recognition.model_files import ModelFiles
 from recognition.paths import DEFAULT_MODEL
 from recognition.recogniser import Recogniser
 from training.data import load_images, read_manifest
@@ -55,11 +55,11 @@ def main() -> int:
     parser.add_argument("--write", action="store_true", help="save the chosen value in the model's settings file")
     parser.add_argument("--out", default="look_square.json", help="result file name under bench/results")
     args = parser.parse_args()
-    served = ServedModels(args.model)
-    files, base = served.files, served.settings
+    served = Recogniser.from_model(args.model, "litert-fp32", copies=2)
+    files, base = ModelFiles.from_h5(args.model), served.settings
 
     def recogniser_for(value: float) -> Recogniser:
-        return served.recogniser(square_from_look=value)
+        return served.with_settings(square_from_look=value)
 
     splits = read_manifest(files.manifest)
     data = {split: load_images(SHARED_DATA, splits[split]) for split in ("valid", "test")}

@@ -27,7 +27,7 @@ from bench import save_result
 from recognition.batch import recognise_all
 from recognition.model_files import ModelFiles
 from recognition.paths import DEFAULT_MODEL, PROJECT_ROOT
-from recognition.recogniser import load_recogniser
+from recognition.recogniser import Recogniser
 from recognition.settings import Settings
 from training.data import load_images, read_manifest
 from training.paths import SHARED_DATA
@@ -124,13 +124,13 @@ def signals(recogniser, pictures) -> np.ndarray:
 
 
 def no_hand(
-    found: np.ndarray, score: float, confidence: float, presence: float = 0.0, unsure: float = 0.0
+    found: np.ndarray, score: float, confidence: float, presence: float = 0.0, presence_confidence: float = 0.0
 ) -> np.ndarray:
     """Apply the rule of ``says_no_hand`` with these thresholds (a score of 0 means no palm was found)."""
     unconfirmed = found[:, 2] == 0
     looked = (found[:, 3] <= 1) | (found[:, 4] <= 1)
     highest = np.maximum(np.where(found[:, 3] <= 1, found[:, 3], -1.0), np.where(found[:, 4] <= 1, found[:, 4], -1.0))
-    faint = looked & (highest < presence) & (found[:, 1] < unsure)
+    faint = looked & (highest < presence) & (found[:, 1] < presence_confidence)
     return unconfirmed & (faint | ((found[:, 0] < score) & (found[:, 1] < confidence)))
 
 
@@ -145,7 +145,7 @@ def main() -> int:
     args = parser.parse_args()
     manifest = args.manifest or ModelFiles.from_h5(args.model).manifest
     splits = read_manifest(manifest)
-    recogniser = load_recogniser(args.model, args.backend, threads=2)
+    recogniser = Recogniser.from_model(args.model, args.backend, threads=2)
     rng = np.random.default_rng(11)
     non_hands = package_pictures() + synthetic_non_hands(rng)
     order = rng.permutation(len(non_hands))

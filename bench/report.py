@@ -15,18 +15,10 @@ import sys
 from pathlib import Path
 
 from bench import RESULTS
-from bench.report_recognition import geometry_section, kiosk_section, look_square_section, seeds_section, zoom_section
-from bench.report_sections import (
-    choices_section,
-    hostile_section,
-    image_section,
-    pages_section,
-    pct,
-    serving_section,
-    sizing_section,
-    table,
-    upright_section,
-)
+from bench.report_experiments import look_square_section, zoom_section
+from bench.report_recognition import geometry_section, kiosk_section, seeds_section
+from bench.report_sections import choices_section, hostile_section, pct, serving_section, table, upright_section
+from bench.report_tables import image_section, pages_section, sizing_section
 from recognition.model_files import ModelFiles
 from recognition.paths import DEFAULT_MODEL, PROJECT_ROOT
 

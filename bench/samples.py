@@ -147,3 +147,10 @@ def big_phone_jpeg(width: int, height: int) -> bytes:
 
     hand = Image.open(PROJECT_ROOT / "static" / "examples" / "digit_5.jpg").convert("RGB")
     return encode(hand.resize((width, height), Image.Resampling.BILINEAR), quality=85)
+
+
+def tiff_32bit(width: int, height: int) -> bytes:
+    """Return a deflated 32-bit greyscale TIFF of ``width`` x ``height``: small to send, large to decode."""
+    buffer = io.BytesIO()
+    Image.fromarray(np.full((height, width), 70000, np.int32), "I").save(buffer, "TIFF", compression="tiff_deflate")
+    return buffer.getvalue()

@@ -101,12 +101,12 @@ def profile(model: Path, pictures: dict[str, bytes], runs: int = 60) -> dict:
     """Return the median milliseconds of each stage of one request, in process (no HTTP), searched and followed."""
     from recognition.decode import decode_picture
     from recognition.preprocessing import to_model_input
-    from recognition.recogniser import load_recogniser
+    from recognition.recogniser import Recogniser
     from recognition.tracking import next_track
     from webapp.config import DEFAULTS
 
     threads = int(os.environ.get("ASL_INFERENCE_THREADS", DEFAULTS["INFERENCE_THREADS"]))
-    recogniser = load_recogniser(model, threads=threads)
+    recogniser = Recogniser.from_model(model, threads=threads)
     stages: dict[str, dict] = {}
     for name, data in pictures.items():
         picture = decode_picture(data)

@@ -20,10 +20,11 @@ from pathlib import Path
 import numpy as np
 
 from bench import save_result
+from recognition.answer import is_unsure
 from recognition.batch import recognise_all
 from recognition.model_files import ModelFiles
 from recognition.paths import DEFAULT_MODEL
-from recognition.recogniser import load_recogniser
+from recognition.recogniser import Recogniser
 from recognition.settings import Settings
 from training.data import load_images, read_manifest
 from training.paths import SHARED_DATA
@@ -41,7 +42,7 @@ def answers(recogniser, pictures, labels: np.ndarray) -> np.ndarray:
 
 def rates(found: np.ndarray, threshold: float) -> dict[str, float]:
     """Return the confident-wrong rate, the share of right answers flagged unsure, and accuracy."""
-    confident, right = found[:, 0] >= threshold, found[:, 1] == 1.0
+    confident, right = ~is_unsure(found[:, 0], threshold), found[:, 1] == 1.0
     return {
         "confident_wrong": float((confident & ~right).mean()),
         "right_but_unsure": float((~confident & right).sum() / max(right.sum(), 1)),
@@ -64,7 +65,7 @@ def main() -> int:
     parser.add_argument("--write", action="store_true", help="write the chosen value into the model's settings file")
     args = parser.parse_args()
     splits = read_manifest(ModelFiles.from_h5(args.model).manifest)
-    recogniser = load_recogniser(args.model, args.backend, threads=2)
+    recogniser = Recogniser.from_model(args.model, args.backend, threads=2)
     measured = {}
     for split in ("valid", "test"):
         data = load_images(SHARED_DATA, splits[split])

@@ -22,14 +22,14 @@ import numpy as np
 from PIL import Image
 
 from bench import save_result
-from recognition.backends import LiteRTPredictor
+from recognition.answer import is_unsure
 from recognition.batch import recognise_all, side_by_side
-from recognition.hands import PalmDetector
 from recognition.model_files import ModelFiles
 from recognition.parallel import in_parallel
 from recognition.paths import DEFAULT_MODEL
 from recognition.preprocessing import to_model_input
-from recognition.recogniser import Prepared, Recogniser
+from recognition.recogniser import Recogniser
+from recognition.records import Cut, Prepared
 from recognition.settings import Settings
 from training.data import load_images, read_manifest
 from training.paths import SHARED_DATA
@@ -49,8 +49,8 @@ def read_twice(recogniser: Recogniser, pictures: list[np.ndarray], labels: np.nd
     )
     located = [found for part in parts for found in part]
     sizes = [(p.shape[1], p.shape[0]) for p in pictures]
-    recogniser.settings = recogniser.settings.with_values(upright_from_degrees=0.0, upright_min_share=0.0)
-    turns = [recogniser.turn_for(hand, size) for (hand, _box), size in zip(located, sizes, strict=True)]
+    turning = recogniser.with_settings(upright_from_degrees=0.0, upright_min_share=0.0)
+    turns = [turning.turn_for(hand, size) for (hand, _box), size in zip(located, sizes, strict=True)]
     signals: dict[str, np.ndarray] = {}
     for name, applied in (("as_is", [0.0] * len(turns)), ("turned", turns)):
         inputs = np.stack(
@@ -59,7 +59,8 @@ def read_twice(recogniser: Recogniser, pictures: list[np.ndarray], labels: np.nd
                 for p, (_h, box), t in zip(pictures, located, applied, strict=True)
             ]
         )
-        prepared = Prepared(inputs, [h for h, _ in located], [b for _, b in located], sizes, True, applied)
+        cuts = tuple(Cut(h, b, size, turn=t) for (h, b), size, t in zip(located, sizes, applied, strict=True))
+        prepared = Prepared(inputs, cuts, True)
         found = recognise_all(recogniser, prepared)
         signals[f"{name}_right"] = np.array([r.digit == label for r, label in zip(found, labels, strict=True)])
         signals[f"{name}_confidence"] = np.array([r.confidence for r in found])
@@ -81,7 +82,7 @@ def score(split: dict[str, dict[str, np.ndarray]], degrees: float, share: float,
         confidence = np.where(turn, s["turned_confidence"], s["as_is_confidence"])
         per_kind[kind] = float(right.mean())
         if kind != "plain":
-            confident_wrong.append(float((~right & (confidence >= unsure_below)).mean()))
+            confident_wrong.append(float((~right & ~is_unsure(confidence, unsure_below)).mean()))
     shift = {kind: value for kind, value in per_kind.items() if kind != "plain"}
     return {
         "plain": per_kind["plain"],
@@ -101,8 +102,7 @@ def main() -> int:
     args = parser.parse_args()
     files = ModelFiles.from_h5(args.model)
     base = Settings.for_model(files)
-    predictor = LiteRTPredictor(files.export("fp32"), backend="litert-fp32", side_by_side=2)
-    recogniser = Recogniser(predictor, PalmDetector(side_by_side=2, settings=base), base)
+    recogniser = Recogniser.from_model(files.h5, "litert-fp32", copies=2)
     splits = read_manifest(files.manifest)
     measured: dict[str, dict[str, dict[str, np.ndarray]]] = {}
     for split in ("valid", "test"):

@@ -17,7 +17,6 @@ from pathlib import Path
 from bench import save_result
 from recognition.backends import LiteRTPredictor
 from recognition.batch import prepare_all
-from recognition.hands import PalmDetector
 from recognition.model_files import ModelFiles
 from recognition.recogniser import Recogniser
 from training.data import load_images, read_manifest
@@ -39,7 +38,7 @@ def main() -> int:
     if any(paths != splits[0] for paths in splits):
         parser.error("the models were validated on different people; compare only models of one split")
     data = load_images(SHARED_DATA, splits[0])
-    locator = Recogniser(None, PalmDetector(side_by_side=2))  # one one-thread copy per core
+    locator = Recogniser.around(None, copies=2)  # one one-thread copy per core
     plain = prepare_all(locator, data.images)
     shift = {kind: prepare_all(locator, pictures) for kind, pictures in build_shift_set(data.images).items()}
     report = {
@@ -50,8 +49,8 @@ def main() -> int:
     }
     for model in args.models:
         files = ModelFiles.from_h5(model)
-        recogniser = Recogniser(
-            LiteRTPredictor(files.export("fp32"), backend="litert-fp32", side_by_side=2), locator.detector
+        recogniser = locator.with_predictor(
+            LiteRTPredictor(files.export("fp32"), backend="litert-fp32", side_by_side=2), None
         )
         valid = evaluate_split(recogniser, plain, data.labels)
         shifted = shift_metrics(recogniser, shift, data.labels)

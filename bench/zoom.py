@@ -25,8 +25,8 @@ import numpy as np
 from bench import save_result
 from bench.look_square import score
 from bench.no_hand import package_pictures, synthetic_non_hands
-from bench.served import ServedModels
 from recognition.batch import recognise_all
+from recognition.model_files import ModelFiles
 from recognition.paths import DEFAULT_MODEL
 from recognition.recogniser import Recogniser
 from training.data import load_images, read_manifest
@@ -43,11 +43,11 @@ def main() -> int:
     parser.add_argument("--write", action="store_true", help="save the chosen share in the model's settings file")
     parser.add_argument("--out", default="zoom.json", help="result file name under bench/results")
     args = parser.parse_args()
-    served = ServedModels(args.model)
-    files, base = served.files, served.settings
+    served = Recogniser.from_model(args.model, "litert-fp32", copies=2)
+    files, base = ModelFiles.from_h5(args.model), served.settings
 
     def recogniser_for(share: float) -> Recogniser:
-        return served.recogniser(zoom_tile_share=share)
+        return served.with_settings(zoom_tile_share=share)
 
     def caught(recogniser: Recogniser, pictures: list[np.ndarray]) -> float:
         return float(np.mean([r.no_hand for r in recognise_all(recogniser, pictures)]))

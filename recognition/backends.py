@@ -2,14 +2,13 @@
 
 ``load_predictor(model, "auto")`` serves the int8 LiteRT export when the card vouches for it
 (matching hashes, parity gate passed), else the fp32 export, else the ``.h5`` with Keras. A new
-backend is one class and one line in :data:`BACKENDS`. The Keras backend lives in the training
-package (:mod:`training.keras_backend`, which needs TensorFlow) and is imported only when it is
-chosen, by name, so that this package runs in an install without TensorFlow.
+backend is one class and one line in :data:`BACKENDS`. The Keras backend
+(:mod:`recognition.keras_backend`) imports Keras and TensorFlow only when it is built, so that this
+package runs in an install without TensorFlow.
 """
 
 from __future__ import annotations
 
-import importlib
 import logging
 from collections.abc import Callable
 from pathlib import Path
@@ -18,12 +17,12 @@ from typing import Protocol
 import numpy as np
 
 from recognition.interpreters import InterpreterPair
+from recognition.keras_backend import KerasPredictor
 from recognition.model_files import ModelFiles
 from recognition.parallel import in_parallel
 from recognition.preprocessing import CLASS_NAMES
 
 log = logging.getLogger(__name__)
-KERAS_BACKEND = "training.keras_backend"  # imported by name, only when the keras backend is chosen
 
 
 class BackendUnavailable(RuntimeError):
@@ -90,26 +89,25 @@ def predict_side_by_side(predictor: Predictor, images: np.ndarray, workers: int)
     return np.concatenate(parts) if parts else np.zeros((0, len(CLASS_NAMES)), np.float32)
 
 
-def _litert(precision: str) -> Callable[[ModelFiles, dict, int], Predictor | None]:
-    def load(files: ModelFiles, card: dict, threads: int) -> Predictor | None:
+def _litert(precision: str) -> Callable[[ModelFiles, dict, int, int], Predictor | None]:
+    def load(files: ModelFiles, card: dict, threads: int, copies: int) -> Predictor | None:
         path = files.verified_export(precision, card)
-        return None if path is None else LiteRTPredictor(path, threads, backend=f"litert-{precision}")
+        return None if path is None else LiteRTPredictor(path, threads, f"litert-{precision}", copies)
 
     return load
 
 
-def _keras(files: ModelFiles, _card: dict, _threads: int) -> Predictor:
+def _keras(files: ModelFiles, _card: dict, _threads: int, _copies: int) -> Predictor:
     try:
-        backend = importlib.import_module(KERAS_BACKEND)
+        return KerasPredictor(files.h5)
     except ImportError as error:
         raise BackendUnavailable(
             "the keras backend needs the training install (TensorFlow); use a LiteRT backend"
         ) from error
-    return backend.KerasPredictor(files.h5)
 
 
 # name -> loader returning a predictor, or None when its files are missing or not vouched for
-BACKENDS: dict[str, Callable[[ModelFiles, dict, int], Predictor | None]] = {
+BACKENDS: dict[str, Callable[[ModelFiles, dict, int, int], Predictor | None]] = {
     "litert-int8": _litert("int8"),
     "litert-fp32": _litert("fp32"),
     "keras": _keras,
@@ -119,9 +117,12 @@ AUTO_ORDER = ("litert-int8", "litert-fp32", "keras")
 
 
 def load_predictor(
-    model: str | Path | ModelFiles, backend: str = "auto", threads: int = 1, card: dict | None = None
+    model: str | Path | ModelFiles, backend: str = "auto", threads: int = 1, card: dict | None = None, copies: int = 1
 ) -> Predictor:
-    """Load the model with ``backend`` (``auto``: the first of :data:`AUTO_ORDER` whose files are vouched for)."""
+    """Load the model with ``backend`` (``auto``: the first of :data:`AUTO_ORDER` whose files are vouched for).
+
+    ``copies`` one-thread copies of a LiteRT model may run side by side (offline work).
+    """
     backend = ALIASES.get(backend, backend)
     if backend != "auto" and backend not in BACKENDS:
         raise ValueError(f"unknown backend {backend!r}; use auto, {', '.join(BACKENDS)}")
@@ -130,7 +131,7 @@ def load_predictor(
         raise FileNotFoundError(f"model file not found: {files.h5}")
     card = files.read_card() if card is None else card
     for name in AUTO_ORDER if backend == "auto" else (backend,):
-        predictor = BACKENDS[name](files, card, threads)
+        predictor = BACKENDS[name](files, card, threads, copies)
         if predictor is not None:
             return predictor
         log.info("no vouched-for %s export of %s", name, files.h5.name)

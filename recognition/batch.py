@@ -12,7 +12,8 @@ import numpy as np
 from PIL import Image
 
 from recognition.parallel import in_parallel
-from recognition.recogniser import Prepared, Recogniser, Recognition
+from recognition.recogniser import Recogniser
+from recognition.records import Prepared, Recognition
 
 
 def side_by_side(component: object) -> int:
@@ -30,15 +31,7 @@ def prepare_all(recogniser: Recogniser, pictures: list[np.ndarray] | np.ndarray,
     parts = in_parallel(
         lambda chunk: recogniser.prepare([Image.fromarray(p) for p in chunk], alone=workers == 1), batches, workers
     )
-    return Prepared(
-        np.concatenate([part.inputs for part in parts]),
-        [hand for part in parts for hand in part.hands],
-        [box for part in parts for box in part.boxes],
-        [size for part in parts for size in part.sizes],
-        recogniser.detector is not None,
-        [turn for part in parts for turn in part.turns],
-        [look for part in parts for look in part.looks],
-    )
+    return Prepared.joined(parts, recogniser.detector is not None)
 
 
 def recognise_all(recogniser: Recogniser, pictures: list[np.ndarray] | np.ndarray | Prepared) -> list[Recognition]:

@@ -7,14 +7,11 @@ thousands of strips or tiles). Only the codec's own failures become :class:`Imag
 a failure of the code after decoding is a bug and is left to the app's 500 handler.
 
 Process-wide setup (the HEIF opener, the allocator's trim threshold) is applied by
-:func:`configure_process`, called once by the app factory, never on import.
+:func:`recognition.memory.configure_process`, called once by the app factory, never on import.
 """
 
 from __future__ import annotations
 
-import ctypes
-import ctypes.util
-import gc
 import io
 import logging
 import math
@@ -24,10 +21,10 @@ import warnings
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
-from functools import cache
 
 from PIL import Image, UnidentifiedImageError
 
+from recognition.memory import give_back_memory
 from recognition.preprocessing import to_rgb
 
 log = logging.getLogger(__name__)
@@ -55,9 +52,7 @@ BYTES_PER_PIXEL = {"1": 1, "L": 1, "P": 1, "I;16": 2, "I;16B": 2, "I;16L": 2, "I
 # Peak memory of a decode over its picture's size, where a codec holds copies (measured by bench/hostile.py:
 # Pillow's WebP path keeps the decoder's canvas, a bytes copy and the image; libavif and libheif one more).
 DECODE_COPIES = {"WEBP": 4.0, "AVIF": 2.2, "HEIF": 2.0}
-LARGEST_HEADER_PIXELS = 65535 * 65535  # Pillow refuses to open more (the JPEG format's own maximum)
 BIG_DECODE_BYTES = 32 * 1024 * 1024  # decodes above this take the process's one big-decode slot
-M_MMAP_THRESHOLD = -3  # glibc mallopt parameter
 # What Pillow and its codecs raise on bad data (besides UnidentifiedImageError, an OSError).
 CODEC_ERRORS = (
     OSError,
@@ -73,35 +68,6 @@ CODEC_ERRORS = (
 )
 DECODE_FAILURES = (*CODEC_ERRORS, MemoryError, Image.DecompressionBombError, Image.DecompressionBombWarning)
 _big_decode = threading.Semaphore(1)
-
-
-@cache
-def _libc() -> ctypes.CDLL | None:
-    name = ctypes.util.find_library("c")
-    return ctypes.CDLL(name) if name else None
-
-
-@cache
-def configure_process() -> None:
-    """Apply the process-wide settings decoding relies on (once a process; the app factory calls it; repeating it is
-    harmless).
-
-    - HEIC/HEIF (iPhone photos) through pillow-heif: the main picture only, not the thumbnails,
-      depth maps or auxiliary images a phone stores beside it; libheif applies the file's rotation
-      and resets its EXIF orientation, so nothing is turned twice.
-    - glibc's mmap threshold fixed at 1 MB (glibc otherwise raises it after each big free), so that
-      every decode buffer has its own mapping, handed back to the system as soon as it is freed.
-    - Pillow's own size check on opening raised to the largest JPEG (65,535 pixels a side): a 200-MP
-      phone JPEG decodes at 1/8 scale, and the pixel limit applies to what is decoded
-      (:func:`_refuse_costly`), before any decoding.
-    """
-    from pillow_heif import register_heif_opener
-
-    register_heif_opener(thumbnails=False, depth_images=False, aux_images=False, decode_threads=2)
-    Image.MAX_IMAGE_PIXELS = LARGEST_HEADER_PIXELS
-    libc = _libc()
-    if libc is not None and hasattr(libc, "mallopt"):
-        libc.mallopt(M_MMAP_THRESHOLD, 1 << 20)
 
 
 class ImageRejected(Exception):
@@ -145,14 +111,6 @@ def _sniff_unsupported(data: bytes) -> str | None:
     if head.startswith(b"<svg") or (head.startswith(b"<?xml") and b"<svg" in data[:4096].lower()):
         return "SVG"
     return None
-
-
-def _give_back_memory() -> None:
-    """Return freed heap pages to the system after a big decode, so workers shrink back."""
-    gc.collect()
-    libc = _libc()
-    if libc is not None and hasattr(libc, "malloc_trim"):
-        libc.malloc_trim(0)
 
 
 def reduction_factor(size: tuple[int, int]) -> int:
@@ -220,7 +178,7 @@ def _decode_slot(decoded_bytes: int) -> Iterator[None]:
         try:
             yield
         finally:
-            _give_back_memory()
+            give_back_memory()
 
 
 def _rejection(error: BaseException, limits: DecodeLimits) -> ImageRejected:

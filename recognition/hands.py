@@ -26,16 +26,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Protocol
 
 import numpy as np
 from PIL import Image
 
 from recognition.interpreters import InterpreterPair
-from recognition.palms import DETECTOR_SIZE, decode_palms, hand_square, letterbox, unit_floats
-from recognition.paths import CHECKER_PATH, DETECTOR_PATH
+from recognition.palms import DETECTOR_SIZE, decode_palms, hand_square, letterbox
+from recognition.paths import DETECTOR_PATH
 from recognition.settings import Settings
 
-CHECKER_SIZE = 224
+DEFAULTS = Settings()
 LARGEST_SQUARE = 3.0  # a square over this many times the picture's short side holds no hand (validation: under 2.1)
 
 
@@ -73,40 +74,39 @@ class HandBox:
         return HandBox(centre_x - side / 2, centre_y - side / 2, side, self.score).clamped(width, height)
 
 
+class HandCheck(Protocol):
+    """Says how surely a square of a picture holds a hand (:meth:`recognition.landmarks.LandmarkModel.presence`)."""
+
+    def presence(self, image: Image.Image, hand: HandBox, alone: bool = True) -> float: ...
+
+
 class PalmDetector:
     """Locate the most prominent hand in an RGB picture; safe to share between threads.
 
-    With ``checker_path`` (the hand-landmark model; ``None`` to go without) palms are checked for a
-    hand before one is chosen (module docstring).
+    With a ``checker`` (the hand-landmark model; ``None`` to go without) palms are checked for a
+    hand before one is chosen (module docstring). The settings are passed with each picture.
     """
 
     def __init__(
-        self,
-        path: Path = DETECTOR_PATH,
-        threads: int = 1,
-        side_by_side: int = 1,
-        checker_path: Path | None = CHECKER_PATH,
-        settings: Settings | None = None,
+        self, path: Path = DETECTOR_PATH, threads: int = 1, side_by_side: int = 1, checker: HandCheck | None = None
     ) -> None:
         self.path = Path(path)
-        self.settings = settings or Settings()
         self._interpreters = InterpreterPair(self.path, threads, side_by_side)
         self.side_by_side = self._interpreters.side_by_side  # one-thread copies that may run at once
         self._input = self._interpreters.input_details[0]["index"]
         outputs = sorted(self._interpreters.output_details, key=lambda d: -int(d["shape"][-1]))
         self._outputs = [outputs[0]["index"], outputs[1]["index"]]  # regressors, logits
-        self.checker = None if checker_path is None else HandChecker(Path(checker_path), threads, side_by_side)
+        self.checker = checker
 
-    def locate(self, image: Image.Image, alone: bool = True) -> HandBox | None:
+    def locate(self, image: Image.Image, settings: Settings = DEFAULTS, alone: bool = True) -> HandBox | None:
         """Return the square around the best hand of RGB ``image`` in its pixels, or ``None`` if none scores."""
-        settings = self.settings
         tiles = square_tiles(*image.size, settings.look_again_aspect)
-        palms = self.palms_once(image, settings.palms_per_look if self.checker else 1, alone)
+        palms = self.palms_once(image, settings, settings.palms_per_look if self.checker else 1, alone)
         best = palms[0] if palms else None
         if self.checker is None:
             if best is not None and best.score >= settings.look_again_below:
                 return best
-            return self.best_in_squares(image, tiles, best, alone)
+            return self.best_in_squares(image, tiles, settings, best, alone)
         if best is not None:
             best = best.checked(self.checker.presence(image, best, alone), settings.hand_present)
             if best.confirmed:
@@ -114,91 +114,71 @@ class PalmDetector:
         others = palms[1:]
         for left, top, side in tiles:
             square = image.crop((left, top, left + side, top + side))
-            others += [palm.moved(left, top) for palm in self.palms_once(square, settings.palms_per_look, alone)]
-        others = sorted(others, key=lambda palm: -palm.score)[: settings.most_checks]
-        checked = [palm.checked(self.checker.presence(image, palm, alone), settings.hand_present) for palm in others]
-        present = max(checked, key=lambda palm: palm.presence or 0.0, default=None)
+            found = self.palms_once(square, settings, settings.palms_per_look, alone)
+            others += [palm.moved(left, top) for palm in found]
+        present, checked = self.most_present(image, others, settings, alone)
         if present is not None and present.confirmed:
             return present
         if best is not None and best.score >= settings.look_again_below:
             return best
-        zoomed = self.confirmed_in_zoom(image, alone)
+        zoomed = self.confirmed_in_zoom(image, settings, alone)
         if zoomed is not None:
             return zoomed
         return max([palm for palm in (best, *checked) if palm is not None], key=lambda palm: palm.score, default=None)
 
-    def confirmed_in_zoom(self, image: Image.Image, alone: bool = True) -> HandBox | None:
-        """Return the most present hand the check confirms among the palms of zoomed squares of ``image``, or ``None``.
+    def most_present(
+        self, image: Image.Image, palms: list[HandBox], settings: Settings, alone: bool = True
+    ) -> tuple[HandBox | None, list[HandBox]]:
+        """Check the ``most_checks`` best ``palms``; return the most present one (or ``None``) and all checked."""
+        palms = sorted(palms, key=lambda palm: -palm.score)[: settings.most_checks]
+        checked = [palm.checked(self.checker.presence(image, palm, alone), settings.hand_present) for palm in palms]
+        return max(checked, key=lambda palm: palm.presence or 0.0, default=None), checked
+
+    def confirmed_in_zoom(self, image: Image.Image, settings: Settings, alone: bool = True) -> HandBox | None:
+        """Return the most present hand the check confirms among palms of zoomed squares of ``image`` (or None).
 
         The squares, ``zoom_tile_share`` of the short side, sit at the corners and the centre: a hand
         that is small, tilted or on a busy background is bigger in them (none when the share is 0).
         """
-        settings = self.settings
         palms = []
         for left, top, side in zoom_tiles(*image.size, settings.zoom_tile_share):
             square = image.crop((left, top, left + side, top + side))
-            palms += [palm.moved(left, top) for palm in self.palms_once(square, settings.palms_per_look, alone)]
-        palms = sorted(palms, key=lambda palm: -palm.score)[: settings.most_checks]
-        checked = [palm.checked(self.checker.presence(image, palm, alone), settings.hand_present) for palm in palms]
-        present = max(checked, key=lambda palm: palm.presence or 0.0, default=None)
+            found = self.palms_once(square, settings, settings.palms_per_look, alone)
+            palms += [palm.moved(left, top) for palm in found]
+        present, _ = self.most_present(image, palms, settings, alone)
         return present if present is not None and present.confirmed else None
 
     def best_in_squares(
-        self, image: Image.Image, squares: list[tuple[int, int, int]], best: HandBox | None = None, alone: bool = True
+        self,
+        image: Image.Image,
+        squares: list[tuple[int, int, int]],
+        settings: Settings,
+        best: HandBox | None = None,
+        alone: bool = True,
     ) -> HandBox | None:
-        """Look at each (left, top, side) square of ``image`` alone; return the most certain of ``best`` and their
-        palms."""
+        """Look at each (left, top, side) square of ``image``; return the most certain of ``best`` and their palms."""
         for left, top, side in squares:
-            found = self.locate_once(image.crop((left, top, left + side, top + side)), alone)
-            if found is not None and (best is None or found.score > best.score):
-                best = found.moved(left, top)
+            palms = self.palms_once(image.crop((left, top, left + side, top + side)), settings, 1, alone)
+            if palms and (best is None or palms[0].score > best.score):
+                best = palms[0].moved(left, top)
         return best
 
-    def locate_once(self, image: Image.Image, alone: bool = True) -> HandBox | None:
-        """Return the best palm's square of RGB ``image`` seen whole (letterboxed), or ``None``."""
-        palms = self.palms_once(image, 1, alone)
-        return palms[0] if palms else None
-
-    def palms_once(self, image: Image.Image, limit: int = 1, alone: bool = True) -> list[HandBox]:
+    def palms_once(
+        self, image: Image.Image, settings: Settings = DEFAULTS, limit: int = 1, alone: bool = True
+    ) -> list[HandBox]:
         """Return the squares of up to ``limit`` palms of RGB ``image`` seen whole (letterboxed), best first."""
         tensor, scale, offset_x, offset_y = letterbox(image)
-        regressors, logits = (
-            output[0] for output in self._interpreters.run({self._input: tensor[None]}, self._outputs, alone)
-        )
+        run = self._interpreters.run({self._input: tensor[None]}, self._outputs, alone)
+        regressors, logits = (output[0] for output in run)
         squares = []
         for score, palm in decode_palms(regressors, logits, limit):
-            centre_x, centre_y, side, lean = hand_square(palm, self.settings.hand_scale, self.settings.finger_shift)
+            centre_x, centre_y, side, lean = hand_square(palm, settings.hand_scale, settings.finger_shift)
             side_px = side * DETECTOR_SIZE / scale
             left = (centre_x * DETECTOR_SIZE - offset_x) / scale - side_px / 2
             top = (centre_y * DETECTOR_SIZE - offset_y) / scale - side_px / 2
             if np.isfinite([left, top, side_px]).all() and side_px > 0:
                 squares.append(HandBox(float(left), float(top), float(side_px), score, lean=lean))
         return squares
-
-
-class HandChecker:
-    """Say how surely a square of a picture holds a hand, with MediaPipe's hand-landmark model; thread-safe.
-
-    The model takes 224x224 RGB in [0, 1] and returns 21 landmarks, a hand-presence score (already a
-    probability), handedness and world landmarks; only the presence is used.
-    """
-
-    def __init__(self, path: Path = CHECKER_PATH, threads: int = 1, side_by_side: int = 1) -> None:
-        self.path = Path(path)
-        self._interpreters = InterpreterPair(self.path, threads, side_by_side)
-        self._input = self._interpreters.input_details[0]["index"]
-        scalars = [d for d in self._interpreters.output_details if int(np.prod(d["shape"])) == 1]
-        self._presence = min(scalars, key=lambda d: d["name"])["index"]  # Identity_1 (Identity_2 is handedness)
-
-    def presence(self, image: Image.Image, hand: HandBox, alone: bool = True) -> float:
-        """Return the hand-presence score (0 to 1) of ``hand``'s square of RGB ``image`` (black past its edges)."""
-        if not 1 <= hand.side <= LARGEST_SQUARE * min(image.size) or not np.isfinite([hand.left, hand.top]).all():
-            return 0.0  # under a pixel, or far larger than any hand the picture can hold (and costly to cut)
-        box = tuple(round(v) for v in (hand.left, hand.top, hand.left + hand.side, hand.top + hand.side))
-        square = image.crop(box).resize((CHECKER_SIZE, CHECKER_SIZE), Image.Resampling.BILINEAR)
-        tensor = unit_floats(square)[None]
-        (presence,) = self._interpreters.run({self._input: tensor}, [self._presence], alone)
-        return float(np.clip(presence.reshape(-1)[0], 0.0, 1.0))
 
 
 def square_tiles(width: int, height: int, aspect: float = Settings.look_again_aspect) -> list[tuple[int, int, int]]:

@@ -17,7 +17,7 @@ from pathlib import Path
 import numpy as np
 from PIL import Image
 
-from recognition.hands import LARGEST_SQUARE
+from recognition.hands import LARGEST_SQUARE, HandBox
 from recognition.interpreters import InterpreterPair
 from recognition.palms import unit_floats
 from recognition.paths import CHECKER_PATH
@@ -117,6 +117,18 @@ class LandmarkModel:
         self._input = self._interpreters.input_details[0]["index"]
         by_name = {d["name"]: d["index"] for d in self._interpreters.output_details}
         self._outputs = [by_name["Identity"], by_name["Identity_1"], by_name["Identity_2"]]
+
+    def presence(self, image: Image.Image, hand: HandBox, alone: bool = True) -> float:
+        """Return the hand-presence score (0 to 1) of ``hand``'s square of RGB ``image`` (black past its edges).
+
+        The square is read as it lies, not turned upright: the palm detector's check of a palm.
+        """
+        if not 1 <= hand.side <= LARGEST_SQUARE * min(image.size) or not np.isfinite([hand.left, hand.top]).all():
+            return 0.0  # under a pixel, or far larger than any hand the picture can hold (and costly to cut)
+        box = tuple(round(v) for v in (hand.left, hand.top, hand.left + hand.side, hand.top + hand.side))
+        square = image.crop(box).resize((LOOK_SIZE, LOOK_SIZE), Image.Resampling.BILINEAR)
+        (presence,) = self._interpreters.run({self._input: unit_floats(square)[None]}, [self._outputs[1]], alone)
+        return float(np.clip(presence.reshape(-1)[0], 0.0, 1.0))
 
     def look(self, image: Image.Image, region: Region, alone: bool = True) -> HandLook:
         """Return what the model sees in ``region`` of RGB ``image``."""

@@ -27,8 +27,10 @@
   const FRAME_GAP_MS = 40;
   const SMOOTH_FRAMES = 6; // probabilities are averaged over the last six frames (about half a second)
   const STEADY_FRAMES = 3; // a new answer is shown once the average has agreed on it three times running
-  const UNSURE_MARGIN = 0.08; // the unsure banner turns on under the threshold minus this, off over it plus this
-  const unsureBelow = Number(root.dataset.unsureBelow) || 0.7;
+  // The unsure banner follows the server's own "unsure" of each frame, with hysteresis: on when two
+  // thirds of the recent frames with a hand were unsure, off again when a third or fewer were.
+  const BANNER_ON_SHARE = 2 / 3;
+  const BANNER_OFF_SHARE = 1 / 3;
   const canvas = document.createElement("canvas");
   const recent = [];
   let shownKey = null;
@@ -112,14 +114,19 @@
 
   // The answer the last frames agree on: "none", or a digit with "?" when unsure (with hysteresis).
   function steadyKey(card) {
-    recent.push({ noHand: card.dataset.noHand === "true", probabilities: (card.dataset.probabilities || "").split(",").filter(Boolean).map(Number) });
+    recent.push({
+      noHand: card.dataset.noHand === "true",
+      unsure: card.dataset.unsure === "true",
+      probabilities: (card.dataset.probabilities || "").split(",").filter(Boolean).map(Number),
+    });
     if (recent.length > SMOOTH_FRAMES) recent.shift();
     const hands = recent.filter((frame) => !frame.noHand && frame.probabilities.length);
     if (hands.length * 2 <= recent.length) return "none";
     const mean = hands[0].probabilities.map((_, digit) => hands.reduce((sum, frame) => sum + frame.probabilities[digit], 0) / hands.length);
     const digit = mean.indexOf(Math.max(...mean));
-    if (unsureState && mean[digit] > unsureBelow + UNSURE_MARGIN) unsureState = false;
-    else if (!unsureState && mean[digit] < unsureBelow - UNSURE_MARGIN) unsureState = true;
+    const flaggedShare = hands.filter((frame) => frame.unsure).length / hands.length;
+    if (unsureState && flaggedShare <= BANNER_OFF_SHARE) unsureState = false;
+    else if (!unsureState && flaggedShare >= BANNER_ON_SHARE) unsureState = true;
     return String(digit) + (unsureState ? "?" : "");
   }
 

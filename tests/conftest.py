@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from recognition.decode import configure_process
+from recognition.memory import configure_process
 from recognition.paths import DEFAULT_MODEL
 from webapp.loader import EXTENSION
 
@@ -25,13 +25,24 @@ def shipped_model() -> Path:
 
 
 @pytest.fixture()
-def app(shipped_model):
-    """The app serving the shipped model, loaded synchronously."""
+def make_app(shipped_model):
+    """Build the app serving the shipped model with more configuration, loaded synchronously."""
     from webapp import create_app
 
-    application = create_app({"TESTING": True, "MODEL_PATH": str(shipped_model), "LOAD_MODEL_AT_START": False})
-    application.extensions[EXTENSION].get()
-    return application
+    def make(**config):
+        application = create_app(
+            {"TESTING": True, "MODEL_PATH": str(shipped_model), "LOAD_MODEL_AT_START": False, **config}
+        )
+        application.extensions[EXTENSION].get()
+        return application
+
+    return make
+
+
+@pytest.fixture()
+def app(make_app):
+    """The app serving the shipped model, loaded synchronously."""
+    return make_app()
 
 
 @pytest.fixture()

@@ -7,18 +7,17 @@ import io
 import numpy as np
 from PIL import Image
 
+from recognition.answer import advice_for
 from recognition.paths import PROJECT_ROOT
 from recognition.preprocessing import to_model_input
-from recognition.recogniser import load_recogniser
-from recognition.settings import Settings
+from recognition.recogniser import Recogniser
 from tests.helpers import encode
-from webapp.answers import advice_for
 
 EXAMPLES = PROJECT_ROOT / "static" / "examples"
 
 
-def test_an_unsure_answer_names_the_two_likeliest_digits_and_what_tells_them_apart(app, client):
-    app.config["UNSURE_BELOW"] = 1.01  # every answer counts as unsure
+def test_an_unsure_answer_names_the_two_likeliest_digits_and_what_tells_them_apart(make_app):
+    client = make_app(UNSURE_BELOW=1.01).test_client()  # every answer counts as unsure
     photo = (EXAMPLES / "digit_7.jpg").read_bytes()
     answer = client.post("/api/predict", data=photo, content_type="image/jpeg").get_json()
     ranked = sorted(range(10), key=lambda d: -answer["probabilities"][d])
@@ -46,15 +45,13 @@ def test_a_confident_answer_stays_one_big_digit_and_offers_another_photo(client)
 
 
 def test_a_leaning_hand_is_turned_upright_before_it_is_read(shipped_model):
-    recogniser = load_recogniser(shipped_model)
+    served = Recogniser.from_model(shipped_model)
     photo = Image.open(EXAMPLES / "digit_5.jpg").convert("RGB")
     leaning = photo.rotate(40, resample=Image.Resampling.BILINEAR, expand=True, fillcolor=(200, 200, 205))
-    recogniser.settings = Settings().with_values(upright_from_degrees=20)
-    (turned,) = recogniser.recognise([leaning])
+    (turned,) = served.with_settings(upright_from_degrees=20).recognise([leaning])
     assert turned.hand is not None and -60 < np.degrees(turned.hand.lean) < -25  # leaning anticlockwise
     assert turned.turn == np.degrees(turned.hand.lean)
-    recogniser.settings = Settings().with_values(upright_from_degrees=180)
-    (as_is,) = recogniser.recognise([leaning])
+    (as_is,) = served.with_settings(upright_from_degrees=180).recognise([leaning])
     assert as_is.turn == 0 and turned.digit == 5 and turned.confidence > as_is.confidence
 
 

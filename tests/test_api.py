@@ -110,8 +110,8 @@ def test_form_post_shows_digit_confidence_and_ten_bars(client):
     assert "data:image/jpeg;base64," in page  # the photo is shown back without being stored
 
 
-def test_unsure_results_say_so(app, client):
-    app.config["UNSURE_BELOW"] = 1.01  # every answer counts as unsure
+def test_unsure_results_say_so(make_app):
+    client = make_app(UNSURE_BELOW=1.01).test_client()  # every answer counts as unsure
     body = client.post("/api/predict", data=jpeg(), content_type="image/jpeg").get_json()
     assert body["unsure"] is True
     photo = (

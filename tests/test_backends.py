@@ -8,7 +8,6 @@ import sys
 
 import pytest
 
-from recognition import backends
 from recognition.backends import BACKENDS, BackendUnavailable, load_predictor
 from recognition.model_files import ModelFiles
 from recognition.paths import PROJECT_ROOT
@@ -32,7 +31,7 @@ def test_auto_serves_the_first_vouched_for_export(tmp_path, shipped_model, monke
     assert load_predictor(files.h5).backend == "litert-fp32"
     card["files"]["exports"]["fp32"]["h5_sha256"] = "0" * 64  # made from another .h5
     files.write_card(card)
-    monkeypatch.setattr(backends, "KERAS_BACKEND", "absent_keras_backend")  # as in a serving-only install
+    monkeypatch.setitem(sys.modules, "keras", None)  # as in a serving-only install: no Keras to import
     with pytest.raises(BackendUnavailable, match="keras backend needs the training install"):
         load_predictor(files.h5)  # nothing vouched for: auto falls through to Keras
     files.card.unlink()  # no card at all: Keras too

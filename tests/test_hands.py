@@ -6,11 +6,11 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from recognition.hands import HandBox, HandChecker, PalmDetector, frame, square_tiles, zoom_tiles
-from recognition.landmarks import HandLook, Region
+from recognition.answer import says_no_hand
+from recognition.hands import HandBox, PalmDetector, frame, square_tiles, zoom_tiles
+from recognition.landmarks import HandLook, LandmarkModel, Region
 from recognition.palms import decode_palms
 from recognition.paths import PROJECT_ROOT
-from recognition.recogniser import says_no_hand
 from recognition.settings import Settings
 from webapp.answers import hand_fractions
 
@@ -28,17 +28,17 @@ def test_square_tiles_run_along_the_long_side():
 
 @pytest.fixture(scope="module")
 def detector() -> PalmDetector:
-    return PalmDetector(checker_path=None)  # palms only, as before the hand check
+    return PalmDetector()  # palms only, as before the hand check
 
 
-def looking_again_below(detector: PalmDetector, monkeypatch, threshold: float) -> None:
-    """Give ``detector`` the shipped settings but for the palm score under which it looks square by square."""
-    monkeypatch.setattr(detector, "settings", SHIPPED.with_values(look_again_below=threshold))
+def looking_again_below(threshold: float) -> Settings:
+    """Return the shipped settings but for the palm score under which the detector looks square by square."""
+    return SHIPPED.with_values(look_again_below=threshold)
 
 
 @pytest.fixture(scope="module")
 def checked_detector() -> PalmDetector:
-    return PalmDetector()
+    return PalmDetector(checker=LandmarkModel())
 
 
 def distant_hand_scene(left: int, top: int, size: tuple[int, int] = (1280, 720), hand: int = 200) -> Image.Image:
@@ -54,7 +54,9 @@ def record_looks(monkeypatch) -> list[tuple[int, int]]:
     monkeypatch.setattr(
         PalmDetector,
         "palms_once",
-        lambda self, image, limit=1, alone=True: looks.append(image.size) or original(self, image, limit, alone),
+        lambda self, image, settings=SHIPPED, limit=1, alone=True: (
+            looks.append(image.size) or original(self, image, settings, limit, alone)
+        ),
     )
     return looks
 
@@ -62,7 +64,9 @@ def record_looks(monkeypatch) -> list[tuple[int, int]]:
 def palms_in_whole_picture(monkeypatch, palms: list[HandBox], size: tuple[int, int] = (640, 360)) -> None:
     """Make the detector find ``palms`` in a picture of ``size`` seen whole, and nothing in its squares."""
     monkeypatch.setattr(
-        PalmDetector, "palms_once", lambda self, image, limit=1, alone=True: palms if image.size == size else []
+        PalmDetector,
+        "palms_once",
+        lambda self, image, settings=SHIPPED, limit=1, alone=True: palms if image.size == size else [],
     )
 
 
@@ -73,15 +77,16 @@ def palms_by_size(monkeypatch, palms: dict[tuple[int, int], list[HandBox]]) -> l
     monkeypatch.setattr(
         PalmDetector,
         "palms_once",
-        lambda self, image, limit=1, alone=True: looks.append(image.size) or palms.get(image.size, []),
+        lambda self, image, settings=SHIPPED, limit=1, alone=True: (
+            looks.append(image.size) or palms.get(image.size, [])
+        ),
     )
     return looks
 
 
 @pytest.mark.parametrize("left, top", [(1040, 480), (60, 40), (560, 300)])
 def test_a_hand_found_square_by_square_is_reported_in_the_pictures_pixels(detector, monkeypatch, left, top):
-    looking_again_below(detector, monkeypatch, 1.01)  # always look square by square too
-    found = detector.locate(distant_hand_scene(left, top))
+    found = detector.locate(distant_hand_scene(left, top), looking_again_below(1.01))  # always look square by square
     assert found is not None and found.score >= 0.5
     centre_x, centre_y = found.left + found.side / 2, found.top + found.side / 2
     assert left <= centre_x <= left + 200 and top <= centre_y <= top + 200
@@ -89,16 +94,14 @@ def test_a_hand_found_square_by_square_is_reported_in_the_pictures_pixels(detect
 
 def test_looking_again_never_keeps_a_less_certain_palm(detector, monkeypatch):
     scene = distant_hand_scene(1040, 480)
-    once = detector.locate_once(scene)
-    looking_again_below(detector, monkeypatch, 1.01)
-    again = detector.locate(scene)
+    once = (detector.palms_once(scene) or [None])[0]
+    again = detector.locate(scene, looking_again_below(1.01))
     assert again is not None and again.score >= (once.score if once else 0.0)
 
 
 def test_a_certain_palm_is_not_looked_for_again(detector, monkeypatch):
     looks = record_looks(monkeypatch)
-    looking_again_below(detector, monkeypatch, 0.0)
-    assert detector.locate(distant_hand_scene(150, 10, size=(640, 360), hand=340)) is not None
+    assert detector.locate(distant_hand_scene(150, 10, size=(640, 360), hand=340), looking_again_below(0.0))
     assert looks == [(640, 360)]
 
 
@@ -117,7 +120,7 @@ def test_decoded_palms_are_best_first_and_do_not_overlap():
 
 
 def test_the_checker_tells_a_hand_from_a_plain_square():
-    checker = HandChecker()
+    checker = LandmarkModel()
     hand = Image.open(EXAMPLE).convert("RGB")
     whole = HandBox(0, 0, min(hand.size), 0.9)
     assert checker.presence(hand, whole) >= HAND_PRESENT
@@ -218,11 +221,10 @@ def test_a_hand_no_palm_shows_whole_is_looked_for_in_zoomed_squares_when_the_set
         checked_detector.checker, "presence", lambda image, hand, alone=True: 0.9 if hand.left == 170 else 0.1
     )
     picture = Image.new("RGB", (400, 400))
-    monkeypatch.setattr(checked_detector, "settings", SHIPPED.with_values(zoom_tile_share=0.0))
-    assert checked_detector.locate(picture) is None and looks == [(400, 400)]
+    assert checked_detector.locate(picture, SHIPPED.with_values(zoom_tile_share=0.0)) is None
+    assert looks == [(400, 400)]
     looks.clear()
-    monkeypatch.setattr(checked_detector, "settings", SHIPPED.with_values(zoom_tile_share=0.6))
-    found = checked_detector.locate(picture)
+    found = checked_detector.locate(picture, SHIPPED.with_values(zoom_tile_share=0.6))
     assert looks == [(400, 400)] + [(240, 240)] * 5
     assert (found.left, found.top, found.side) == (
         170,
@@ -236,6 +238,5 @@ def test_a_hand_no_palm_shows_whole_is_looked_for_in_zoomed_squares_when_the_set
 def test_a_certain_palm_is_not_looked_for_in_zoomed_squares(checked_detector, monkeypatch):
     looks = palms_by_size(monkeypatch, {(400, 400): [HandBox(0, 0, 100, 0.9)]})
     monkeypatch.setattr(checked_detector.checker, "presence", lambda image, hand, alone=True: 0.1)
-    monkeypatch.setattr(checked_detector, "settings", SHIPPED.with_values(zoom_tile_share=0.6))
-    found = checked_detector.locate(Image.new("RGB", (400, 400)))
+    found = checked_detector.locate(Image.new("RGB", (400, 400)), SHIPPED.with_values(zoom_tile_share=0.6))
     assert found.score == 0.9 and not found.confirmed and looks == [(400, 400)]

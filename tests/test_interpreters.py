@@ -47,7 +47,7 @@ class _RecordingPredictor:
 
 def test_a_recognition_uses_the_solo_interpreters_only_while_no_other_runs():
     predictor = _RecordingPredictor()
-    recogniser = Recogniser(predictor)
+    recogniser = Recogniser.around(predictor, localise=False)
     predictor.recogniser = recogniser
     recogniser.recognise([Image.new("RGB", (40, 40))])
     assert predictor.calls == [True, False]
@@ -74,13 +74,12 @@ def test_in_parallel_keeps_the_order_of_its_chunks():
 
 def test_a_palm_detector_with_copies_finds_the_same_hands_spread_over_threads():
     from recognition.batch import prepare_all
-    from recognition.hands import PalmDetector
 
     rng = np.random.default_rng(2)
     pictures = [rng.integers(0, 255, (90 + 7 * i, 120, 3), dtype=np.uint8) for i in range(12)]
-    one = prepare_all(Recogniser(None, PalmDetector(threads=1)), pictures, batch=4)
-    spread = prepare_all(Recogniser(None, PalmDetector(threads=1, side_by_side=2)), pictures, batch=4)
-    assert one.boxes == spread.boxes and one.sizes == spread.sizes
+    one = prepare_all(Recogniser.around(None), pictures, batch=4)
+    spread = prepare_all(Recogniser.around(None, copies=2), pictures, batch=4)
+    assert [(c.box, c.size, c.hand) for c in one.cuts] == [(c.box, c.size, c.hand) for c in spread.cuts]
     np.testing.assert_array_equal(one.inputs, spread.inputs)
 
 
@@ -105,7 +104,7 @@ def test_classify_with_workers_keeps_every_answer_in_place():
 
     pictures = [np.full((30, 30, 3), value, np.uint8) for value in range(0, 250, 10)]
     predictor = _CopiesPredictor()
-    recogniser = Recogniser(predictor)
+    recogniser = Recogniser.around(predictor, localise=False)
     answers = recognise_all(recogniser, prepare_all(recogniser, pictures))
     assert [round(float(a.probabilities[0])) for a in answers] == list(range(0, 250, 10))
     assert predictor.alone and not any(predictor.alone)  # the one-thread copies, side by side

@@ -108,7 +108,7 @@ def test_landmark_model_sees_the_example_hand_and_not_a_plain_wall():
 
 
 def test_recogniser_looks_at_the_hand_it_found():
-    recogniser = Recogniser(predictor=None, settings=Settings(), landmarks=LandmarkModel())  # type: ignore[arg-type]
+    recogniser = Recogniser.around(None, Settings())
     hand = Image.open(EXAMPLE).convert("RGB")
     box = HandBox(20.0, 10.0, 160.0, 0.9, lean=0.2)
     region = region_for_hand(box, recogniser.settings)

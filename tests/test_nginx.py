@@ -15,7 +15,8 @@ import time
 
 import pytest
 
-from bench.load import Gunicorn, Nginx, body_skipping_client, free_port, innocent_clients
+from bench.clients import body_skipping_client, innocent_clients
+from bench.load import Gunicorn, Nginx, free_port
 from tests.helpers import encode, synthetic_hand
 
 NGINX = shutil.which("nginx") or "/usr/sbin/nginx"

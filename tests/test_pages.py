@@ -133,9 +133,16 @@ def test_api_page_shows_curl_python_and_fetch(client):
     assert "curl -F image=@" in page and "requests.post" in page and "fetch(" in page and "/api/openapi.json" in page
 
 
-def test_api_page_states_the_servers_own_unsure_threshold(app, client):
-    app.config["UNSURE_BELOW"] = 0.85
+def test_api_page_states_the_servers_own_unsure_threshold(make_app):
+    client = make_app(UNSURE_BELOW=0.85).test_client()
     assert "unsure below 0.85" in client.get("/api").get_data(as_text=True)
+    assert (
+        "0.85"
+        in client.get("/api/openapi.json").get_json()["components"]["schemas"]["Prediction"]["properties"]["unsure"][
+            "description"
+        ]
+    )
+    assert client.get("/api/model").get_json()["unsure_below"] == 0.85
 
 
 def test_examples_cover_all_ten_digits_with_labels(client):

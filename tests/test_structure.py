@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -112,3 +113,45 @@ print("HEIF" in Image.OPEN, formparser.MultipartDecoder is decoder)
     heavy, side_effects = result.stdout.strip().splitlines()
     assert heavy == "[]", heavy
     assert side_effects == "False True", "importing a serving module registered an opener or patched Werkzeug"
+
+
+UNSURE_COMPARISON = re.compile(r"(?<![=-])(<|>=?)\s*[\w.\[\]\"']*unsure|unsure\w*\s*(<|>)|less\([^)]*unsure", re.IGNORECASE)
+
+
+def test_the_unsure_rule_is_written_once():
+    """Only recognition/answer.py compares a confidence with the "unsure" threshold; the kiosk reads the answer's."""
+    sources = [path for package in (*PACKAGES, "static") for path in (PROJECT_ROOT / package).rglob("*.[pj][ys]")]
+    comparing = sorted(
+        str(path.relative_to(PROJECT_ROOT))
+        for path in sources
+        if UNSURE_COMPARISON.search(path.read_text(errors="replace"))
+    )
+    assert comparing == ["recognition/answer.py"], comparing
+    kiosk = (PROJECT_ROOT / "static" / "kiosk.js").read_text()
+    assert "card.dataset.unsure" in kiosk and "unsureBelow" not in kiosk
+
+
+BUILT_IN_RECOGNITION = {"PalmDetector", "LandmarkModel", "Recogniser", "HandChecker"}
+
+
+def test_only_recognition_builds_a_recogniser_or_its_hand_models():
+    """Everything else builds a recogniser with Recogniser.from_model or .around and derives others from it."""
+    building = {}
+    for name, path in modules().items():
+        if name.split(".")[0] == "recognition":
+            continue
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in BUILT_IN_RECOGNITION:
+                building.setdefault(name, []).append(node.func.id)
+    assert not building, building
+
+
+def test_recognition_never_names_training_even_in_a_string():
+    """The Keras backend lives in recognition and imports Keras lazily: no hidden import of the training package."""
+    for name, path in modules().items():
+        if name.split(".")[0] != "recognition":
+            continue
+        tree = ast.parse(path.read_text())
+        names = [n.value for n in ast.walk(tree) if isinstance(n, ast.Constant) and isinstance(n.value, str)]
+        assert not [v for v in names if re.fullmatch(r"training(\.\w+)+", v)], name
+        assert "importlib" not in imports_of(path) and "__import__" not in path.read_text(), name

@@ -10,7 +10,7 @@ from PIL import Image
 
 from recognition.landmarks import HandLook, Region
 from recognition.paths import PROJECT_ROOT
-from recognition.recogniser import load_recogniser
+from recognition.recogniser import Recogniser
 from recognition.settings import Settings
 from recognition.tracking import Track, hand_for_look, next_track, region_for_hand
 
@@ -62,7 +62,7 @@ def test_the_landmarks_frame_the_hand_as_the_palm_detector_does():
 
 @pytest.fixture(scope="module")
 def recogniser(shipped_model):
-    return load_recogniser(shipped_model, "litert-fp32")
+    return Recogniser.from_model(shipped_model, "litert-fp32")
 
 
 def scene(left: int) -> Image.Image:
@@ -92,27 +92,13 @@ def test_a_moving_hand_is_followed_without_the_palm_detector(recogniser, monkeyp
 
 
 def test_a_searched_hand_is_read_in_its_landmarks_square_only_when_the_setting_says(recogniser):
-    from dataclasses import replace
-
-    from recognition.recogniser import Recogniser
-
     picture = scene(100)
     palm = recogniser.find(picture)  # shipped: the palm detector's square
     assert not palm.followed and palm.look is not None and palm.look.presence >= 0.5
-    by_look = Recogniser(
-        recogniser.predictor,
-        recogniser.detector,
-        replace(recogniser.settings, square_from_look=0.5),
-        recogniser.landmarks,
-    ).find(picture)
+    by_look = recogniser.with_settings(square_from_look=0.5).find(picture)
     implied = hand_for_look(palm.look, recogniser.settings)
     assert not by_look.followed and by_look.hand == implied and by_look.box != palm.box
-    never = Recogniser(
-        recogniser.predictor,
-        recogniser.detector,
-        replace(recogniser.settings, square_from_look=1.01),
-        recogniser.landmarks,
-    ).find(picture)
+    never = recogniser.with_settings(square_from_look=1.01).find(picture)
     assert never.box == palm.box and never.hand == palm.hand
 
 

@@ -7,9 +7,8 @@ import time
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from recognition.hands import CHECKER_PATH, DETECTOR_PATH
 from recognition.model_files import ModelFiles, sha256_of
-from recognition.paths import PROJECT_ROOT
+from recognition.paths import CHECKER_PATH, DETECTOR_PATH, PROJECT_ROOT
 from recognition.preprocessing import CLASS_NAMES, IMAGE_SIZE, PREPROCESSING_NOTE
 from recognition.settings import Settings
 

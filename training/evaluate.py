@@ -18,7 +18,8 @@ from sklearn.metrics import confusion_matrix, precision_recall_fscore_support
 
 from recognition.batch import recognise_all
 from recognition.preprocessing import CLASS_NAMES
-from recognition.recogniser import Prepared, Recogniser, Recognition
+from recognition.recogniser import Recogniser
+from recognition.records import Prepared, Recognition
 from training.paths import default_data_dir
 
 log = logging.getLogger(__name__)
@@ -45,10 +46,10 @@ def classification_metrics(labels: np.ndarray, probabilities: np.ndarray) -> dic
     }
 
 
-def answer_metrics(labels: np.ndarray, recognitions: list[Recognition], unsure_below: float) -> dict:
+def answer_metrics(labels: np.ndarray, recognitions: list[Recognition]) -> dict:
     """Return what users see: accuracy, confident-wrong rate, false "no hand" rate and accuracy per digit."""
     predicted = np.array([r.digit for r in recognitions])
-    confident = np.array([r.confidence >= unsure_below for r in recognitions])
+    confident = ~np.array([r.unsure for r in recognitions], bool)
     no_hand = np.array([r.no_hand for r in recognitions])
     right = predicted == labels
     return {
@@ -69,7 +70,7 @@ def evaluate_split(recogniser: Recogniser, images: np.ndarray | Prepared, labels
     probabilities = np.stack([r.probabilities for r in recognitions])
     return {
         **classification_metrics(labels, probabilities),
-        **answer_metrics(labels, recognitions, recogniser.settings.unsure_below),
+        **answer_metrics(labels, recognitions),
     }
 
 
@@ -77,10 +78,8 @@ def shift_metrics(
     recogniser: Recogniser, shift_set: dict[str, list[np.ndarray] | Prepared], labels: np.ndarray
 ) -> dict:
     """Return the answer metrics per kind of domain shift, their means and the worst kind."""
-    unsure_below = recogniser.settings.unsure_below
     per_kind = {
-        kind: answer_metrics(labels, recognise_all(recogniser, pictures), unsure_below)
-        for kind, pictures in shift_set.items()
+        kind: answer_metrics(labels, recognise_all(recogniser, pictures)) for kind, pictures in shift_set.items()
     }
     accuracy = {kind: metrics["accuracy"] for kind, metrics in per_kind.items()}
     worst = min(accuracy, key=accuracy.get)

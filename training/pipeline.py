@@ -21,14 +21,13 @@ import numpy as np
 
 from recognition.model_files import ModelFiles
 from training.config import TrainingConfig
+from training.parity import export_agreement, score_int8, served_part
 
 if TYPE_CHECKING:
-    from recognition.recogniser import Prepared, Recogniser
+    pass
 
 log = logging.getLogger(__name__)
-PARITY_POINTS = 0.5  # an int8 export that loses more accuracy than this anywhere is not served
 AGREEMENT_IMAGES = 64  # validation squares on which the fp32 export must match the .h5
-AGREEMENT_TOLERANCE = 1e-3  # largest difference in any probability between the .h5 and its fp32 export
 # Evaluation is offline: one one-thread interpreter per core, side by side (faster than one
 # interpreter using every core).
 EVALUATION_COPIES = max(1, os.cpu_count() or 1)
@@ -38,60 +37,6 @@ EVALUATION_COPIES = max(1, os.cpu_count() or 1)
 class TrainingResult:
     files: ModelFiles
     card: dict
-
-
-def export_agreement(reference, candidate, images: np.ndarray) -> dict:
-    """Return how closely ``candidate`` (an export) reproduces ``reference`` (the .h5) on ``images``."""
-    expected, got = reference.predict(images), candidate.predict(images)
-    difference = float(np.abs(expected - got).max())
-    same_answers = float((expected.argmax(1) == got.argmax(1)).mean())
-    return {
-        "images": len(images),
-        "max_probability_difference": difference,
-        "same_answers": same_answers,
-        "tolerance": AGREEMENT_TOLERANCE,
-        "passed": difference <= AGREEMENT_TOLERANCE and same_answers == 1.0,
-    }
-
-
-def served_part(metrics: dict) -> dict:
-    """Return the measures an export's card entry repeats: the test split and the shift set."""
-    return {name: metrics[name] for name in ("test", "domain_shift") if name in metrics}
-
-
-def parity(reference: dict, candidate: dict) -> dict:
-    """Return the largest accuracy drop (points) of ``candidate`` against ``reference`` and whether it passes."""
-    drops = {"test": 100 * (reference["test"]["accuracy"] - candidate["test"]["accuracy"])}
-    for kind, accuracy in (reference.get("domain_shift") or {}).get("per_kind", {}).items():
-        drops[kind] = 100 * (accuracy - candidate["domain_shift"]["per_kind"][kind])
-    worst = max(drops, key=drops.get)
-    return {
-        "worst": worst,
-        "worst_drop_points": round(drops[worst], 3),
-        "limit_points": PARITY_POINTS,
-        "passed": drops[worst] <= PARITY_POINTS,
-    }
-
-
-def score_int8(
-    scorer: Recogniser,
-    export: Path,
-    copies: int,
-    prepared: dict[str, Prepared],
-    labels: dict[str, np.ndarray],
-    shift_set: dict[str, Prepared] | None,
-    reference: dict,
-) -> tuple[dict, dict]:
-    """Score the int8 ``export`` with ``scorer``'s hand models on the test split (and shift set); return its metrics and
-    parity gate."""
-    from recognition.backends import LiteRTPredictor
-    from recognition.recogniser import Recogniser
-    from training.evaluate import score_as_served
-
-    predictor = LiteRTPredictor(export, backend="litert-int8", side_by_side=copies)
-    int8 = Recogniser(predictor, scorer.detector, scorer.settings, scorer.landmarks, scorer.geometry)
-    measured = score_as_served(int8, prepared, labels, ("test",), shift_set)
-    return measured, parity(reference, measured)
 
 
 def run(config: TrainingConfig) -> TrainingResult:
@@ -127,10 +72,9 @@ def run(config: TrainingConfig) -> TrainingResult:
 
     from recognition.backends import LiteRTPredictor
     from recognition.batch import prepare_all
-    from recognition.hands import DETECTOR_PATH, PalmDetector
-    from recognition.landmarks import LandmarkModel
+    from recognition.keras_backend import InMemoryKerasPredictor
     from recognition.model_files import sha256_of
-    from recognition.paths import CHECKER_PATH
+    from recognition.paths import DETECTOR_PATH
     from recognition.recogniser import Recogniser
     from training.card import build_card, data_name
     from training.data import write_manifest
@@ -138,7 +82,6 @@ def run(config: TrainingConfig) -> TrainingResult:
     from training.evaluate import score_as_served
     from training.export import calibration_images, export_int8, export_tflite, save_h5
     from training.geometry import blend_note, fit_for_training
-    from training.keras_backend import InMemoryKerasPredictor
     from training.model import build_model
     from training.plots import plot_confusion_matrix, plot_history
     from training.train import fit
@@ -165,24 +108,20 @@ def run(config: TrainingConfig) -> TrainingResult:
     h5_sha256 = save_h5(model, files.h5)
     stages = {"fit": training_seconds}
     clock = time.perf_counter()
-    detector = (
-        PalmDetector(DETECTOR_PATH, side_by_side=EVALUATION_COPIES, settings=settings)
-        if DETECTOR_PATH.is_file()
-        else None
-    )
-    landmarks = LandmarkModel(CHECKER_PATH, side_by_side=EVALUATION_COPIES) if detector is not None else None
     # Locate hands and cut squares once; every backend then classifies the same squares.
-    keras_recogniser = Recogniser(InMemoryKerasPredictor(model), detector, landmarks=landmarks)
+    keras_recogniser = Recogniser.around(
+        InMemoryKerasPredictor(model), settings, localise=DETECTOR_PATH.is_file(), copies=EVALUATION_COPIES
+    )
     prepared = {name: prepare_all(keras_recogniser, loaded[name].images) for name in loaded}
     geometry, geometry_entry = None, None
-    if landmarks is not None:
+    if keras_recogniser.landmarks is not None:
         geometry, geometry_entry = fit_for_training(
             keras_recogniser, loaded["train"].images, loaded["train"].labels, config.seed
         )
         files.geometry.unlink(missing_ok=True)  # never serve another model's geometry
         if geometry is not None:
             geometry.save(files.geometry)
-            keras_recogniser.geometry = geometry
+            keras_recogniser = keras_recogniser.with_predictor(keras_recogniser.predictor, geometry)
             geometry_entry.update(
                 file=files.geometry.name, sha256=sha256_of(files.geometry), blend=blend_note(settings)
             )
@@ -208,7 +147,7 @@ def run(config: TrainingConfig) -> TrainingResult:
         agreement = export_agreement(keras_recogniser.predictor, fp32, prepared["valid"].inputs[:AGREEMENT_IMAGES])
         log.info("fp32 export against the .h5: %s", agreement)
         if agreement["passed"]:
-            scorer = Recogniser(fp32, detector, landmarks=landmarks, geometry=geometry)
+            scorer = keras_recogniser.with_predictor(fp32)
     metrics = score_as_served(scorer, prepared, labels, ("train", "valid", "test"), shift_set)
     stages["evaluate"], clock = time.perf_counter() - clock, time.perf_counter()
     for name in ("train", "valid", "test"):
@@ -240,7 +179,7 @@ def run(config: TrainingConfig) -> TrainingResult:
         exports=exports,
         h5_sha256=h5_sha256,
         seconds={"training": training_seconds, "total": time.perf_counter() - started, "stages": stages},
-        localised=detector is not None,
+        localised=keras_recogniser.detector is not None,
         scored_with=scorer.backend,
     )
     card["data"]["extra_training_data"] = extra  # folder name -> photos, in training only

@@ -21,30 +21,23 @@ from recognition.paths import DEFAULT_MODEL
 
 def rescore(model: Path, data: Path | None = None, copies: int = 2) -> dict:
     """Fit the geometry model of ``model`` on ``data`` (its data set), score it as served, write and return its card."""
-    from recognition.backends import LiteRTPredictor
     from recognition.batch import prepare_all
-    from recognition.hands import PalmDetector
-    from recognition.landmarks import LandmarkModel
     from recognition.model_files import ModelFiles, sha256_of
     from recognition.recogniser import Recogniser
-    from recognition.settings import Settings
     from training.card import hand_models
     from training.data import load_images, read_manifest
     from training.evaluate import score_as_served
     from training.geometry import blend_note, fit_for_training
+    from training.parity import score_int8, served_part
     from training.paths import SHARED_DATA
-    from training.pipeline import score_int8, served_part
     from training.shift import build_shift_set
 
     files = ModelFiles.from_h5(model)
     card = files.read_card()
-    settings = Settings.for_model(files)
     loaded = {name: load_images(data or SHARED_DATA, paths) for name, paths in read_manifest(files.manifest).items()}
-    detector = PalmDetector(side_by_side=copies, settings=settings)
-    landmarks = LandmarkModel(side_by_side=copies)
-    fp32 = Recogniser(
-        LiteRTPredictor(files.export("fp32"), backend="litert-fp32", side_by_side=copies), detector, settings, landmarks
-    )
+    fp32 = Recogniser.from_model(files.h5, "litert-fp32", copies=copies)
+    fp32 = fp32.with_predictor(fp32.predictor, None)  # the geometry model is fitted again below
+    settings = fp32.settings
     started = time.perf_counter()
     seed = int(card.get("data", {}).get("seed", 42))
     geometry, entry = fit_for_training(fp32, loaded["train"].images, loaded["train"].labels, seed)
@@ -52,7 +45,7 @@ def rescore(model: Path, data: Path | None = None, copies: int = 2) -> dict:
     if geometry is not None:
         geometry.save(files.geometry)
         entry.update(file=files.geometry.name, sha256=sha256_of(files.geometry), blend=blend_note(settings))
-    fp32.geometry = geometry
+    fp32 = fp32.with_predictor(fp32.predictor, geometry)
     prepared = {name: prepare_all(fp32, data.images) for name, data in loaded.items()}
     shift = {kind: prepare_all(fp32, pictures) for kind, pictures in build_shift_set(loaded["test"].images).items()}
 

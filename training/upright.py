@@ -13,7 +13,6 @@ import os
 from dataclasses import replace
 
 from recognition.batch import prepare_all
-from recognition.hands import PalmDetector
 from recognition.recogniser import Recogniser
 from recognition.settings import Settings
 from training.data import LoadedImages
@@ -28,6 +27,6 @@ def serving_settings(upright: bool) -> Settings:
 
 def upright_inputs(data: LoadedImages, settings: Settings) -> LoadedImages:
     """Return ``data`` with each picture replaced by the square serving reads from it, turned upright."""
-    detector = PalmDetector(side_by_side=max(1, os.cpu_count() or 1), settings=settings)
-    prepared = prepare_all(Recogniser(None, detector, settings), data.images)  # type: ignore[arg-type]
+    locator = Recogniser.around(None, settings, copies=max(1, os.cpu_count() or 1))
+    prepared = prepare_all(locator, data.images)
     return replace(data, images=prepared.inputs)

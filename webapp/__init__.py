@@ -8,7 +8,7 @@ from typing import Any
 
 from flask import Flask
 
-from recognition.decode import configure_process
+from recognition.memory import configure_process
 from recognition.paths import PROJECT_ROOT
 from webapp.config import DEFAULTS
 from webapp.uploads import UploadRequest

@@ -10,40 +10,16 @@ from dataclasses import dataclass
 from flask import current_app
 from PIL import Image
 
+from recognition.answer import Answer
 from recognition.decode import DecodeBudget, DecodeLimits, ImageRejected, decode_picture
 from recognition.hands import HandBox
 from recognition.preprocessing import CLASS_NAMES
-from recognition.recogniser import Recognition
+from recognition.records import Recognition
 from recognition.tracking import Track, next_track
-from webapp.loader import get_holder, get_recogniser
+from webapp.loader import get_recogniser
 from webapp.uploads import Upload
 
-NO_HAND_MESSAGE = "No hand found — show one hand, palm to the camera."
 PREVIEW_SIDE = 480
-THUMB_TOUCHES = {6: "little", 7: "ring", 8: "middle", 9: "index"}
-# What tells two digits apart, for the pairs the model confuses (the sign guide says the same).
-PAIR_ADVICE = {
-    frozenset({2, 3}): "For 3 the thumb stands out; for 2 it holds the other fingers down.",
-    frozenset({4, 5}): "For 5 the thumb is open; for 4 it is folded across the palm.",
-    frozenset({0, 1}): "For 0 all fingers curve round to meet the thumb; for 1 only the index finger points up.",
-    frozenset(
-        {1, 9}
-    ): "For 1 only the index finger stands; for 9 the index finger touches the thumb and three fingers stand.",
-    frozenset(
-        {2, 9}
-    ): "For 2 two fingers point up in a V; for 9 three fingers stand and the index finger touches the thumb.",
-}
-GENERAL_ADVICE = "Hold the sign still with the whole hand in view, palm to the camera, and try again."
-
-
-def advice_for(first: int, second: int) -> str:
-    """Return what tells ``first`` and ``second`` apart, for someone signing one of them."""
-    if first in THUMB_TOUCHES and second in THUMB_TOUCHES:
-        return (
-            f"Check which finger touches the thumb: the {THUMB_TOUCHES[first]} finger for {first}, "
-            f"the {THUMB_TOUCHES[second]} finger for {second}."
-        )
-    return PAIR_ADVICE.get(frozenset({first, second}), GENERAL_ADVICE)
 
 
 @dataclass
@@ -106,58 +82,34 @@ def rounded(probabilities, total: float = 1.0) -> list[float]:
     return [round(float(p) / total, 6) for p in probabilities]
 
 
-def shape_answer(recognition: Recognition, filename: str, unsure_below: float, track: Track | None = None) -> dict:
+def shape_answer(recognition: Recognition, filename: str, track: Track | None = None) -> dict:
     """Return the JSON answer for one recognition (the API contract; webapp/openapi.py describes it)."""
-    total = float(recognition.probabilities.sum()) or 1.0
-    probabilities = rounded(recognition.probabilities, total)
-    digit = recognition.digit
-    confidence = round(probabilities[digit], 6)
-    no_hand = recognition.no_hand
-    unsure = bool(confidence < unsure_below)
-    second = runner_up(probabilities)
-    if no_hand:
-        message = NO_HAND_MESSAGE
-    elif unsure:
-        message = (
-            f"Not sure: {CLASS_NAMES[digit]} or {CLASS_NAMES[second]}? ({confidence * 100:.0f}% and "
-            f"{probabilities[second] * 100:.0f}%) {advice_for(digit, second)}"
-        )
-    else:
-        message = f"Digit {CLASS_NAMES[digit]}, {confidence * 100:.0f}% sure."
+    answer = Answer.of(recognition)
     hand = recognition.hand
     return {
-        "digit": digit,
-        "label": CLASS_NAMES[digit],
-        "confidence": confidence,
-        "probabilities": probabilities,
-        "unsure": unsure,
-        "no_hand": no_hand,
-        "message": message,
+        "digit": answer.digit,
+        "label": CLASS_NAMES[answer.digit],
+        "confidence": answer.confidence,
+        "probabilities": list(answer.probabilities),
+        "unsure": answer.unsure,
+        "no_hand": answer.no_hand,
+        "message": answer.message,
+        "second": answer.second,
+        "advice": answer.advice,
         "hand": None if hand is None else hand_fractions(hand, recognition.size),
         "region": {**box_fractions(recognition.box, recognition.size), "angle": round(recognition.turn, 1)},
         "filename": filename,
         "models": {
-            "image": probabilities
+            "image": list(answer.probabilities)
             if recognition.image_probabilities is None
             else rounded(recognition.image_probabilities),
             "geometry": None
             if recognition.geometry_probabilities is None
             else rounded(recognition.geometry_probabilities),
         },
-        "track": None if track is None or no_hand else str(track),
+        "track": None if track is None or answer.no_hand else str(track),
         "followed": recognition.followed,
     }
-
-
-def runner_up(probabilities: list[float]) -> int:
-    """Return the second most likely digit."""
-    return sorted(range(len(probabilities)), key=lambda index: -probabilities[index])[1]
-
-
-def unsure_below() -> float:
-    """Return the confidence under which answers are flagged unsure: the app's setting, else the model's."""
-    configured = current_app.config.get("UNSURE_BELOW")
-    return float(configured) if configured is not None else get_holder().settings.unsure_below
 
 
 def recognise_uploads(uploads: list[Upload], keep_pictures: bool = False, track: Track | None = None) -> list[Answered]:
@@ -171,7 +123,6 @@ def recognise_uploads(uploads: list[Upload], keep_pictures: bool = False, track:
     limits = DecodeLimits(float(config["MAX_IMAGE_MEGAPIXELS"]), float(config["MAX_DECODED_MB"]))
     budget = DecodeBudget(float(config["MAX_REQUEST_DECODED_MB"]))
     recogniser = get_recogniser()
-    threshold = unsure_below()
     answered = []
     for upload in uploads:
         try:
@@ -182,7 +133,7 @@ def recognise_uploads(uploads: list[Upload], keep_pictures: bool = False, track:
             raise ImageRejected(f"{upload.filename}: {error.message}", error.status) from error
         (recognition,) = recogniser.recognise([picture], [track])
         following = next_track(recognition.look, picture.size, recogniser.settings)
-        answer = shape_answer(recognition, upload.filename, threshold, following)
+        answer = shape_answer(recognition, upload.filename, following)
         answered.append(Answered(answer, picture if keep_pictures else None, outline_points(recognition)))
     return answered
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, current_app, jsonify, request
 
-from recognition.decode import ImageRejected
+from recognition.decode import ACCEPTED_MEDIA_TYPES, ImageRejected
 from webapp.answers import read_track, recognise_uploads
 from webapp.errors import json_errors
 from webapp.loader import get_holder, get_recogniser
@@ -64,6 +64,9 @@ def model_info():
             "recipe": card.get("recipe"),
             "created": card.get("created"),
             "load_seconds": holder.load_seconds,
+            "unsure_below": recogniser.settings.unsure_below,
+            "settings": recogniser.settings.as_dict(),
+            "accepted_types": list(ACCEPTED_MEDIA_TYPES),
             "limits": {
                 "max_upload_mb": current_app.config["MAX_UPLOAD_MB"],
                 "max_batch_files": current_app.config["MAX_BATCH_FILES"],
@@ -76,7 +79,7 @@ def model_info():
 @blueprint.get("/openapi.json")
 def openapi():
     """Return the OpenAPI 3.1 document of this API."""
-    return jsonify(openapi_document())
+    return jsonify(openapi_document(get_holder().settings))
 
 
 def _headline_metrics(metrics: dict) -> dict:

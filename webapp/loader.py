@@ -16,7 +16,7 @@ from pathlib import Path
 from flask import Flask, current_app
 
 from recognition.model_files import ModelFiles
-from recognition.recogniser import Recogniser, load_recogniser
+from recognition.recogniser import Recogniser
 from recognition.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -35,6 +35,7 @@ class RecogniserHolder:
     backend: str = "auto"
     threads: int = 1
     localise: bool = True
+    overrides: dict = field(default_factory=dict)  # settings the operator set over the model's
     recogniser: Recogniser | None = None
     error: str | None = None
     card: dict = field(default_factory=dict)
@@ -76,8 +77,8 @@ class RecogniserHolder:
             return self.recogniser.settings
         if self._settings is None:
             try:
-                self._settings = Settings.for_model(self.model_path)
-            except ValueError:
+                self._settings = Settings.for_model(self.model_path).with_values(**self.overrides)
+            except (ValueError, TypeError):
                 self._settings = Settings()
         return self._settings
 
@@ -92,7 +93,9 @@ class RecogniserHolder:
         try:
             files = ModelFiles.from_h5(self.model_path)
             self.card = files.read_card()
-            self.recogniser = load_recogniser(files.h5, self.backend, self.threads, self.localise)
+            self.recogniser = Recogniser.from_model(
+                files.h5, self.backend, self.threads, self.localise, **self.overrides
+            )
             self.load_seconds = time.perf_counter() - started
             log.info("model %s loaded with %s in %.2f s", self.model_path, self.recogniser.backend, self.load_seconds)
         except Exception as error:  # any failure must become a 503 with its reason, not a crash
@@ -109,11 +112,18 @@ def init_app(app: Flask) -> RecogniserHolder:
         backend=str(app.config["BACKEND"]),
         threads=int(app.config["INFERENCE_THREADS"]),
         localise=bool(app.config["LOCALISE_HAND"]),
+        overrides=settings_overrides(app.config),
     )
     app.extensions[EXTENSION] = holder
     if app.config["LOAD_MODEL_AT_START"]:
         holder.start_background_load()
     return holder
+
+
+def settings_overrides(config: dict) -> dict[str, float]:
+    """Return the model settings the app's configuration sets over the model's own (``UNSURE_BELOW``)."""
+    unsure = config.get("UNSURE_BELOW")
+    return {} if unsure is None else {"unsure_below": float(unsure)}
 
 
 def get_holder() -> RecogniserHolder:

@@ -3,152 +3,11 @@ tests."""
 
 from __future__ import annotations
 
+import copy
 from typing import Any
 
-from recognition.preprocessing import CLASS_NAMES
 from recognition.settings import Settings
-
-BOX = {
-    "type": "object",
-    "description": "A square as fractions of the upright picture's width and height.",
-    "required": ["x", "y", "width", "height"],
-    "properties": {name: {"type": "number", "minimum": 0, "maximum": 1} for name in ("x", "y", "width", "height")},
-}
-PROBABILITIES = {
-    "type": "array",
-    "items": {"type": "number", "minimum": 0, "maximum": 1},
-    "minItems": 10,
-    "maxItems": 10,
-}
-PREDICTION = {
-    "type": "object",
-    "required": [
-        "digit",
-        "label",
-        "confidence",
-        "probabilities",
-        "unsure",
-        "no_hand",
-        "message",
-        "hand",
-        "region",
-        "filename",
-        "models",
-        "track",
-        "followed",
-    ],
-    "properties": {
-        "digit": {
-            "type": "integer",
-            "minimum": 0,
-            "maximum": 9,
-            "description": "The most likely digit (check no_hand first).",
-        },
-        "label": {"type": "string", "enum": list(CLASS_NAMES)},
-        "confidence": {"type": "number", "minimum": 0, "maximum": 1, "description": "Probability of that digit."},
-        "probabilities": PROBABILITIES,
-        "unsure": {
-            "type": "boolean",
-            "description": "Confidence under the server's threshold (the model's settings file, "
-            f"{Settings().unsure_below:.2f} for the shipped model, chosen on validation; "
-            "ASL_UNSURE_BELOW overrides it).",
-        },
-        "no_hand": {"type": "boolean", "description": "No hand was found: show the message instead of the digit."},
-        "message": {
-            "type": "string",
-            "description": "The answer in words: 'Digit 7, 94% sure.'; when unsure the two likeliest digits and what "
-            "tells them apart.",
-        },
-        "hand": {
-            "oneOf": [
-                {"type": "null"},
-                {
-                    **BOX,
-                    "required": [*BOX["required"], "score", "presence", "angle"],
-                    "properties": {
-                        **BOX["properties"],
-                        "angle": {
-                            "type": "number",
-                            "description": "How far the hand leans from upright, degrees, clockwise positive.",
-                        },
-                        "score": {"type": "number", "description": "The palm detector's score (0-1)."},
-                        "presence": {
-                            "type": ["number", "null"],
-                            "description": "The hand-landmark model's hand-presence score on the square (0-1; "
-                            "a hand from 0.5); null when it did not look.",
-                        },
-                    },
-                },
-            ],
-            "description": "The square around the hand that was found, with its scores; null when none.",
-        },
-        "region": {
-            **BOX,
-            "required": [*BOX["required"], "angle"],
-            "properties": {
-                **BOX["properties"],
-                "angle": {
-                    "type": "number",
-                    "description": "Degrees the square was turned (anticlockwise) to stand the hand upright before it "
-                    "was read; "
-                    "x, y, width and height describe it before the turn.",
-                },
-            },
-            "description": "The square the classifier read.",
-        },
-        "filename": {"type": "string"},
-        "models": {
-            "type": "object",
-            "required": ["image", "geometry"],
-            "properties": {
-                "image": {**PROBABILITIES, "description": "The MobileNet's own probabilities for the square it read."},
-                "geometry": {
-                    "oneOf": [{"type": "null"}, PROBABILITIES],
-                    "description": "The hand-geometry model's probabilities from the hand's landmarks; null when the "
-                    "landmark "
-                    "model did not see a hand surely enough. `probabilities` blends the two.",
-                },
-            },
-        },
-        "track": {
-            "type": ["string", "null"],
-            "description": "Where the hand is, for a live client to send back with its next frame as the `track` field "
-            "(x,y,side,angle: centre and side as fractions of the picture's width and height, degrees); null without a "
-            "hand.",
-        },
-        "followed": {
-            "type": "boolean",
-            "description": "The hand was found where the `track` sent with this frame said, without the palm detector.",
-        },
-    },
-}
-ERROR = {
-    "type": "object",
-    "required": ["error"],
-    "properties": {"error": {"type": "string", "description": "What went wrong, in words."}},
-}
-IMAGE_PART = {"type": "string", "format": "binary"}
-IMAGE_BODY = {
-    "required": True,
-    "content": {
-        "multipart/form-data": {
-            "schema": {
-                "type": "object",
-                "required": ["image"],
-                "properties": {
-                    "image": IMAGE_PART,
-                    "track": {
-                        "type": "string",
-                        "description": "Optional, for live video: the `track` of the previous frame's answer. The hand "
-                        "is then looked "
-                        "for there first (faster); when it is not there, it is searched for as in any picture.",
-                    },
-                },
-            }
-        },
-        "image/*": {"schema": {"type": "string", "format": "binary"}},
-    },
-}
+from webapp.schemas import ERROR, IMAGE_BODY, IMAGE_PART, PREDICTION
 
 
 def _errors(*statuses: int) -> dict[str, Any]:
@@ -175,8 +34,13 @@ def _json(schema_name: str, description: str) -> dict[str, Any]:
     }
 
 
-def openapi_document() -> dict[str, Any]:
-    """Return the OpenAPI 3.1 description of the JSON API."""
+def openapi_document(settings: Settings) -> dict[str, Any]:
+    """Return the OpenAPI 3.1 description of the JSON API, with the served model's ``settings``."""
+    prediction = copy.deepcopy(PREDICTION)
+    prediction["properties"]["unsure"]["description"] = (
+        f"Confidence under {settings.unsure_below:g}, the served model's threshold (chosen on validation; "
+        "ASL_UNSURE_BELOW overrides it)."
+    )
     return {
         "openapi": "3.1.0",
         "info": {
@@ -225,7 +89,7 @@ def openapi_document() -> dict[str, Any]:
         },
         "components": {
             "schemas": {
-                "Prediction": PREDICTION,
+                "Prediction": prediction,
                 "Batch": {
                     "type": "object",
                     "required": ["predictions"],

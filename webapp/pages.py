@@ -8,21 +8,12 @@ from flask import Blueprint, current_app, render_template, request
 
 from recognition.decode import ACCEPTED_MEDIA_TYPES, ACCEPTED_NAMES, ImageRejected
 from recognition.preprocessing import CLASS_NAMES
-from webapp.answers import (
-    Answered,
-    advice_for,
-    preview_data_url,
-    read_track,
-    recognise_uploads,
-    runner_up,
-    unsure_below,
-)
+from webapp.answers import Answered, preview_data_url, read_track, recognise_uploads
 from webapp.errors import describe
+from webapp.loader import get_holder
 from webapp.uploads import uploads_from
 
 blueprint = Blueprint("pages", __name__)
-blueprint.add_app_template_filter(runner_up, "runner_up")
-blueprint.add_app_template_global(advice_for, "advice_for")
 SIGNS = (
     "All fingers and the thumb curve to meet at their tips, making an O.",
     "The index finger points up; the other fingers and the thumb are closed.",
@@ -51,7 +42,7 @@ def page_settings() -> dict:
         "class_names": CLASS_NAMES,
         "max_upload_mb": config["MAX_UPLOAD_MB"],
         "kiosk_idle_seconds": config["KIOSK_IDLE_SECONDS"],
-        "unsure_below": unsure_below(),
+        "unsure_below": get_holder().settings.unsure_below,
         "accepted_types": ",".join(ACCEPTED_MEDIA_TYPES),
         "feedback_enabled": bool(config.get("FEEDBACK_DIR")),
         "accepted_names": ACCEPTED_NAMES,

@@ -5,10 +5,10 @@ from __future__ import annotations
 import numpy as np
 
 from recognition.backends import LiteRTPredictor, load_predictor
+from recognition.keras_backend import KerasPredictor
 from recognition.model_files import ModelFiles
 from recognition.preprocessing import to_model_input
 from tests.helpers import synthetic_hand
-from training.keras_backend import KerasPredictor
 
 
 def test_litert_and_keras_agree_within_1e_4(trained_model):

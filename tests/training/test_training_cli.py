@@ -261,7 +261,7 @@ class _FixedPredictor:
 
 
 def test_an_export_that_does_not_reproduce_the_h5_does_not_score_it():
-    from training.pipeline import export_agreement
+    from training.parity import export_agreement
 
     images = np.zeros((3, 224, 224, 3), np.uint8)
     h5 = np.full((3, 10), 0.02, np.float32)

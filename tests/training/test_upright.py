@@ -30,10 +30,10 @@ def test_upright_inputs_turn_a_leaning_hand_to_stand_up():
     data = LoadedImages(pictures, np.array([5, 5]), ["a", "b"])
     turned = upright_inputs(data, settings)
     assert turned.images.shape == pictures.shape and turned.labels.tolist() == [5, 5]
-    detector = PalmDetector(settings=settings)
+    detector = PalmDetector()
     for before, after in zip(pictures, turned.images, strict=True):
-        lean_before = detector.locate(Image.fromarray(before)).lean
-        lean_after = detector.locate(Image.fromarray(after)).lean
+        lean_before = detector.locate(Image.fromarray(before), settings).lean
+        lean_after = detector.locate(Image.fromarray(after), settings).lean
         assert abs(math.degrees(lean_before)) > 25
         assert abs(math.degrees(lean_after)) < 12
 

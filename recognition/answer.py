@@ -1,0 +1,116 @@
+"""Decide what a recognition is answered: a digit, "unsure", or "no hand", in words with advice.
+
+This is the one place that compares a confidence with the model's "unsure" threshold
+(:func:`is_unsure`) and the one place that decides "no hand" (:func:`says_no_hand`). The web app,
+evaluation, the benches and the kiosk (through the JSON answer) all read these decisions.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from recognition.preprocessing import CLASS_NAMES
+from recognition.settings import Settings
+
+if TYPE_CHECKING:
+    from recognition.hands import HandBox
+    from recognition.landmarks import HandLook
+    from recognition.recogniser import Recognition
+
+NO_HAND_MESSAGE = "No hand found — show one hand, palm to the camera."
+THUMB_TOUCHES = {6: "little", 7: "ring", 8: "middle", 9: "index"}
+# What tells two digits apart, for the pairs the model confuses (the sign guide says the same).
+PAIR_ADVICE = {
+    frozenset({2, 3}): "For 3 the thumb stands out; for 2 it holds the other fingers down.",
+    frozenset({4, 5}): "For 5 the thumb is open; for 4 it is folded across the palm.",
+    frozenset({0, 1}): "For 0 all fingers curve round to meet the thumb; for 1 only the index finger points up.",
+    frozenset({1, 9}): (
+        "For 1 only the index finger stands; for 9 the index finger touches the thumb and three fingers stand."
+    ),
+    frozenset({2, 9}): (
+        "For 2 two fingers point up in a V; for 9 three fingers stand and the index finger touches the thumb."
+    ),
+}
+GENERAL_ADVICE = "Hold the sign still with the whole hand in view, palm to the camera, and try again."
+
+
+def is_unsure(confidence: float | np.ndarray, unsure_below: float) -> bool | np.ndarray:
+    """Return whether ``confidence`` (one value or an array) is too low to answer surely."""
+    result = np.less(confidence, unsure_below)
+    return bool(result) if result.ndim == 0 else result
+
+
+def says_no_hand(hand: HandBox | None, confidence: float, settings: Settings, look: HandLook | None = None) -> bool:
+    """Return whether the picture should be answered "no hand" from the hand found, its look and the confidence.
+
+    Never for a hand confirmed by the hand check or by the landmark model's look at its region.
+    Else "no hand" when ``no_hand_unconfirmed`` is on; or when the landmark model looked and
+    scarcely saw a hand (the higher presence under ``no_hand_presence``) while the classifier is
+    under ``no_hand_presence_confidence``; or when no palm was found, or only a faint one, while the
+    classifier is under ``no_hand_confidence`` (thresholds chosen on validation by bench/no_hand.py).
+    """
+    if (hand is not None and hand.confirmed) or (look is not None and look.presence >= settings.hand_present):
+        return False
+    if settings.no_hand_unconfirmed:
+        return True
+    checked = (None if hand is None else hand.presence, None if look is None else look.presence)
+    presences = [p for p in checked if p is not None]
+    if presences and max(presences) < settings.no_hand_presence and confidence < settings.no_hand_presence_confidence:
+        return True
+    score = 0.0 if hand is None else hand.score
+    return score < settings.no_hand_score and confidence < settings.no_hand_confidence
+
+
+def advice_for(first: int, second: int) -> str:
+    """Return what tells ``first`` and ``second`` apart, for someone signing one of them."""
+    if first in THUMB_TOUCHES and second in THUMB_TOUCHES:
+        return (
+            f"Check which finger touches the thumb: the {THUMB_TOUCHES[first]} finger for {first}, "
+            f"the {THUMB_TOUCHES[second]} finger for {second}."
+        )
+    return PAIR_ADVICE.get(frozenset({first, second}), GENERAL_ADVICE)
+
+
+@dataclass(frozen=True)
+class Answer:
+    """What one picture is answered: the digit, how sure, the runner-up and what tells them apart."""
+
+    digit: int
+    confidence: float
+    probabilities: tuple[float, ...]  # normalised to sum to 1, rounded to 6 places
+    unsure: bool
+    no_hand: bool
+    second: int  # the second likeliest digit
+    advice: str  # what tells the digit from the second (said when unsure)
+
+    @classmethod
+    def of(cls, recognition: Recognition) -> Answer:
+        """Return the answer to ``recognition`` (its ``unsure`` and ``no_hand`` were decided when it was made)."""
+        total = float(recognition.probabilities.sum()) or 1.0
+        probabilities = tuple(round(float(p) / total, 6) for p in recognition.probabilities)
+        digit = int(np.argmax(probabilities))
+        second = sorted(range(len(probabilities)), key=lambda index: -probabilities[index])[1]
+        return cls(
+            digit,
+            probabilities[digit],
+            probabilities,
+            recognition.unsure,
+            recognition.no_hand,
+            second,
+            advice_for(digit, second),
+        )
+
+    @property
+    def message(self) -> str:
+        """Return the answer in words, as people read it."""
+        if self.no_hand:
+            return NO_HAND_MESSAGE
+        if self.unsure:
+            return (
+                f"Not sure: {CLASS_NAMES[self.digit]} or {CLASS_NAMES[self.second]}? "
+                f"({self.confidence * 100:.0f}% and {self.probabilities[self.second] * 100:.0f}%) {self.advice}"
+            )
+        return f"Digit {CLASS_NAMES[self.digit]}, {self.confidence * 100:.0f}% sure."
