@@ -1,7 +1,7 @@
 """Record the served answers on the test split and its shift set, or check them against a recording.
 
     python -m bench.answers record runs/answers.npz   # before a change
-    python -m bench.answers compare runs/answers.npz  # after it: every probability, box, "no hand" and "unsure" the same
+    python -m bench.answers compare runs/answers.npz  # after: the same probabilities, boxes, "no hand", "unsure"
 
 The answers go through the same recogniser as serving (fp32 LiteRT export, palm detector with its
 hand check, the landmark model's look, the geometry model, the model's settings), on the test photos

@@ -115,7 +115,9 @@ print("HEIF" in Image.OPEN, formparser.MultipartDecoder is decoder)
     assert side_effects == "False True", "importing a serving module registered an opener or patched Werkzeug"
 
 
-UNSURE_COMPARISON = re.compile(r"(?<![=-])(<|>=?)\s*[\w.\[\]\"']*unsure|unsure\w*\s*(<|>)|less\([^)]*unsure", re.IGNORECASE)
+UNSURE_COMPARISON = re.compile(
+    r"(?<![=-])(<|>=?)\s*[\w.\[\]\"']*unsure|unsure\w*\s*(<|>)|less\([^)]*unsure", re.IGNORECASE
+)
 
 
 def test_the_unsure_rule_is_written_once():

@@ -162,10 +162,8 @@ def main(argv: list[str] | None = None) -> int:
     if not len(data.labels):
         print("error: no readable images to evaluate", file=sys.stderr)
         return 2
-    from recognition.recogniser import load_recogniser
-
     try:
-        recogniser = load_recogniser(args.model, args.backend, localise=not args.no_localise)
+        recogniser = Recogniser.from_model(args.model, args.backend, localise=not args.no_localise)
     except (OSError, ValueError) as error:
         print(f"error: cannot load model {args.model}: {error}", file=sys.stderr)
         return 2
