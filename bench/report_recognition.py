@@ -5,6 +5,20 @@ from __future__ import annotations
 from bench.report_sections import pct, table
 
 
+def pair_row(label: str, valid: dict, test: dict) -> list[str]:
+    """Return one row of the blend table: validation and test figures of a (weight, presence) pair."""
+    return [
+        label,
+        pct(valid["plain"]),
+        pct(valid["shift_mean"]),
+        pct(valid["confident_wrong"]),
+        pct(test["plain"]),
+        pct(test["shift_mean"]),
+        pct(test["confident_wrong"]),
+        f"{test['worst_kind']} {pct(test['per_kind'][test['worst_kind']])}",
+    ]
+
+
 def geometry_section(geometry: dict, candidate: dict | None = None) -> str:
     """Return the geometry section; ``candidate`` is the same bench run on the upright-trained candidate, if any."""
     if not geometry:
@@ -15,33 +29,11 @@ def geometry_section(geometry: dict, candidate: dict | None = None) -> str:
     rows = []
     for label, name in (("MobileNet alone", mobilenet), (f"blended: {chosen} (chosen)", chosen)):
         valid, test = pairs[name]["valid"], pairs[name]["test"]
-        rows.append(
-            [
-                label,
-                pct(valid["plain"]),
-                pct(valid["shift_mean"]),
-                pct(valid["confident_wrong"]),
-                pct(test["plain"]),
-                pct(test["shift_mean"]),
-                pct(test["confident_wrong"]),
-                f"{test['worst_kind']} {pct(test['per_kind'][test['worst_kind']])}",
-            ]
-        )
+        rows.append(pair_row(label, valid, test))
     if candidate:
         name = candidate["chosen_on_valid"]["pair"]
         valid, test = candidate["pairs"][name]["valid"], candidate["pairs"][name]["test"]
-        rows.append(
-            [
-                f"upright-trained candidate ({name}; not shipped)",
-                pct(valid["plain"]),
-                pct(valid["shift_mean"]),
-                pct(valid["confident_wrong"]),
-                pct(test["plain"]),
-                pct(test["shift_mean"]),
-                pct(test["confident_wrong"]),
-                f"{test['worst_kind']} {pct(test['per_kind'][test['worst_kind']])}",
-            ]
-        )
+        rows.append(pair_row(f"upright-trained candidate ({name}; not shipped)", valid, test))
     kinds = pairs[chosen]["test"]["per_kind"]
     before = pairs[mobilenet]["test"]["per_kind"]
     by_kind = [[kind, pct(before[kind]), pct(kinds[kind])] for kind in sorted(kinds, key=kinds.get)]

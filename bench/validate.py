@@ -50,7 +50,7 @@ def main() -> int:
     for model in args.models:
         files = ModelFiles.from_h5(model)
         recogniser = locator.with_predictor(
-            LiteRTPredictor(files.export("fp32"), backend="litert-fp32", side_by_side=2), None
+            LiteRTPredictor(files.export("fp32"), backend="litert-fp32", side_by_side=2)
         )
         valid = evaluate_split(recogniser, plain, data.labels)
         shifted = shift_metrics(recogniser, shift, data.labels)

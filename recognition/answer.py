@@ -47,15 +47,13 @@ def says_no_hand(hand: HandBox | None, confidence: float, settings: Settings, lo
     """Return whether the picture should be answered "no hand" from the hand found, its look and the confidence.
 
     Never for a hand confirmed by the hand check or by the landmark model's look at its region.
-    Else "no hand" when ``no_hand_unconfirmed`` is on; or when the landmark model looked and
-    scarcely saw a hand (the higher presence under ``no_hand_presence``) while the classifier is
-    under ``no_hand_presence_confidence``; or when no palm was found, or only a faint one, while the
-    classifier is under ``no_hand_confidence`` (thresholds chosen on validation by bench/no_hand.py).
+    Else "no hand" when the landmark model looked and scarcely saw a hand (the higher presence under
+    ``no_hand_presence``) while the classifier is under ``no_hand_presence_confidence``; or when no palm
+    was found, or only a faint one, while the classifier is under ``no_hand_confidence`` (thresholds
+    chosen on validation by bench/no_hand.py).
     """
     if (hand is not None and hand.confirmed) or (look is not None and look.presence >= settings.hand_present):
         return False
-    if settings.no_hand_unconfirmed:
-        return True
     checked = (None if hand is None else hand.presence, None if look is None else look.presence)
     presences = [p for p in checked if p is not None]
     if presences and max(presences) < settings.no_hand_presence and confidence < settings.no_hand_presence_confidence:
@@ -91,7 +89,7 @@ class Answer:
         """Return the answer to ``recognition`` (its ``unsure`` and ``no_hand`` were decided when it was made)."""
         total = float(recognition.probabilities.sum()) or 1.0
         probabilities = tuple(round(float(p) / total, 6) for p in recognition.probabilities)
-        digit = int(np.argmax(probabilities))
+        digit = recognition.digit
         second = sorted(range(len(probabilities)), key=lambda index: -probabilities[index])[1]
         return cls(
             digit,

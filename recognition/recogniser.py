@@ -22,7 +22,7 @@ from recognition.landmarks import SMALLEST_REGION, HandLook, LandmarkModel
 from recognition.model_files import ModelFiles
 from recognition.paths import CHECKER_PATH, DETECTOR_PATH
 from recognition.preprocessing import center_square, to_model_input
-from recognition.records import Cut, Prepared, Recognition
+from recognition.records import Cut, Prepared, Recognition, confidence_of
 from recognition.settings import Settings
 from recognition.tracking import Track, hand_for_look, region_for_hand
 
@@ -31,8 +31,8 @@ class Recogniser:
     """Classify RGB pictures, localising the hand first when a detector is given.
 
     Build one with :meth:`from_model` (a saved model) or :meth:`around` (a predictor in hand); both
-    load the hand models once. :meth:`with_settings` and :meth:`with_predictor` give recognisers that
-    share those models with other settings or another classifier.
+    load the hand models once. :meth:`with_settings`, :meth:`with_predictor` and :meth:`with_geometry`
+    give recognisers that share those models with other settings, classifier or geometry model.
     """
 
     def __init__(
@@ -96,10 +96,13 @@ class Recogniser:
         settings = self.settings.with_values(**values)
         return Recogniser(self.predictor, settings, self.detector, self.landmarks, self.geometry)
 
-    def with_predictor(self, predictor: Predictor, geometry: GeometryModel | bool | None = True) -> Recogniser:
-        """Return a recogniser sharing these hand models and settings with another classifier (and geometry)."""
-        shape = self.geometry if geometry is True else (geometry or None)
-        return Recogniser(predictor, self.settings, self.detector, self.landmarks, shape)
+    def with_predictor(self, predictor: Predictor) -> Recogniser:
+        """Return a recogniser sharing these hand models, geometry and settings with another classifier."""
+        return Recogniser(predictor, self.settings, self.detector, self.landmarks, self.geometry)
+
+    def with_geometry(self, geometry: GeometryModel | None) -> Recogniser:
+        """Return a recogniser sharing these models and settings with another geometry model (or none)."""
+        return Recogniser(self.predictor, self.settings, self.detector, self.landmarks, geometry)
 
     @property
     def backend(self) -> str:
@@ -193,7 +196,7 @@ class Recogniser:
     def answer(self, image: np.ndarray, cut: Cut, shape: np.ndarray | None, localised: bool) -> Recognition:
         """Return the recognition of one square from the MobileNet's and the geometry model's probabilities."""
         probabilities = blend(image, shape, self.settings.geometry_weight)
-        confidence = float(probabilities.max() / max(float(probabilities.sum()), 1e-12))
+        confidence = confidence_of(probabilities)
         no_hand = localised and says_no_hand(cut.hand, confidence, self.settings, cut.look)
         unsure = is_unsure(confidence, self.settings.unsure_below)
         return Recognition(probabilities, cut, no_hand, unsure, None if shape is None else image, shape)

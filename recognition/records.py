@@ -13,6 +13,12 @@ import numpy as np
 
 from recognition.hands import HandBox
 from recognition.landmarks import HandLook
+from recognition.preprocessing import IMAGE_SIZE
+
+
+def confidence_of(probabilities: np.ndarray) -> float:
+    """Return the likeliest digit's share of ``probabilities`` (which may not sum to exactly 1)."""
+    return float(probabilities.max() / max(float(probabilities.sum()), 1e-12))
 
 
 @dataclass(frozen=True)
@@ -50,7 +56,11 @@ class Prepared:
     @classmethod
     def joined(cls, parts: list[Prepared], localised: bool) -> Prepared:
         """Return ``parts`` (prepared in turn) as one."""
-        inputs = np.concatenate([part.inputs for part in parts]) if parts else np.zeros((0, 224, 224, 3), np.uint8)
+        inputs = (
+            np.concatenate([part.inputs for part in parts])
+            if parts
+            else np.zeros((0, IMAGE_SIZE, IMAGE_SIZE, 3), np.uint8)
+        )
         return cls(inputs, tuple(cut for part in parts for cut in part.cuts), localised)
 
 
@@ -78,4 +88,4 @@ class Recognition:
 
     @property
     def confidence(self) -> float:
-        return float(self.probabilities[self.digit] / max(float(self.probabilities.sum()), 1e-12))
+        return confidence_of(self.probabilities)

@@ -66,9 +66,6 @@ class Settings:
     # hand's region reaches square_from_look presence, the classifier reads the square its landmarks
     # imply, as for a hand followed from a track, rather than the palm detector's (above 1: never).
     square_from_look: float = 1.01
-    # No hand (bench/no_hand.py): 1 answers "no hand" for every hand neither the hand check nor the
-    # landmark model's look confirms (people who are not signing); 0 leaves it to the thresholds above.
-    no_hand_unconfirmed: int = 0
 
     def __post_init__(self) -> None:
         for name in (

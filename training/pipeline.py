@@ -121,7 +121,7 @@ def run(config: TrainingConfig) -> TrainingResult:
         files.geometry.unlink(missing_ok=True)  # never serve another model's geometry
         if geometry is not None:
             geometry.save(files.geometry)
-            keras_recogniser = keras_recogniser.with_predictor(keras_recogniser.predictor, geometry)
+            keras_recogniser = keras_recogniser.with_geometry(geometry)
             geometry_entry.update(
                 file=files.geometry.name, sha256=sha256_of(files.geometry), blend=blend_note(settings)
             )

@@ -36,7 +36,7 @@ def rescore(model: Path, data: Path | None = None, copies: int = 2) -> dict:
     card = files.read_card()
     loaded = {name: load_images(data or SHARED_DATA, paths) for name, paths in read_manifest(files.manifest).items()}
     fp32 = Recogniser.from_model(files.h5, "litert-fp32", copies=copies)
-    fp32 = fp32.with_predictor(fp32.predictor, None)  # the geometry model is fitted again below
+    fp32 = fp32.with_geometry(None)  # the geometry model is fitted again below
     settings = fp32.settings
     started = time.perf_counter()
     seed = int(card.get("data", {}).get("seed", 42))
@@ -45,7 +45,7 @@ def rescore(model: Path, data: Path | None = None, copies: int = 2) -> dict:
     if geometry is not None:
         geometry.save(files.geometry)
         entry.update(file=files.geometry.name, sha256=sha256_of(files.geometry), blend=blend_note(settings))
-    fp32 = fp32.with_predictor(fp32.predictor, geometry)
+    fp32 = fp32.with_geometry(geometry)
     prepared = {name: prepare_all(fp32, data.images) for name, data in loaded.items()}
     shift = {kind: prepare_all(fp32, pictures) for kind, pictures in build_shift_set(loaded["test"].images).items()}
 
