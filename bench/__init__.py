@@ -1,4 +1,8 @@
-"""Benchmarks and the settings chosen on validation; each writes its figures under bench/results/."""
+"""Measurements: serving speed, load, hostile inputs, pages, seeds; each writes its figures under bench/results/.
+
+The choosers that write a model's settings live in :mod:`tuning`; docs/ is generated from the results by
+:mod:`bench.report`.
+"""
 
 from __future__ import annotations
 

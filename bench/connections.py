@@ -24,10 +24,10 @@ import time
 from pathlib import Path
 
 from bench import save_result
-from bench.clients import body_skipping_client, innocent_clients
-from bench.load import HOST, Client, Gunicorn, Nginx, free_port
 from bench.serving import hand_photo, jpeg
 from recognition.paths import DEFAULT_MODEL
+from tests.support.clients import body_skipping_client, innocent_clients
+from tests.support.load import HOST, Client, Gunicorn, Nginx, free_port
 
 SLOW_CLIENTS = 16
 

@@ -3,7 +3,7 @@
     python -m bench.hostile
 
 Heavy uploads four at once (status, seconds, peak worker RSS, normal requests meanwhile); each
-hostile shape (:func:`bench.samples.hostile_shapes`), big phone JPEG and a batch alone (status,
+hostile shape (:func:`tests.support.samples.hostile_shapes`), big phone JPEG and a batch alone (status,
 worker CPU, peak RSS growth); slow and malformed bodies; worker RSS at the end (connection-level
 abuse: bench/connections.py). Writes bench/results/hostile.json.
 """
@@ -20,8 +20,10 @@ import time
 from pathlib import Path
 
 from bench import save_result
-from bench.load import HOST, Client, Gunicorn, rss_mib
-from bench.samples import (
+from bench.serving import hand_photo, jpeg, phone_jpeg
+from recognition.paths import DEFAULT_MODEL
+from tests.support.load import HOST, Client, Gunicorn, rss_mib
+from tests.support.samples import (
     big_phone_jpeg,
     constant_png,
     hostile_shapes,
@@ -30,8 +32,6 @@ from bench.samples import (
     progressive_jpeg_with_repeated_scans,
     tiff_32bit,
 )
-from bench.serving import hand_photo, jpeg, phone_jpeg
-from recognition.paths import DEFAULT_MODEL
 
 PORT = 18761
 

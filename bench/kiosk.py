@@ -12,8 +12,7 @@ their digits do, sure or not), how often following fell back to the search, and 
 searched frame
 (median, one request alone with the app's threads), how often each way gives the right digit surely
 (not unsure, not "no hand") and how often its answer changes from one frame to the next.
-``--square-from-look P`` reads searched hands in their landmarks' square (the setting of
-bench/look_square.py). Writes bench/results/kiosk.json.
+Writes bench/results/kiosk.json.
 """
 
 from __future__ import annotations
@@ -173,12 +172,8 @@ def main() -> int:
         "--split", choices=("valid", "test"), default="test", help="whose photos (valid: to choose the frame size)"
     )
     parser.add_argument("--out", default="kiosk.json", help="result file name under bench/results")
-    parser.add_argument(
-        "--square-from-look", type=float, help="read searched hands in their landmarks' square from this presence"
-    )
     args = parser.parse_args()
-    overrides = {} if args.square_from_look is None else {"square_from_look": args.square_from_look}
-    recogniser = Recogniser.from_model(args.model, "litert-fp32", args.threads, **overrides)
+    recogniser = Recogniser.from_model(args.model, "litert-fp32", args.threads)
     data = load_images(
         SHARED_DATA, read_manifest(Path(args.model).with_name(Path(args.model).stem + ".manifest.json"))[args.split]
     )
@@ -228,7 +223,6 @@ def main() -> int:
     report["frame_sizes"] = frame_sizes(recogniser, sample, labels)
     print("frame sizes", json.dumps(report["frame_sizes"]), flush=True)
     report["split"] = args.split
-    report["square_from_look"] = recogniser.settings.square_from_look
     save_result(args.out, report)
     return 0
 

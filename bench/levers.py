@@ -22,7 +22,8 @@ from PIL import Image
 from bench import save_result
 from recognition.answer import is_unsure
 from recognition.backends import predict_side_by_side
-from recognition.hands import HandBox, PalmDetector, frame
+from recognition.framing import HandBox, frame
+from recognition.hands import PalmDetector
 from recognition.model_files import ModelFiles
 from recognition.parallel import in_parallel
 from recognition.paths import DEFAULT_MODEL

@@ -19,11 +19,11 @@ from pathlib import Path
 from PIL import Image
 
 from bench import save_result
-from bench.browser import CHROMIUM, PHONE, write_y4m
-from bench.load import Gunicorn
-from bench.samples import big_phone_jpeg
 from bench.serving import hand_photo, phone_jpeg
 from recognition.paths import DEFAULT_MODEL, PROJECT_ROOT
+from tests.support.browser import CHROMIUM, PHONE, write_y4m
+from tests.support.load import Gunicorn
+from tests.support.samples import big_phone_jpeg
 
 PORT = 18771
 DESKTOP = {"viewport": {"width": 1280, "height": 800}}

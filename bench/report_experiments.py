@@ -1,4 +1,8 @@
-"""Sections of docs/benchmarks.md about settings tried and left off (square from the landmarks, zoomed squares)."""
+"""Sections of docs/benchmarks.md on settings tried, left off and removed (landmarks' square, zoomed squares).
+
+The results were measured by the choosers that tried them (removed with the code; docs/decisions.md)
+and are kept in bench/results as the record.
+"""
 
 from __future__ import annotations
 
@@ -23,10 +27,9 @@ def look_square_section(found: dict) -> str:
     ]
     pictures = found["candidates"][current]["valid"]["pictures"]
     return (
-        "\n## The square a searched hand is read in (`python -m bench.look_square`)\n\nA followed hand is read in the "
-        "square its "
-        "landmarks imply; a searched one in the palm detector's, unless its look reaches `square_from_look`. Each "
-        "value scored as "
+        "\n## The square a searched hand is read in (tried, left off, removed)\n\nA followed hand is read in the "
+        "square its landmarks imply; a searched one in the palm detector's. Tried: reading a searched one in its "
+        "landmarks' square when its look reaches `square_from_look`. Each value scored as "
         f"served on {pictures:,} validation pictures (photos and every shift kind; mean of the kinds); the test figure "
         "only for "
         "the value chosen.\n\n"
@@ -65,13 +68,12 @@ def zoom_section(found: dict) -> str:
     ]
     pictures = found["candidates"]["0"]["valid"]["pictures"]
     return (
-        "\n## Looking again in zoomed squares (`python -m bench.zoom`)\n\nWhen no palm is confirmed by the hand check "
-        "nor "
-        "certain, the palm detector looks again in squares of `zoom_tile_share` of the short side at the corners and "
-        "centre. "
+        "\n## Looking again in zoomed squares (tried, left off, removed)\n\nTried: when no palm is confirmed by the "
+        "hand check nor certain, the palm detector looked again in squares of `zoom_tile_share` of the short side at "
+        "the corners and centre. "
         f"Each share scored as served on {pictures:,} validation pictures (photos and every shift kind; mean of the "
         "kinds) and "
-        "the choosing half of the non-hand pictures of `bench/no_hand.py`; the test split and the reporting half only "
+        "the choosing half of the non-hand pictures of `tuning/no_hand.py`; the test split and the reporting half only "
         "for no "
         "zoom and the share chosen. Time: the whole validation pass on 2 cores.\n\n"
         + table(

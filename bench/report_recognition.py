@@ -38,7 +38,7 @@ def geometry_section(geometry: dict, candidate: dict | None = None) -> str:
     before = pairs[mobilenet]["test"]["per_kind"]
     by_kind = [[kind, pct(before[kind]), pct(kinds[kind])] for kind in sorted(kinds, key=kinds.get)]
     return (
-        f"\n## Hand geometry beside the MobileNet (`python -m bench.geometry`)\n\nThe geometry model fitted on "
+        f"\n## Hand geometry beside the MobileNet (`python -m tuning.geometry`)\n\nThe geometry model fitted on "
         f"{geometry['train_looks']:,} looks at the train split's hands (and their mirror images); each pair of weight "
         "and "
         f"presence gate scored on {geometry['pictures']['valid']:,} validation pictures (photos and the "
@@ -170,8 +170,7 @@ def same_square_note(valid: dict | None, valid_look: dict | None) -> str:
     return (
         f"\nOn {held['frames']} held validation frames the answers agree on {pct(held['same_answer_share'])}; reading "
         "searched hands "
-        f"in their landmarks' square too (`--square-from-look {valid_look.get('square_from_look', 0.5):g}`), as "
-        "followed ones are, "
-        f"raises that to {pct(held_look['same_answer_share'])}, but it reads photos less well (see the next section), "
-        "so it is off.\n"
+        f"in their landmarks' square too (presence ≥ {valid_look.get('square_from_look', 0.5):g}), as followed ones "
+        f"are, raised that to {pct(held_look['same_answer_share'])}, but it read photos less well (see the next "
+        "section), so it was left off and its code removed (docs/decisions.md).\n"
     )

@@ -148,7 +148,7 @@ def choices_section(unsure: dict, no_hand: dict) -> str:
     if unsure:
         at = unsure["at_chosen"]
         out.append(
-            f"**Unsure** (`python -m bench.unsure`): below {unsure['chosen_on_valid']}, the lowest threshold keeping "
+            f"**Unsure** (`python -m tuning.unsure`): below {unsure['chosen_on_valid']}, the lowest threshold keeping "
             f"confident-wrong answers at or under {pct(unsure['target_confident_wrong'], 0)} on validation "
             f"({unsure['pictures']['valid']:,} pictures). At it: confident-wrong on the test split "
             f"{pct(at['test']['plain']['confident_wrong'])}, "
@@ -158,7 +158,7 @@ def choices_section(unsure: dict, no_hand: dict) -> str:
     if no_hand:
         chosen = no_hand["chosen_on_valid"]
         out.append(
-            "**No hand** (`python -m bench.no_hand`), for a hand neither the hand check nor the landmark look "
+            "**No hand** (`python -m tuning.no_hand`), for a hand neither the hand check nor the landmark look "
             "confirms: "
             f"a palm under {chosen['score']} with a confidence under {chosen['confidence']}, or a hand presence under "
             f"{chosen.get('presence', 0)} with a confidence under {chosen.get('presence_confidence', 1.01)}. On "
@@ -200,9 +200,9 @@ def upright_section(upright: dict) -> str:
             ]
         )
     return (
-        f"\n## Upright reading (`python -m bench.upright`)\n\nA leaning hand turned upright before it is read, by rule "
-        f"(lean at least T degrees, square at least S of the long side); {upright['pictures']['valid']:,} validation "
-        "and "
+        f"\n## Upright reading (`python -m tuning.upright`)\n\nA leaning hand turned upright before it is read, by "
+        "rule (lean at least T degrees, square at least S of the long side); "
+        f"{upright['pictures']['valid']:,} validation and "
         f"{upright['pictures']['test']:,} test pictures (plain photos and the "
         f"{len(upright['median_lean_degrees']['test']) - 1}-kind shift set, the tilted kinds included). "
         f"Chosen on validation: **{chosen}**.\n\n"

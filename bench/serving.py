@@ -26,9 +26,9 @@ from pathlib import Path
 from PIL import Image
 
 from bench import RESULTS, save_result
-from bench.load import Gunicorn, multipart, rss_mib, run_load
 from bench.reference import bare_pipeline, reference
 from recognition.paths import DEFAULT_MODEL
+from tests.support.load import Gunicorn, multipart, rss_mib, run_load
 from training.paths import SHARED_DATA
 
 
@@ -37,7 +37,7 @@ def hand_photo() -> Image.Image:
     files = sorted((SHARED_DATA / "5").glob("*.JPG")) if SHARED_DATA.is_dir() else []
     if files:
         return Image.open(files[0]).convert("RGB").resize((100, 100))
-    from bench.samples import synthetic_hand
+    from tests.support.samples import synthetic_hand
 
     return synthetic_hand(5, 100)
 

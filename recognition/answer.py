@@ -16,7 +16,7 @@ from recognition.preprocessing import CLASS_NAMES
 from recognition.settings import Settings
 
 if TYPE_CHECKING:
-    from recognition.hands import HandBox
+    from recognition.framing import HandBox
     from recognition.landmarks import HandLook
     from recognition.recogniser import Recognition
 
@@ -50,7 +50,7 @@ def says_no_hand(hand: HandBox | None, confidence: float, settings: Settings, lo
     Else "no hand" when the landmark model looked and scarcely saw a hand (the higher presence under
     ``no_hand_presence``) while the classifier is under ``no_hand_presence_confidence``; or when no palm
     was found, or only a faint one, while the classifier is under ``no_hand_confidence`` (thresholds
-    chosen on validation by bench/no_hand.py).
+    chosen on validation by tuning/no_hand.py).
     """
     if (hand is not None and hand.confirmed) or (look is not None and look.presence >= settings.hand_present):
         return False

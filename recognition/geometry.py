@@ -4,7 +4,7 @@ The training command fits it (:mod:`training.geometry`) on the landmarks of the 
 saves it as ``NAME.geometry.npz`` beside ``NAME.h5``: feature means and scales, then the weights
 and biases of each layer (ReLU between layers, softmax at the end). Serving runs it in NumPy.
 The MobileNet stays the image classifier; where the landmark model sees a hand, the two answers
-are blended (:func:`blend`, with the weight chosen on validation by bench/geometry.py).
+are blended (:func:`blend`, with the weight chosen on validation by tuning/geometry.py).
 """
 
 from __future__ import annotations

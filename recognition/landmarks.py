@@ -2,7 +2,7 @@
 
 The model (``hand_landmark_lite.tflite``, Apache-2.0, from the PyPI wheel ``mediapipe==0.10.21``)
 reads a 224x224 RGB square in [0, 1] in which the hand stands upright. MediaPipe cuts that square
-from a palm as this module does (:func:`region_of`): turned so the wrist-to-middle-finger line
+from a palm as :func:`recognition.framing.region_of` does: turned so the wrist-to-middle-finger line
 points up, 2.6 palm sizes wide, moved half a palm size towards the fingers. From a look's
 landmarks, :mod:`recognition.tracking` frames the hand and the next frame's region, so a moving
 hand can be followed without the palm detector. No TensorFlow.
@@ -17,49 +17,13 @@ from pathlib import Path
 import numpy as np
 from PIL import Image
 
-from recognition.hands import LARGEST_SQUARE, HandBox
+from recognition.framing import LARGEST_SQUARE, MIDDLE_BASE, WRIST, HandBox, Region
 from recognition.interpreters import InterpreterPair
 from recognition.palms import unit_floats
 from recognition.paths import CHECKER_PATH
 
 LOOK_SIZE = 224
-PALM_TO_REGION = 2.6  # MediaPipe's palm rect -> hand rect: scale
-PALM_SHIFT = 0.5  # ... and shift towards the fingers, in palm sizes
-SMALLEST_REGION = 8.0  # pixels; a smaller region shows no hand
-WRIST, MIDDLE_BASE = 0, 9
 TIPS = (4, 8, 12, 16, 20)
-
-
-@dataclass(frozen=True)
-class Region:
-    """A square of a picture turned with the hand: centre and side in pixels, lean in radians (clockwise from up)."""
-
-    centre_x: float
-    centre_y: float
-    side: float
-    lean: float
-
-    def valid_in(self, size: tuple[int, int]) -> bool:
-        """Return whether this region is finite, at least 8 pixels and at most LARGEST_SQUARE short sides of a ``size``
-        picture."""
-        values = (self.centre_x, self.centre_y, self.side, self.lean)
-        return bool(np.isfinite(values).all()) and SMALLEST_REGION <= self.side <= LARGEST_SQUARE * min(size)
-
-    def to_picture(self, points: np.ndarray, size: int = LOOK_SIZE) -> np.ndarray:
-        """Return (x, y) ``points`` of the ``size`` square cut from this region in the picture's pixels."""
-        scale = self.side / size
-        cos, sin = math.cos(self.lean), math.sin(self.lean)
-        a = points[:, 0] * scale - self.side / 2
-        b = points[:, 1] * scale - self.side / 2
-        return np.stack([self.centre_x + a * cos - b * sin, self.centre_y + a * sin + b * cos], axis=1)
-
-
-def region_of(centre_x: float, centre_y: float, palm_size: float, lean: float) -> Region:
-    """Return MediaPipe's hand region for a palm of ``palm_size`` pixels centred at (``centre_x``, ``centre_y``)."""
-    shift = PALM_SHIFT * palm_size
-    return Region(
-        centre_x + math.sin(lean) * shift, centre_y - math.cos(lean) * shift, PALM_TO_REGION * palm_size, lean
-    )
 
 
 def cut_region(image: Image.Image, region: Region, size: int = LOOK_SIZE) -> np.ndarray:
@@ -135,7 +99,7 @@ class LandmarkModel:
         tensor = unit_floats(cut_region(image, region))[None]
         landmarks, presence, handedness = self._interpreters.run({self._input: tensor}, self._outputs, alone)
         points = landmarks.reshape(21, 3).astype(np.float64)
-        xy = region.to_picture(points[:, :2])
+        xy = region.to_picture(points[:, :2], LOOK_SIZE)
         z = (points[:, 2] - points[WRIST, 2]) * region.side / LOOK_SIZE
         return HandLook(
             region,

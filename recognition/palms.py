@@ -86,25 +86,3 @@ def decode_palms(
         palms.append((float(scores[best]), (palm * weights[:, None]).sum(axis=0)))
         left &= ~near
     return palms
-
-
-def hand_square(
-    palm: np.ndarray, hand_scale: float = 4.0, finger_shift: float = 0.45
-) -> tuple[float, float, float, float]:
-    """Return the centre x, y and side (detector units) of the square framing the hand of ``palm``, and its lean.
-
-    The side is ``hand_scale`` palm sizes (the hand fills about half of it); the centre moves
-    ``finger_shift`` palm sizes from the wrist towards the fingers. The lean is the angle (radians)
-    of the wrist-to-middle-finger line from straight up, clockwise positive, as seen in the picture.
-    """
-    cx, cy, width, height, wrist_x, wrist_y, middle_x, middle_y = palm
-    palm_size = max(width, height)
-    direction = np.array([middle_x - wrist_x, middle_y - wrist_y])
-    norm = float(np.hypot(*direction))
-    unit = direction / norm if norm > 1e-6 else np.array([0.0, -1.0])
-    return (
-        float(cx + unit[0] * finger_shift * palm_size),
-        float(cy + unit[1] * finger_shift * palm_size),
-        float(hand_scale * palm_size),
-        float(np.arctan2(unit[0], -unit[1])),
-    )

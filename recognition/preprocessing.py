@@ -11,6 +11,8 @@ import math
 import numpy as np
 from PIL import Image, ImageOps
 
+from recognition.framing import center_square
+
 IMAGE_SIZE = 224
 CLASS_NAMES: tuple[str, ...] = tuple(str(digit) for digit in range(10))
 RESAMPLING = Image.Resampling.BILINEAR
@@ -79,15 +81,6 @@ def to_rgb(image: Image.Image) -> Image.Image:
         scaled = np.nan_to_num(array * (255.0 / peak) if peak > 255 else array)
         return Image.fromarray(np.clip(scaled, 0, 255).astype(np.uint8)).convert("RGB")
     return image if image.mode == "RGB" else image.convert("RGB")
-
-
-def center_square(size: tuple[int, int]) -> tuple[int, int, int, int]:
-    """Return the largest centred square of a ``(width, height)`` picture as (left, top, right, bottom)."""
-    width, height = size
-    side = min(width, height)
-    left = (width - side) // 2
-    top = (height - side) // 2
-    return left, top, left + side, top + side
 
 
 def to_model_input(

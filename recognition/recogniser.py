@@ -15,16 +15,17 @@ from PIL import Image
 
 from recognition.answer import is_unsure, says_no_hand
 from recognition.backends import Predictor, load_predictor, predict_side_by_side
+from recognition.framing import HandBox, center_square, frame, region_for_hand, square_from_look
 from recognition.geometry import GeometryModel, blend
-from recognition.hands import LARGEST_SQUARE, HandBox, PalmDetector, frame
+from recognition.hands import PalmDetector
 from recognition.interpreters import Occupancy
-from recognition.landmarks import SMALLEST_REGION, HandLook, LandmarkModel
+from recognition.landmarks import HandLook, LandmarkModel
 from recognition.model_files import ModelFiles
 from recognition.paths import CHECKER_PATH, DETECTOR_PATH
-from recognition.preprocessing import center_square, to_model_input
+from recognition.preprocessing import to_model_input
 from recognition.records import Cut, Prepared, Recognition, confidence_of
 from recognition.settings import Settings
-from recognition.tracking import Track, hand_for_look, region_for_hand
+from recognition.tracking import Track
 
 
 class Recogniser:
@@ -143,30 +144,17 @@ class Recogniser:
         if not region.valid_in(picture.size):
             return None
         look = self.landmarks.look(picture, region, alone)
-        return self.seen(picture.size, look, self.settings.hand_present, followed=True)
-
-    def seen(self, size: tuple[int, int], look: HandLook | None, least_presence: float, followed: bool) -> Cut | None:
-        """Return the hand ``look`` implies in a ``size`` picture if it sees one ``least_presence`` surely."""
-        if look is None or look.presence < least_presence:
+        if look.presence < self.settings.hand_present:
             return None
-        hand = hand_for_look(look, self.settings)
-        if not SMALLEST_REGION <= hand.side <= LARGEST_SQUARE * min(size):
-            return None
-        box = frame(size, hand, self.settings.zoom_below, self.settings.zoom_min_score)
-        return Cut(hand, box, size, look, followed)
+        framed = square_from_look(picture.size, look, self.settings)
+        return None if framed is None else Cut(*framed, picture.size, look, followed=True)
 
     def find(self, picture: Image.Image, alone: bool = True, track: Track | None = None) -> Cut:
-        """Return the hand of RGB ``picture`` and its square: followed from ``track`` when still there, else searched.
-
-        A searched hand's square is the one its landmarks imply when the look at it reaches
-        ``square_from_look`` presence (as for a followed hand), else the palm detector's.
-        """
+        """Return the hand of RGB ``picture`` and its square: followed from ``track`` if still there, else searched."""
         cut = self.follow(picture, track, alone)
         if cut is None:
             hand, box = self.locate(picture, alone)
-            look = self.look(picture, hand, alone)
-            searched = self.seen(picture.size, look, self.settings.square_from_look, followed=False)
-            cut = searched or Cut(hand, box, picture.size, look)
+            cut = Cut(hand, box, picture.size, self.look(picture, hand, alone))
         return replace(cut, turn=self.turn_for(cut.hand, picture.size))
 
     def prepare(

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from recognition.hands import HandBox
+from recognition.framing import HandBox
 from recognition.landmarks import HandLook
 from recognition.preprocessing import IMAGE_SIZE
 

@@ -23,22 +23,22 @@ log = logging.getLogger(__name__)
 class Settings:
     """Every tuned threshold of the recognition pipeline, with the shipped model's values as defaults."""
 
-    # Answers under this confidence are flagged "unsure" (bench/unsure.py: the lowest value keeping
+    # Answers under this confidence are flagged "unsure" (tuning/unsure.py: the lowest value keeping
     # wrong-but-confident answers at or under 1% on the validation split and its shift set).
     unsure_below: float = 0.65
     # "No hand" when the hand is not confirmed, its palm scores under no_hand_score and the
-    # classifier's confidence is under no_hand_confidence (bench/no_hand.py).
+    # classifier's confidence is under no_hand_confidence (tuning/no_hand.py).
     no_hand_score: float = 0.5
     no_hand_confidence: float = 0.4
     # ... and when the hand-landmark model looked (the hand check, the look at the hand's region) and
     # the higher presence is under no_hand_presence while the confidence is under no_hand_presence_confidence.
     no_hand_presence: float = 0.01
     no_hand_presence_confidence: float = 0.5
-    # Framing (bench/framing.py): read the hand's own square when the hand is confirmed or its palm
+    # Framing (tuning/framing.py): read the hand's own square when the hand is confirmed or its palm
     # scores zoom_min_score, and the square is under zoom_below of the picture's short side.
     zoom_below: float = 1.0
     zoom_min_score: float = 0.8
-    # Search (bench/hand_check.py): a square whose hand-presence score reaches hand_present holds a
+    # Search (tuning/hand_check.py): a square whose hand-presence score reaches hand_present holds a
     # hand; a weaker best palm in a picture at least look_again_aspect times wider than tall (or
     # taller than wide) is looked for square by square; up to most_checks more palms are checked.
     hand_present: float = 0.5
@@ -46,26 +46,19 @@ class Settings:
     look_again_aspect: float = 1.2
     palms_per_look: int = 4
     most_checks: int = 6
-    # When no palm is confirmed nor certain, palms are looked for again in zoomed squares of
-    # zoom_tile_share of the short side at the corners and centre (bench/zoom.py; 0: never).
-    zoom_tile_share: float = 0.0
-    # Hand square (bench/framing.py): hand_scale palm sizes, moved finger_shift palm sizes towards the fingers.
+    # Hand square (tuning/framing.py): hand_scale palm sizes, moved finger_shift palm sizes towards the fingers.
     hand_scale: float = 4.0
     finger_shift: float = 0.45
-    # Upright reading (bench/upright.py): a hand whose own square is read is first turned upright when
+    # Upright reading (tuning/upright.py): a hand whose own square is read is first turned upright when
     # it leans at least upright_from_degrees and its square is at least upright_min_share of the picture's
     # long side (a small hand's lean is a guess); 180 (the default without a settings file) never turns.
     upright_from_degrees: float = 180.0
     upright_min_share: float = 0.0
-    # Hand geometry (bench/geometry.py): where the landmark model's presence on the hand's region
+    # Hand geometry (tuning/geometry.py): where the landmark model's presence on the hand's region
     # reaches geometry_presence, the answer is the MobileNet's probabilities blended with the geometry
     # model's, geometry_weight of them (0: the MobileNet alone).
     geometry_weight: float = 0.4
     geometry_presence: float = 0.3
-    # Square from the landmarks (bench/look_square.py): where the landmark model's look at a searched
-    # hand's region reaches square_from_look presence, the classifier reads the square its landmarks
-    # imply, as for a hand followed from a track, rather than the palm detector's (above 1: never).
-    square_from_look: float = 1.01
 
     def __post_init__(self) -> None:
         for name in (
@@ -78,7 +71,6 @@ class Settings:
             "geometry_weight",
             "geometry_presence",
             "no_hand_presence_confidence",
-            "square_from_look",
         ):
             if not 0.0 <= float(getattr(self, name)) <= 1.01:  # above 1: never reached by a probability
                 raise ValueError(f"{name} must be between 0 and 1.01, not {getattr(self, name)}")
@@ -86,8 +78,6 @@ class Settings:
             raise ValueError(
                 "palms_per_look must be at least 1, most_checks at least 0, hand_scale and zoom_below above 0"
             )
-        if not 0.0 <= self.zoom_tile_share < 1.0:
-            raise ValueError(f"zoom_tile_share must be at least 0 and under 1, not {self.zoom_tile_share}")
 
     def as_dict(self) -> dict[str, float | int]:
         return asdict(self)

@@ -14,41 +14,14 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-import numpy as np
-
-from recognition.hands import HandBox
-from recognition.landmarks import MIDDLE_BASE, WRIST, HandLook, Region, region_of
+from recognition.framing import Region, hand_for_look, region_for_hand
+from recognition.landmarks import HandLook
 from recognition.settings import Settings
 
 MOST_SIDE = 3.0  # a region over this many picture widths is nonsense
 # The palm detector's palm, seen from the landmarks: as large as the wrist-to-middle-finger-base
 # distance, centred 0.47 of it from the wrist (medians over 477 validation pictures, photos and
 # kiosk-like frames; the middle half of the sizes lies within 4%).
-PALM_PER_WRIST_TO_MIDDLE = 1.0
-PALM_CENTRE_ALONG = 0.47
-
-
-def region_for_hand(hand: HandBox, settings: Settings) -> Region:
-    """Return MediaPipe's landmark region for the palm behind ``hand``'s square."""
-    palm_size = hand.side / settings.hand_scale
-    shift = settings.finger_shift * palm_size
-    centre_x = hand.left + hand.side / 2 - math.sin(hand.lean) * shift
-    centre_y = hand.top + hand.side / 2 + math.cos(hand.lean) * shift
-    return region_of(centre_x, centre_y, palm_size, hand.lean)
-
-
-def hand_for_look(look: HandLook, settings: Settings) -> HandBox:
-    """Return the hand square, as the palm detector would frame it, from ``look``'s landmarks; confirmed by its
-    presence."""
-    wrist, middle = look.points[WRIST, :2], look.points[MIDDLE_BASE, :2]
-    length = float(np.hypot(*(middle - wrist)))
-    unit = (middle - wrist) / max(length, 1e-6)
-    palm_size = PALM_PER_WRIST_TO_MIDDLE * length
-    centre = wrist + unit * (PALM_CENTRE_ALONG * length + settings.finger_shift * palm_size)
-    side = settings.hand_scale * palm_size
-    lean = math.atan2(unit[0], -unit[1])
-    hand = HandBox(float(centre[0] - side / 2), float(centre[1] - side / 2), side, look.presence, lean=lean)
-    return hand.checked(look.presence, settings.hand_present)
 
 
 @dataclass(frozen=True)

@@ -1,10 +1,10 @@
-"""Make small synthetic data sets for the tests (no ../shared, no network); pictures come from bench.samples."""
+"""Make small synthetic data sets for the tests (no ../shared, no network); pictures come from tests.support.samples."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from bench.samples import SKIN, WALL, encode, synthetic_hand
+from tests.support.samples import SKIN, WALL, encode, synthetic_hand
 
 __all__ = ["SKIN", "WALL", "encode", "make_dataset", "synthetic_hand"]
 

@@ -10,9 +10,9 @@ import pytest
 from PIL import Image
 from werkzeug.serving import make_server
 
-from bench.browser import CHROMIUM, PHONE, write_y4m
 from recognition.paths import PROJECT_ROOT
 from tests.helpers import synthetic_hand
+from tests.support.browser import CHROMIUM, PHONE, write_y4m
 from webapp.loader import EXTENSION
 
 pytestmark = pytest.mark.browser

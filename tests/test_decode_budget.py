@@ -15,9 +15,9 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from bench.samples import constant_png, hostile_shapes, rle8_bmp, striped_tiff
 from recognition.decode import MAX_LONG_SIDE, WORK_SIZE, reduction_factor
 from recognition.paths import PROJECT_ROOT
+from tests.support.samples import constant_png, hostile_shapes, rle8_bmp, striped_tiff
 
 CPU_SECONDS_PER_PICTURE = 1.0
 PICTURE_MIB = 150  # a worker's peak may grow this much for any one picture
@@ -151,8 +151,8 @@ def test_the_sample_files_are_what_they_claim(tmp_path):
 
 
 def test_a_200_megapixel_phone_jpeg_is_read_at_an_eighth_of_its_size():
-    from bench.samples import big_phone_jpeg
     from recognition.decode import decode_picture
+    from tests.support.samples import big_phone_jpeg
 
     picture = decode_picture(big_phone_jpeg(16320, 12240))  # decoded at 2040x1530, then reduced as any picture
     assert picture.size == (16320 // 8 // 3, 12240 // 8 // 3)

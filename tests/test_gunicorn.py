@@ -12,8 +12,8 @@ import time
 
 import pytest
 
-from bench.load import HOST, Gunicorn, free_port
 from recognition.paths import DEFAULT_MODEL, PROJECT_ROOT
+from tests.support.load import HOST, Gunicorn, free_port
 
 HEADER_TIMEOUT = 2.0
 

@@ -7,8 +7,9 @@ import pytest
 from PIL import Image
 
 from recognition.answer import says_no_hand
-from recognition.hands import HandBox, PalmDetector, frame, square_tiles, zoom_tiles
-from recognition.landmarks import HandLook, LandmarkModel, Region
+from recognition.framing import HandBox, Region, frame, square_tiles
+from recognition.hands import PalmDetector
+from recognition.landmarks import HandLook, LandmarkModel
 from recognition.palms import decode_palms
 from recognition.paths import PROJECT_ROOT
 from recognition.settings import Settings
@@ -208,35 +209,8 @@ def test_a_hand_the_landmark_model_scarcely_sees_is_no_hand_unless_the_classifie
     assert not says_no_hand(HandBox(0, 0, 50, 0.01), 0.01, rule, sure_look)
 
 
-def test_zoom_tiles_sit_at_the_corners_and_centre():
-    assert zoom_tiles(400, 300, 0.0) == []
-    assert zoom_tiles(400, 300, 0.5) == [(0, 0, 150), (250, 0, 150), (0, 150, 150), (250, 150, 150), (125, 75, 150)]
-
-
-def test_a_hand_no_palm_shows_whole_is_looked_for_in_zoomed_squares_when_the_setting_says(
-    checked_detector, monkeypatch
-):
+def test_a_hand_no_palm_shows_whole_is_not_looked_for_in_parts_of_a_square_picture(checked_detector, monkeypatch):
     looks = palms_by_size(monkeypatch, {(240, 240): [HandBox(10, 20, 100, 0.3)]})
-    monkeypatch.setattr(
-        checked_detector.checker, "presence", lambda image, hand, alone=True: 0.9 if hand.left == 170 else 0.1
-    )
-    picture = Image.new("RGB", (400, 400))
-    assert checked_detector.locate(picture, SHIPPED.with_values(zoom_tile_share=0.0)) is None
-    assert looks == [(400, 400)]
-    looks.clear()
-    found = checked_detector.locate(picture, SHIPPED.with_values(zoom_tile_share=0.6))
-    assert looks == [(400, 400)] + [(240, 240)] * 5
-    assert (found.left, found.top, found.side) == (
-        170,
-        20,
-        100,
-    ) and found.confirmed  # the top-right square, in the picture's pixels
-    with pytest.raises(ValueError):
-        Settings(zoom_tile_share=1.0)
-
-
-def test_a_certain_palm_is_not_looked_for_in_zoomed_squares(checked_detector, monkeypatch):
-    looks = palms_by_size(monkeypatch, {(400, 400): [HandBox(0, 0, 100, 0.9)]})
-    monkeypatch.setattr(checked_detector.checker, "presence", lambda image, hand, alone=True: 0.1)
-    found = checked_detector.locate(Image.new("RGB", (400, 400)), SHIPPED.with_values(zoom_tile_share=0.6))
-    assert found.score == 0.9 and not found.confirmed and looks == [(400, 400)]
+    monkeypatch.setattr(checked_detector.checker, "presence", lambda image, hand, alone=True: 0.9)
+    assert checked_detector.locate(Image.new("RGB", (400, 400)), SHIPPED) is None
+    assert looks == [(400, 400)]  # the whole picture only: zoomed squares were tried and left off

@@ -12,9 +12,9 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from bench.samples import jpeg_with_bad_exif, png_16bit, progressive_jpeg_with_repeated_scans
 from recognition.decode import MAX_JPEG_SCANS, DecodeLimits, ImageRejected, decode_picture
 from tests.helpers import encode, synthetic_hand
+from tests.support.samples import jpeg_with_bad_exif, png_16bit, progressive_jpeg_with_repeated_scans
 from webapp.body import BodyTimeout, GuardedInput, MalformedBody
 
 HAND = synthetic_hand(4, 120, 2)

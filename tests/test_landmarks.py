@@ -8,13 +8,12 @@ import numpy as np
 import pytest
 from PIL import Image, ImageDraw
 
+from recognition.framing import HandBox, Region, region_for_hand, region_of
 from recognition.geometry import GeometryModel, blend
-from recognition.hands import HandBox
-from recognition.landmarks import FEATURES, LOOK_SIZE, HandLook, LandmarkModel, Region, cut_region, region_of
+from recognition.landmarks import FEATURES, LOOK_SIZE, HandLook, LandmarkModel, cut_region
 from recognition.paths import PROJECT_ROOT
 from recognition.recogniser import Recogniser
 from recognition.settings import Settings
-from recognition.tracking import region_for_hand
 
 EXAMPLE = PROJECT_ROOT / "static" / "examples" / "digit_5.jpg"
 
@@ -63,7 +62,7 @@ def test_region_moves_towards_the_fingers_and_cuts_the_hand_upright():
     row, column = red.mean(axis=0)
     assert column == pytest.approx(LOOK_SIZE / 2, abs=3)
     assert row == pytest.approx(LOOK_SIZE / 2 - 60 * LOOK_SIZE / 130, abs=3)  # above the centre: upright
-    back = region.to_picture(np.array([[column, row]]))
+    back = region.to_picture(np.array([[column, row]]), LOOK_SIZE)
     np.testing.assert_allclose(back, [[285, 200]], atol=2)
 
 

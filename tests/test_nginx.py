@@ -15,9 +15,9 @@ import time
 
 import pytest
 
-from bench.clients import body_skipping_client, innocent_clients
-from bench.load import Gunicorn, Nginx, free_port
 from tests.helpers import encode, synthetic_hand
+from tests.support.clients import body_skipping_client, innocent_clients
+from tests.support.load import Gunicorn, Nginx, free_port
 
 NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
 if os.environ.get("ASL_SKIP_NGINX_TESTS") == "1":  # an explicit choice, reported by -ra; never silent

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from recognition.paths import PROJECT_ROOT
 
-PACKAGES = ("recognition", "feedback", "training", "webapp", "bench")
+PACKAGES = ("recognition", "feedback", "training", "webapp", "bench", "tuning")
 MAX_LINES = 250
 HEAVY = {"tensorflow", "keras", "scipy", "sklearn", "skimage", "matplotlib"}  # the training install only
 
@@ -52,14 +52,16 @@ def test_each_package_imports_only_what_its_job_allows():
         "feedback": {"recognition", "feedback"},  # the corrections people send
         "webapp": {"recognition", "feedback", "webapp"},  # HTTP only
         "training": {"recognition", "training"},
-        "bench": {"recognition", "training", "webapp", "bench"},  # never tests/
+        "bench": {"recognition", "training", "webapp", "bench", "tests.support"},  # measurements, never choices
+        "tuning": {"recognition", "training", "bench", "tuning"},  # choosers: write settings, results under bench/
     }
     wrong = []
     for name, path in modules().items():
         package = name.split(".")[0]
         for imported in imports_of(path):
             top = imported.split(".")[0]
-            if top in {*PACKAGES, "tests"} and top not in allowed[package]:
+            home = "tests.support" if imported.startswith("tests.support") else top
+            if top in {*PACKAGES, "tests"} and home not in allowed[package]:
                 wrong.append(f"{name} imports {imported}")
     assert not wrong, wrong
 
@@ -118,6 +120,19 @@ print("HEIF" in Image.OPEN, formparser.MultipartDecoder is decoder)
 UNSURE_COMPARISON = re.compile(
     r"(?<![=-])(<|>=?)\s*[\w.\[\]\"']*unsure|unsure\w*\s*(<|>)|less\([^)]*unsure", re.IGNORECASE
 )
+
+
+def test_choosers_live_in_tuning_and_test_helpers_in_tests():
+    """Whatever writes a model's settings or geometry file is in tuning/; bench/ only measures."""
+    writers = sorted(
+        name
+        for name, path in modules().items()
+        if 'add_argument(\n        "--write"' in path.read_text() or 'add_argument("--write"' in path.read_text()
+    )
+    assert writers and all(name.startswith("tuning.") for name in writers), writers
+    assert not [
+        name for name in ("samples", "load", "browser", "clients") if (PROJECT_ROOT / "bench" / f"{name}.py").exists()
+    ]
 
 
 def test_the_unsure_rule_is_written_once():

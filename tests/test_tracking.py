@@ -8,11 +8,12 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from recognition.landmarks import HandLook, Region
+from recognition.framing import Region, frame, hand_for_look, region_for_hand
+from recognition.landmarks import HandLook
 from recognition.paths import PROJECT_ROOT
 from recognition.recogniser import Recogniser
 from recognition.settings import Settings
-from recognition.tracking import Track, hand_for_look, next_track, region_for_hand
+from recognition.tracking import Track, next_track
 
 EXAMPLE = PROJECT_ROOT / "static" / "examples" / "digit_5.jpg"
 
@@ -91,15 +92,14 @@ def test_a_moving_hand_is_followed_without_the_palm_detector(recogniser, monkeyp
     assert next_track(lost.look, wall.size, recogniser.settings) is None
 
 
-def test_a_searched_hand_is_read_in_its_landmarks_square_only_when_the_setting_says(recogniser):
+def test_a_searched_hand_is_read_in_the_palm_detectors_square(recogniser):
     picture = scene(100)
-    palm = recogniser.find(picture)  # shipped: the palm detector's square
+    palm = recogniser.find(picture)
     assert not palm.followed and palm.look is not None and palm.look.presence >= 0.5
-    by_look = recogniser.with_settings(square_from_look=0.5).find(picture)
-    implied = hand_for_look(palm.look, recogniser.settings)
-    assert not by_look.followed and by_look.hand == implied and by_look.box != palm.box
-    never = recogniser.with_settings(square_from_look=1.01).find(picture)
-    assert never.box == palm.box and never.hand == palm.hand
+    assert palm.box == frame(
+        picture.size, palm.hand, recogniser.settings.zoom_below, recogniser.settings.zoom_min_score
+    )
+    assert palm.hand != hand_for_look(palm.look, recogniser.settings)  # not the square its landmarks imply
 
 
 def frame_bytes(left: int) -> bytes:

@@ -18,7 +18,7 @@ from recognition.landmarks import FEATURES, HandLook
 from recognition.recogniser import Recogniser
 from recognition.settings import Settings
 
-HIDDEN = (64,)  # chosen on validation among (64,), (64, 32), (128, 64), (256,) (bench/geometry.py)
+HIDDEN = (64,)  # chosen on validation among (64,), (64, 32), (128, 64), (256,) (tuning/geometry.py)
 ALPHA = 1e-2  # L2 penalty
 ITERATIONS = 600
 LEAST_PER_DIGIT = 5  # fewer hands of a digit than this and no geometry model is fitted
@@ -92,5 +92,5 @@ def blend_note(settings: Settings) -> str:
         f"where the landmark model's presence on the hand's region reaches {settings.geometry_presence:g}, "
         f"{1 - settings.geometry_weight:g} x MobileNet + {settings.geometry_weight:g} x geometry; else the MobileNet "
         "alone "
-        "(chosen on validation by bench/geometry.py)"
+        "(chosen on validation by tuning/geometry.py)"
     )

@@ -188,7 +188,7 @@ def run(config: TrainingConfig) -> TrainingResult:
     files.write_card(card)
     carried = (
         "carried over from the shipped settings, not re-chosen for this model "
-        "(bench/unsure.py --write, bench/no_hand.py --write)"
+        "(tuning/unsure.py --write, tuning/no_hand.py --write)"
     )
     notes = {name: carried for name in settings.as_dict()}
     if config.recipe.upright:

@@ -12,7 +12,7 @@ from PIL import Image
 
 from recognition.answer import Answer
 from recognition.decode import DecodeBudget, DecodeLimits, ImageRejected, decode_picture
-from recognition.hands import HandBox
+from recognition.framing import HandBox, square_corners
 from recognition.preprocessing import CLASS_NAMES
 from recognition.records import Recognition
 from recognition.tracking import Track, next_track
@@ -33,16 +33,9 @@ class Answered:
 
 def outline_points(recognition: Recognition) -> str:
     """Return the corners of the square read (turned as it was read) as SVG points, fractions of the picture."""
-    left, top, right, bottom = recognition.box
     width, height = recognition.size
-    centre_x, centre_y, half = (left + right) / 2, (top + bottom) / 2, (right - left) / 2
-    turn = math.radians(recognition.turn)  # the picture was turned anticlockwise: the square lies clockwise
-    corners = []
-    for dx, dy in ((-half, -half), (half, -half), (half, half), (-half, half)):
-        x = centre_x + dx * math.cos(turn) - dy * math.sin(turn)
-        y = centre_y + dx * math.sin(turn) + dy * math.cos(turn)
-        corners.append(f"{x / width:.4f},{y / height:.4f}")
-    return " ".join(corners)
+    corners = square_corners(recognition.box, recognition.turn)
+    return " ".join(f"{x / width:.4f},{y / height:.4f}" for x, y in corners)
 
 
 def box_fractions(box: tuple[int, int, int, int], size: tuple[int, int]) -> dict[str, float]:

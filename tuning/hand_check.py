@@ -1,6 +1,6 @@
 """Measure the hand check on the validation split and its shift set (never the test), same model.
 
-    python -m bench.hand_check [--model models/asl_digits.h5]
+    python -m tuning.hand_check [--model models/asl_digits.h5]
 
 Each setting locates hands with the palm detector as served, then the shipped model (fp32 export)
 classifies the squares framed for it. Settings: palms only (the search before the hand check),
@@ -20,11 +20,8 @@ from bench import save_result
 from recognition.batch import prepare_all
 from recognition.model_files import ModelFiles
 from recognition.paths import CHECKER_PATH, DEFAULT_MODEL
-from recognition.recogniser import Recogniser
-from training.data import load_images, read_manifest
 from training.evaluate import evaluate_split, shift_metrics
-from training.paths import SHARED_DATA
-from training.shift import build_shift_set
+from tuning.harness import served, split_reading
 
 WORKERS = 2
 SMALL_KINDS = ("hand_small", "wide_off_centre", "hand_distant")
@@ -46,13 +43,12 @@ def main() -> int:
     parser.add_argument("--model", type=Path, default=DEFAULT_MODEL)
     args = parser.parse_args()
     files = ModelFiles.from_h5(args.model)
-    data = load_images(SHARED_DATA, read_manifest(files.manifest)["valid"])
-    shift_pictures = build_shift_set(data.images)
-    pictures = len(data.labels) * (1 + len(shift_pictures))
+    reading = split_reading(files.h5, "valid")
+    pictures = reading.pictures
     settings = {"palms only": False, f"hand check ({CHECKER_PATH.name}, shipped)": True}
-    report = {"split": "valid", "images": len(data.labels), "pictures": pictures, "settings": {}}
+    report = {"split": "valid", "images": len(reading.labels), "pictures": pictures, "settings": {}}
     for name, check_hands in settings.items():
-        recogniser = Recogniser.from_model(files.h5, "litert-fp32", copies=WORKERS, check_hands=check_hands)
+        recogniser = served(files.h5, copies=WORKERS, check_hands=check_hands)
         detector = recogniser.detector
         looks = Counted(detector.palms_once)
         detector.palms_once = looks
@@ -61,11 +57,11 @@ def main() -> int:
             checks = Counted(detector.checker.presence)
             detector.checker.presence = checks
         started = time.perf_counter()
-        plain = prepare_all(recogniser, data.images)
-        shift = {kind: prepare_all(recogniser, images) for kind, images in shift_pictures.items()}
+        plain = prepare_all(recogniser, reading.kinds["plain"])
+        shift = {k: prepare_all(recogniser, images) for k, images in reading.kinds.items() if k != "plain"}
         locating = time.perf_counter() - started
-        valid = evaluate_split(recogniser, plain, data.labels)
-        shifted = shift_metrics(recogniser, shift, data.labels)
+        valid = evaluate_split(recogniser, plain, reading.labels)
+        shifted = shift_metrics(recogniser, shift, reading.labels)
         no_hand = (valid["no_hand_rate"] + shifted["no_hand_rate"] * len(shift)) / (1 + len(shift))
         entry = {
             "plain_accuracy": valid["accuracy"],
@@ -92,7 +88,7 @@ def main() -> int:
             f"{entry['detector_looks_per_picture']} looks and {entry['hand_checks_per_picture']} checks per picture",
             flush=True,
         )
-    print(f"on {len(data.labels)} validation photos and {pictures} pictures in all")
+    print(f"on {len(reading.labels)} validation photos and {pictures} pictures in all")
     save_result("hand_check.json", report)
     return 0
 

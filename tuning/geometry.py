@@ -1,6 +1,6 @@
 """Fit the hand-geometry model on the train split and choose how it joins the MobileNet, on validation.
 
-    python -m bench.geometry [--model models/asl_digits.h5] [--write]
+    python -m tuning.geometry [--model models/asl_digits.h5] [--write]
 
 Every picture of the train split (with its mirror image), and of the valid and
 test splits with their shift sets, is located as served, looked at by the hand-landmark model,
@@ -28,10 +28,8 @@ from recognition.model_files import ModelFiles, sha256_of
 from recognition.paths import DEFAULT_MODEL, PROJECT_ROOT
 from recognition.recogniser import Recogniser
 from recognition.settings import Settings
-from training.data import load_images, read_manifest
 from training.geometry import fit_geometry
-from training.paths import SHARED_DATA
-from training.shift import build_shift_set
+from tuning.harness import served, split_reading
 
 WEIGHTS = (0.0, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 1.0)
 PRESENCES = (0.3, 0.5, 0.7, 0.9)
@@ -89,17 +87,14 @@ def read_everything(files: ModelFiles, base: Settings, cache: Path) -> dict:
                 split, kind, field = name.split("/")
                 reads.setdefault(split, {}).setdefault(kind, {})[field] = arrays[name]
             return reads
-    recogniser = Recogniser.from_model(files.h5, "litert-fp32", copies=2)
-    splits = read_manifest(files.manifest)
+    recogniser = served(files.h5)
     reads = {}
     for split in ("train", "valid", "test"):
-        data = load_images(SHARED_DATA, splits[split])
+        reading = split_reading(files.h5, split, shift=split != "train")
+        sets, labels = reading.kinds, reading.labels
         if split == "train":  # as the training command fits it (training.geometry.fit_for_training)
-            sets = {"plain": [*data.images, *(np.ascontiguousarray(image[:, ::-1]) for image in data.images)]}
-            labels = np.concatenate([data.labels, data.labels])
-        else:
-            sets = {"plain": list(data.images), **build_shift_set(data.images)}
-            labels = data.labels
+            sets = {"plain": [*sets["plain"], *(np.ascontiguousarray(image[:, ::-1]) for image in sets["plain"])]}
+            labels = np.concatenate([labels, labels])
         reads[split] = {kind: {**read(recogniser, pictures), "labels": labels} for kind, pictures in sets.items()}
         print(split, "read", sum(len(v) for v in sets.values()), "pictures", flush=True)
     cache.parent.mkdir(exist_ok=True)
@@ -160,7 +155,7 @@ def main() -> int:
     save_result(args.out, report)
     if args.write:
         model.save(files.geometry)
-        note = "bench/geometry.py: best mean of plain and shift kinds on validation with confident-wrong <= 1%"
+        note = "tuning/geometry.py: best mean of plain and shift kinds on validation with confident-wrong <= 1%"
         settings = base.with_values(geometry_weight=pairs[chosen][0], geometry_presence=pairs[chosen][1])
         print("wrote", files.geometry, settings.save(files, {"geometry_weight": note, "geometry_presence": note}))
     print(json.dumps(report["chosen_on_valid"]))

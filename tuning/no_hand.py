@@ -1,6 +1,6 @@
 """Choose the "no hand" rule on validation, then measure it on the test split and unseen non-hand pictures.
 
-    python -m bench.no_hand [--model models/asl_digits.h5] [--backend auto]
+    python -m tuning.no_hand [--model models/asl_digits.h5] [--backend auto]
 
 Hands: the valid (choice) or test (report) split, plus its domain-shift set. Non-hands: pictures
 shipped in scikit-image, matplotlib and scikit-learn (animals, faces, food, objects, scenes), plain
@@ -25,13 +25,9 @@ from PIL import Image, ImageDraw, ImageFilter
 
 from bench import save_result
 from recognition.batch import recognise_all
-from recognition.model_files import ModelFiles
 from recognition.paths import DEFAULT_MODEL, PROJECT_ROOT
-from recognition.recogniser import Recogniser
 from recognition.settings import Settings
-from training.data import load_images, read_manifest
-from training.paths import SHARED_DATA
-from training.shift import build_shift_set
+from tuning.harness import served, split_reading
 
 SCORES = (0.05, 0.1, 0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 0.5, 0.6, 0.7)
 CONFIDENCES = (0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95, 0.99, 1.01)
@@ -143,17 +139,14 @@ def main() -> int:
         "--write", action="store_true", help="write the chosen thresholds into the model's settings file"
     )
     args = parser.parse_args()
-    manifest = args.manifest or ModelFiles.from_h5(args.model).manifest
-    splits = read_manifest(manifest)
-    recogniser = Recogniser.from_model(args.model, args.backend, threads=2)
+    recogniser = served(args.model, args.backend)
     rng = np.random.default_rng(11)
     non_hands = package_pictures() + synthetic_non_hands(rng)
     order = rng.permutation(len(non_hands))
     halves = {"choose": [non_hands[i] for i in order[::2]], "report": [non_hands[i] for i in order[1::2]]}
     measured = {}
     for split, half in (("valid", "choose"), ("test", "report")):
-        data = load_images(SHARED_DATA, splits[split])
-        hands = [*data.images, *(p for pictures in build_shift_set(data.images).values() for p in pictures)]
+        hands = [p for pictures in split_reading(args.model, split).kinds.values() for p in pictures]
         measured[split] = {"hands": signals(recogniser, hands), "non_hands": signals(recogniser, halves[half])}
     grid = []
     for score in SCORES:
@@ -221,7 +214,7 @@ def main() -> int:
             no_hand_presence_confidence=best["presence_confidence"],
         )
         note = (
-            "bench/no_hand.py: most non-hands caught with false 'no hand' <= 1% on the validation split "
+            "tuning/no_hand.py: most non-hands caught with false 'no hand' <= 1% on the validation split "
             "and its shift set"
         )
         print(

@@ -6,7 +6,7 @@ import socket
 import threading
 import time
 
-from bench.load import HOST, Client
+from tests.support.load import HOST, Client
 
 
 def body_skipping_client(port: int, stop: threading.Event, counts: dict[str, int]) -> None:

@@ -1,6 +1,6 @@
 """Choose when to zoom in on a found hand, on the validation split and its shift set (never the test).
 
-    python -m bench.framing [--model models/asl_digits.h5] [--split valid]
+    python -m tuning.framing [--model models/asl_digits.h5] [--split valid]
 
 The palm detector runs once per picture; each setting of ``ZOOM_BELOW`` x ``ZOOM_MIN_SCORE``
 (``recognition.hands.frame``'s zoom rule) then re-frames and re-classifies with the served backend. "never"
@@ -18,14 +18,10 @@ import numpy as np
 from PIL import Image
 
 from bench import save_result
-from recognition.hands import frame
-from recognition.model_files import ModelFiles
+from recognition.framing import center_square, frame
 from recognition.paths import DEFAULT_MODEL
-from recognition.preprocessing import center_square, to_model_input
-from recognition.recogniser import Recogniser
-from training.data import load_images, read_manifest
-from training.paths import SHARED_DATA
-from training.shift import build_shift_set
+from recognition.preprocessing import to_model_input
+from tuning.harness import served, split_reading
 
 SETTINGS = [("centre", None, None), ("never", 0.0, 1.1)] + [
     (f"below {below:g}, score {score:g}", below, score)
@@ -45,11 +41,10 @@ def main() -> int:
         help="LiteRT export that classifies (default: fp32, served)",
     )
     args = parser.parse_args()
-    data = load_images(SHARED_DATA, read_manifest(ModelFiles.from_h5(args.model).manifest)[args.split])
+    reading = split_reading(args.model, args.split)
     # palms only, as measured before the hand check
-    recogniser = Recogniser.from_model(args.model, f"litert-{args.precision}", threads=2, check_hands=False)
-    sets = {"plain": list(data.images), **build_shift_set(data.images)}
-    pictures = {kind: [Image.fromarray(p) for p in images] for kind, images in sets.items()}
+    recogniser = served(args.model, f"litert-{args.precision}", check_hands=False)
+    pictures = {kind: [Image.fromarray(p) for p in images] for kind, images in reading.kinds.items()}
     found = {kind: [recogniser.locate(p)[0] for p in images] for kind, images in pictures.items()}
     report = {}
     for name, below, score in SETTINGS:
@@ -60,7 +55,7 @@ def main() -> int:
             else:
                 boxes = [frame(p.size, hand, below, score) for p, hand in zip(images, found[kind], strict=True)]
             inputs = np.stack([to_model_input(p, box) for p, box in zip(images, boxes, strict=True)])
-            accuracy[kind] = float((recogniser.predictor.predict(inputs).argmax(1) == data.labels).mean())
+            accuracy[kind] = float((recogniser.predictor.predict(inputs).argmax(1) == reading.labels).mean())
         shift = [v for k, v in accuracy.items() if k != "plain"]
         report[name] = {
             "plain": accuracy["plain"],
@@ -70,7 +65,7 @@ def main() -> int:
         }
         print(name, {k: round(v, 4) for k, v in report[name].items()}, flush=True)
     save_result(
-        f"framing-{args.split}.json", {"backend": recogniser.backend, "images": len(data.labels), "settings": report}
+        f"framing-{args.split}.json", {"backend": recogniser.backend, "images": len(reading.labels), "settings": report}
     )
     return 0
 

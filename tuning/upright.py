@@ -1,6 +1,6 @@
 """Choose on validation when a leaning hand is turned upright before it is read; report it on the test split.
 
-    python -m bench.upright [--model models/asl_digits.h5] [--write]
+    python -m tuning.upright [--model models/asl_digits.h5] [--write]
 
 Every picture of the split and its shift set (the tilted kinds among them) is located once, as
 served, and read twice by the fp32 export: as it is, and turned upright wherever the hand is read
@@ -31,9 +31,7 @@ from recognition.preprocessing import to_model_input
 from recognition.recogniser import Recogniser
 from recognition.records import Cut, Prepared
 from recognition.settings import Settings
-from training.data import load_images, read_manifest
-from training.paths import SHARED_DATA
-from training.shift import build_shift_set
+from tuning.harness import served, split_reading
 
 DEGREES = (10.0, 15.0, 20.0, 25.0, 30.0, 45.0)
 SHARES = (0.0, 0.3, 0.5, 0.7)
@@ -102,14 +100,14 @@ def main() -> int:
     args = parser.parse_args()
     files = ModelFiles.from_h5(args.model)
     base = Settings.for_model(files)
-    recogniser = Recogniser.from_model(files.h5, "litert-fp32", copies=2)
-    splits = read_manifest(files.manifest)
+    recogniser = served(files.h5)
     measured: dict[str, dict[str, dict[str, np.ndarray]]] = {}
     for split in ("valid", "test"):
-        data = load_images(SHARED_DATA, splits[split])
-        sets = {"plain": list(data.images), **build_shift_set(data.images)}
-        measured[split] = {kind: read_twice(recogniser, pictures, data.labels) for kind, pictures in sets.items()}
-        print(split, "read", sum(len(v) for v in sets.values()), "pictures", flush=True)
+        reading = split_reading(files.h5, split)
+        measured[split] = {
+            kind: read_twice(recogniser, pictures, reading.labels) for kind, pictures in reading.kinds.items()
+        }
+        print(split, "read", reading.pictures, "pictures", flush=True)
     rules = {"never": (180.0, 0.0), **{f"{d:g} degrees, share {s:g}": (d, s) for d in DEGREES for s in SHARES}}
     report: dict = {
         "model": files.h5.name,
@@ -136,7 +134,7 @@ def main() -> int:
             print(name, split, {k: v for k, v in found.items() if k != "per_kind"}, flush=True)
     save_result(args.out, report)
     if args.write:
-        note = "bench/upright.py: best shift mean on validation keeping plain validation accuracy"
+        note = "tuning/upright.py: best shift mean on validation keeping plain validation accuracy"
         settings = base.with_values(upright_from_degrees=rules[chosen][0], upright_min_share=rules[chosen][1])
         print("wrote", settings.save(files, {"upright_from_degrees": note, "upright_min_share": note}))
     print(json.dumps(report["chosen_on_valid"]))

@@ -1,13 +1,14 @@
 """Choose the confidence under which an answer is flagged "unsure", on validation, then report it on test.
 
-    python -m bench.unsure [--model models/asl_digits.h5] [--backend auto]
+    python -m tuning.unsure [--model models/asl_digits.h5] [--backend litert-fp32] [--write]
 
 An answer is *confident-wrong* when it is wrong with a confidence at or above the threshold: the
 user is told a wrong digit with no warning. Raising the threshold lowers that rate and flags more
 right answers as unsure. For every threshold of the grid this measures both on the valid split
 and its domain-shift set (choice) and on the test split and its shift set (report), served as
-the web app serves (hand localisation included). The choice is the lowest threshold that keeps
-the confident-wrong rate at or under 1% on the valid split and on the mean of its shift kinds.
+the web app serves (hand localisation included), and on the outside signer (choice, never fitted).
+The choice is the lowest threshold that keeps the confident-wrong rate at or under 1% on the valid
+split, on the mean of its shift kinds and on the outside signer.
 Writes bench/results/unsure.json and, with ``--write``, the chosen value into the model's settings file
 (``NAME.settings.json``, read by serving and evaluation).
 """
@@ -22,16 +23,13 @@ import numpy as np
 from bench import save_result
 from recognition.answer import is_unsure
 from recognition.batch import recognise_all
-from recognition.model_files import ModelFiles
 from recognition.paths import DEFAULT_MODEL
-from recognition.recogniser import Recogniser
 from recognition.settings import Settings
-from training.data import load_images, read_manifest
-from training.paths import SHARED_DATA
-from training.shift import build_shift_set
+from tuning.harness import readings, served, split_reading
 
 THRESHOLDS = tuple(round(0.5 + 0.05 * step, 2) for step in range(10))  # 0.5 ... 0.95
 TARGET = 0.01  # confident-wrong rate to stay under
+CHOOSING = ("valid", "outside")  # the readings a threshold must meet TARGET on (test only reports)
 
 
 def answers(recogniser, pictures, labels: np.ndarray) -> np.ndarray:
@@ -51,40 +49,44 @@ def rates(found: np.ndarray, threshold: float) -> dict[str, float]:
 
 
 def table(measured: dict[str, np.ndarray], threshold: float) -> dict[str, dict[str, float]]:
-    """Return the rates on the plain split and the mean over shift kinds."""
+    """Return the rates on the plain pictures and, where there are shift kinds, their mean over the kinds."""
     plain = rates(measured["plain"], threshold)
     kinds = [rates(found, threshold) for kind, found in measured.items() if kind != "plain"]
-    shift = {key: float(np.mean([k[key] for k in kinds])) for key in plain}
-    return {"plain": plain, "shift": shift}
+    if not kinds:
+        return {"plain": plain}
+    return {"plain": plain, "shift": {key: float(np.mean([k[key] for k in kinds])) for key in plain}}
+
+
+def choose(grid: dict) -> float:
+    """Return the lowest threshold keeping confident-wrong at or under TARGET on every choosing reading."""
+    for t in THRESHOLDS:
+        row = grid[f"{t:g}"]
+        if all(part["confident_wrong"] <= TARGET for name in CHOOSING if name in row for part in row[name].values()):
+            return t
+    return THRESHOLDS[-1]
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--model", type=Path, default=DEFAULT_MODEL)
-    parser.add_argument("--backend", default="auto")
+    parser.add_argument("--backend", default="litert-fp32")
     parser.add_argument("--write", action="store_true", help="write the chosen value into the model's settings file")
     args = parser.parse_args()
-    splits = read_manifest(ModelFiles.from_h5(args.model).manifest)
-    recogniser = Recogniser.from_model(args.model, args.backend, threads=2)
+    recogniser = served(args.model, args.backend)
     measured = {}
-    for split in ("valid", "test"):
-        data = load_images(SHARED_DATA, splits[split])
-        sets = {"plain": data.images, **build_shift_set(data.images)}
-        measured[split] = {kind: answers(recogniser, pictures, data.labels) for kind, pictures in sets.items()}
-        print(split, {kind: len(found) for kind, found in measured[split].items()}, flush=True)
-    grid = {f"{t:g}": {split: table(measured[split], t) for split in measured} for t in THRESHOLDS}
-    meets = [
-        t
-        for t in THRESHOLDS
-        if grid[f"{t:g}"]["valid"]["plain"]["confident_wrong"] <= TARGET
-        and grid[f"{t:g}"]["valid"]["shift"]["confident_wrong"] <= TARGET
-    ]
-    chosen = meets[0] if meets else THRESHOLDS[-1]
+    for reading in [*readings(args.model, "valid"), split_reading(args.model, "test")]:
+        measured[reading.name] = {
+            kind: answers(recogniser, pictures, reading.labels) for kind, pictures in reading.kinds.items()
+        }
+        print(reading.name, {kind: len(found) for kind, found in measured[reading.name].items()}, flush=True)
+    grid = {f"{t:g}": {name: table(measured[name], t) for name in measured} for t in THRESHOLDS}
+    chosen = choose(grid)
     report = {
         "model": args.model.name,
         "backend": recogniser.backend,
-        "pictures": {split: sum(len(found) for found in measured[split].values()) for split in measured},
+        "pictures": {name: sum(len(found) for found in measured[name].values()) for name in measured},
         "target_confident_wrong": TARGET,
+        "chosen_on": [name for name in CHOOSING if name in measured],
         "chosen_on_valid": chosen,
         "in_use": recogniser.settings.unsure_below,
         "at_chosen": grid[f"{chosen:g}"],
@@ -96,19 +98,19 @@ def main() -> int:
         print(
             f"{t:4.2f}",
             *(
-                f"{split} {part}: cw {100 * row[split][part]['confident_wrong']:.2f}% "
-                f"unsure-right {100 * row[split][part]['right_but_unsure']:.2f}%"
-                for split in ("valid", "test")
-                for part in ("plain", "shift")
+                f"{name} {part}: cw {100 * rates['confident_wrong']:.2f}% "
+                f"unsure-right {100 * rates['right_but_unsure']:.2f}%"
+                for name in row
+                for part, rates in row[name].items()
             ),
             sep=" | ",
         )
-    print("chosen on valid:", chosen, "(in use:", recogniser.settings.unsure_below, ")")
+    print("chosen:", chosen, "(in use:", recogniser.settings.unsure_below, ")")
     if args.write:
         settings = Settings.for_model(args.model).with_values(unsure_below=chosen)
         note = (
-            f"bench/unsure.py: lowest threshold keeping confident-wrong <= {TARGET:.0%} on the validation split "
-            "and its shift set"
+            f"tuning/unsure.py: lowest threshold keeping confident-wrong <= {TARGET:.0%} on the validation split, "
+            "its shift set and the outside signer"
         )
         print("wrote", settings.save(args.model, {"unsure_below": note}))
     return 0
