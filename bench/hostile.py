@@ -13,14 +13,13 @@ from __future__ import annotations
 import contextlib
 import http.client
 import json
-import os
 import socket
 import threading
 import time
-from pathlib import Path
 
 from bench import save_result
 from bench.serving import hand_photo, jpeg, phone_jpeg
+from bench.watch import Watch, cpu_seconds
 from recognition.paths import DEFAULT_MODEL
 from tests.support.load import HOST, Client, Gunicorn, rss_mib
 from tests.support.samples import (
@@ -54,52 +53,6 @@ def post(body: bytes) -> tuple[int, float]:
     return Client(PORT, body, timeout=60).post()
 
 
-class Watch:
-    """Sample the workers' RSS and time normal requests while something else runs."""
-
-    def __init__(self, workers: list[int], normal: bytes) -> None:
-        self.workers, self.normal = workers, normal
-        self.peak = 0.0
-        self.latencies: list[float] = []
-        self._stop = threading.Event()
-
-    def __enter__(self) -> Watch:
-        self._threads = [threading.Thread(target=self._sample), threading.Thread(target=self._time_normal)]
-        for thread in self._threads:
-            thread.start()
-        return self
-
-    def _sample(self) -> None:
-        while not self._stop.is_set():
-            self.peak = max([self.peak, *(rss_mib(pid) for pid in self.workers)])
-            time.sleep(0.01)
-
-    def _time_normal(self) -> None:
-        time.sleep(0.05)
-        while self.normal and not self._stop.is_set():
-            status, seconds = post(self.normal)
-            self.latencies.append(seconds if status == 200 else float("inf"))
-            time.sleep(0.1)
-
-    def __exit__(self, *_exc) -> None:
-        self._stop.set()
-        for thread in self._threads:
-            thread.join()
-
-    def summary(self) -> dict:
-        return {
-            "peak_worker_rss_mib": round(self.peak, 1),
-            "normal_requests_meanwhile": len(self.latencies),
-            "normal_max_ms": round(max(self.latencies, default=0) * 1000, 1),
-        }
-
-
-def cpu_seconds(pid: int) -> float:
-    """Return the CPU seconds process ``pid`` has used (user and system)."""
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-
-
 def multipart(files: list[bytes]) -> tuple[bytes, str]:
     """Return a multipart body with ``files`` as fields ``image``, and its content type."""
     boundary = "hostileboundary"
@@ -125,7 +78,7 @@ def shapes(server: Gunicorn) -> dict:
         files = [data] * (16 if path.endswith("batch") else 1)
         body, content_type = multipart(files)
         before = {pid: (rss_mib(pid), cpu_seconds(pid)) for pid in workers}
-        with Watch(workers, b"") as watch:
+        with Watch(workers, b"", post) as watch:
             connection = http.client.HTTPConnection(HOST, PORT, timeout=120)
             connection.request("POST", path, body, {"Content-Type": content_type})
             status = connection.getresponse().status
@@ -142,6 +95,23 @@ def shapes(server: Gunicorn) -> dict:
 
 def main() -> int:
     normal = jpeg(hand_photo())
+    report: dict = {}
+    with Gunicorn(PORT, DEFAULT_MODEL) as server:
+        workers = server.workers()
+        report["rss_at_start_mib"] = [round(rss_mib(pid), 1) for pid in workers]
+        report["shapes"] = shapes(server)
+        report.update(heavy_pictures(workers, normal))
+        report["six_trickling_clients"] = trickling_clients(normal)
+        report.update(broken_bodies(normal))
+        time.sleep(1)
+        report["rss_at_end_mib"] = [round(rss_mib(pid), 1) for pid in server.workers()]
+    save_result("hostile.json", report)
+    print(json.dumps(report, indent=1))
+    return 0
+
+
+def heavy_pictures(workers: list[int], normal: bytes) -> dict:
+    """Post each costly picture 4 times at once; return statuses, time, worker CPU and memory per picture."""
     heavy = {
         "progressive JPEG, last scan x1500": progressive_jpeg_with_repeated_scans(1500),
         "16-bit greyscale PNG, 36 MP": png_16bit(7200, 5000),
@@ -150,93 +120,93 @@ def main() -> int:
         "12 MP phone JPEG": phone_jpeg(),
     }
     report: dict = {}
-    with Gunicorn(PORT, DEFAULT_MODEL) as server:
-        workers = server.workers()
-        report["rss_at_start_mib"] = [round(rss_mib(pid), 1) for pid in workers]
-        report["shapes"] = shapes(server)
-        for name, body in heavy.items():
-            with Watch(workers, normal) as watch:
-                results: list[tuple[int, float]] = []
-                threads = [threading.Thread(target=lambda b=body, r=results: r.append(post(b))) for _ in range(4)]
-                for thread in threads:
-                    thread.start()
-                for thread in threads:
-                    thread.join()
-            report[name] = {
-                "bytes": len(body),
-                "statuses": sorted({status for status, _ in results}),
-                "seconds_max_of_4_at_once": round(max(seconds for _, seconds in results), 3),
-                **watch.summary(),
-            }
-            print(name, report[name], flush=True)
-
-        # Slow clients: 6 connections trickle a body at 1 byte a second; a normal request meanwhile.
-        trickles = []
-        for _ in range(6):
-            connection = socket.create_connection((HOST, PORT))
-            connection.sendall(
-                b"POST /api/predict HTTP/1.1\r\nHost: x\r\nContent-Type: image/jpeg\r\nContent-Length: 100000\r\n\r\n"
-            )
-            trickles.append(connection)
-        stop = threading.Event()
-
-        def trickle() -> None:
-            while not stop.is_set():
-                for connection in trickles:
-                    with contextlib.suppress(OSError):
-                        connection.send(b"x")
-                time.sleep(1)
-
-        dripper = threading.Thread(target=trickle)
-        dripper.start()
-        time.sleep(1)
-        normal_during = [post(normal) for _ in range(5)]
-        report["six_trickling_clients"] = {
-            "normal_statuses": sorted({s for s, _ in normal_during}),
-            "normal_max_ms": round(max(t for _, t in normal_during) * 1000, 1),
+    for name, body in heavy.items():
+        with Watch(workers, normal, post) as watch:
+            results: list[tuple[int, float]] = []
+            threads = [threading.Thread(target=lambda b=body, r=results: r.append(post(b))) for _ in range(4)]
+            for thread in threads:
+                thread.start()
+            for thread in threads:
+                thread.join()
+        report[name] = {
+            "bytes": len(body),
+            "statuses": sorted({status for status, _ in results}),
+            "seconds_max_of_4_at_once": round(max(seconds for _, seconds in results), 3),
+            **watch.summary(),
         }
-        stop.set()
-        dripper.join()
-        for connection in trickles:
-            connection.close()
+        print(name, report[name], flush=True)
+    return report
 
-        # A body that stops arriving: dropped after the body timeout with 408, or the connection closed.
-        stalled_status, stalled_seconds = raw_request(
-            b"POST /api/predict HTTP/1.1\r\nHost: x\r\nContent-Type: image/jpeg\r\nContent-Length: 5000\r\n\r\n"
-            + b"x" * 100,
-            timeout=90,
+
+def trickling_clients(normal: bytes) -> dict:
+    """Hold 6 connections trickling a body at 1 byte a second; return how normal requests fare meanwhile."""
+    trickles = []
+    for _ in range(6):
+        connection = socket.create_connection((HOST, PORT))
+        connection.sendall(
+            b"POST /api/predict HTTP/1.1\r\nHost: x\r\nContent-Type: image/jpeg\r\nContent-Length: 100000\r\n\r\n"
         )
-        report["stalled_body"] = {"status": stalled_status, "seconds_until_dropped": round(stalled_seconds, 1)}
-        report["bad_chunk_size"] = dict(
-            zip(
-                ("status", "seconds"),
-                raw_request(
-                    b"POST /api/predict HTTP/1.1\r\nHost: x\r\nContent-Type: image/jpeg\r\nTransfer-Encoding: "
-                    b"chunked\r\n\r\nzz\r\n"
-                ),
-                strict=True,
-            )
+        trickles.append(connection)
+    stop = threading.Event()
+
+    def trickle() -> None:
+        while not stop.is_set():
+            for connection in trickles:
+                with contextlib.suppress(OSError):
+                    connection.send(b"x")
+            time.sleep(1)
+
+    dripper = threading.Thread(target=trickle)
+    dripper.start()
+    time.sleep(1)
+    normal_during = [post(normal) for _ in range(5)]
+    found = {
+        "normal_statuses": sorted({s for s, _ in normal_during}),
+        "normal_max_ms": round(max(t for _, t in normal_during) * 1000, 1),
+    }
+    stop.set()
+    dripper.join()
+    for connection in trickles:
+        connection.close()
+    return found
+
+
+def broken_bodies(normal: bytes) -> dict:
+    """Return how a stalled body, a bad chunk size and a 12 MB chunked body are answered."""
+    report: dict = {}
+    # A body that stops arriving: dropped after the body timeout with 408, or the connection closed.
+    stalled_status, stalled_seconds = raw_request(
+        b"POST /api/predict HTTP/1.1\r\nHost: x\r\nContent-Type: image/jpeg\r\nContent-Length: 5000\r\n\r\n"
+        + b"x" * 100,
+        timeout=90,
+    )
+    report["stalled_body"] = {"status": stalled_status, "seconds_until_dropped": round(stalled_seconds, 1)}
+    report["bad_chunk_size"] = dict(
+        zip(
+            ("status", "seconds"),
+            raw_request(
+                b"POST /api/predict HTTP/1.1\r\nHost: x\r\nContent-Type: image/jpeg\r\nTransfer-Encoding: "
+                b"chunked\r\n\r\nzz\r\n"
+            ),
+            strict=True,
         )
-        twelve_mb = normal + b"\0" * (12 * 1024 * 1024)
-        chunks = b"".join(
-            b"%x\r\n" % len(twelve_mb[i : i + 65536]) + twelve_mb[i : i + 65536] + b"\r\n"
-            for i in range(0, len(twelve_mb), 65536)
+    )
+    twelve_mb = normal + b"\0" * (12 * 1024 * 1024)
+    chunks = b"".join(
+        b"%x\r\n" % len(twelve_mb[i : i + 65536]) + twelve_mb[i : i + 65536] + b"\r\n"
+        for i in range(0, len(twelve_mb), 65536)
+    )
+    report["chunked_12_mb"] = dict(
+        zip(
+            ("status", "seconds"),
+            raw_request(
+                b"POST /api/predict HTTP/1.1\r\nHost: x\r\nContent-Type: image/jpeg\r\nTransfer-Encoding: "
+                b"chunked\r\n\r\n" + chunks + b"0\r\n\r\n"
+            ),
+            strict=True,
         )
-        report["chunked_12_mb"] = dict(
-            zip(
-                ("status", "seconds"),
-                raw_request(
-                    b"POST /api/predict HTTP/1.1\r\nHost: x\r\nContent-Type: image/jpeg\r\nTransfer-Encoding: "
-                    b"chunked\r\n\r\n" + chunks + b"0\r\n\r\n"
-                ),
-                strict=True,
-            )
-        )
-        time.sleep(1)
-        report["rss_at_end_mib"] = [round(rss_mib(pid), 1) for pid in server.workers()]
-    save_result("hostile.json", report)
-    print(json.dumps(report, indent=1))
-    return 0
+    )
+    return report
 
 
 if __name__ == "__main__":

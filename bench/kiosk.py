@@ -162,6 +162,36 @@ def frame_sizes(
     return found
 
 
+def follow_signs(recogniser, data, chosen: np.ndarray, masks, motion: str, frames_per_sign: int, rng) -> dict:
+    """Return how the ``chosen`` signs' frames are answered searched and followed, held still or moving."""
+    totals = {"same": 0, "same_digit": 0, "followed": 0, "fell_back": 0, "searched_ms": [], "followed_ms": []}
+    totals.update({f"{what}_{way}": 0 for what in ("right", "changes") for way in ("searched", "followed")})
+    for index, mask in zip(chosen, masks, strict=True):
+        pictures = sequence(data.images[index], mask, frames_per_sign, motion == "moving", rng)
+        found = run(recogniser, pictures, int(data.labels[index]))
+        for key, value in found.items():
+            totals[key] += value
+    frames = len(chosen) * frames_per_sign
+    searched, followed = (
+        statistics.median(totals["searched_ms"]),
+        statistics.median(totals["followed_ms"] or [float("nan")]),
+    )
+    return {
+        "frames": frames,
+        "same_answer_share": round(totals["same"] / frames, 4),
+        "same_digit_share": round(totals["same_digit"] / frames, 4),  # the same digit, sure or not ("none" kept)
+        "followed_share": round(totals["followed"] / frames, 4),
+        "fell_back_to_search": totals["fell_back"],
+        "searched_frame_ms_p50": round(searched, 2),
+        "followed_frame_ms_p50": round(followed, 2),
+        "followed_over_searched": round(followed / searched, 3),
+        "right_sure_answers_searched": round(totals["right_searched"] / frames, 4),
+        "right_sure_answers_followed": round(totals["right_followed"] / frames, 4),
+        "answer_changes_searched": totals["changes_searched"],
+        "answer_changes_followed": totals["changes_followed"],
+    }
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--model", type=Path, default=DEFAULT_MODEL)
@@ -187,32 +217,7 @@ def main() -> int:
         "threads": args.threads,
     }
     for motion in ("held", "moving"):
-        totals = {"same": 0, "same_digit": 0, "followed": 0, "fell_back": 0, "searched_ms": [], "followed_ms": []}
-        totals.update({f"{what}_{way}": 0 for what in ("right", "changes") for way in ("searched", "followed")})
-        for index, mask in zip(chosen, masks, strict=True):
-            frames = sequence(data.images[index], mask, args.frames, motion == "moving", rng)
-            found = run(recogniser, frames, int(data.labels[index]))
-            for key, value in found.items():
-                totals[key] += value
-        frames = args.signs * args.frames
-        searched, followed = (
-            statistics.median(totals["searched_ms"]),
-            statistics.median(totals["followed_ms"] or [float("nan")]),
-        )
-        report[motion] = {
-            "frames": frames,
-            "same_answer_share": round(totals["same"] / frames, 4),
-            "same_digit_share": round(totals["same_digit"] / frames, 4),  # the same digit, sure or not ("none" kept)
-            "followed_share": round(totals["followed"] / frames, 4),
-            "fell_back_to_search": totals["fell_back"],
-            "searched_frame_ms_p50": round(searched, 2),
-            "followed_frame_ms_p50": round(followed, 2),
-            "followed_over_searched": round(followed / searched, 3),
-            "right_sure_answers_searched": round(totals["right_searched"] / frames, 4),
-            "right_sure_answers_followed": round(totals["right_followed"] / frames, 4),
-            "answer_changes_searched": totals["changes_searched"],
-            "answer_changes_followed": totals["changes_followed"],
-        }
+        report[motion] = follow_signs(recogniser, data, chosen, masks, motion, args.frames, rng)
         print(motion, json.dumps(report[motion]), flush=True)
     sample = [
         frame

@@ -90,47 +90,55 @@ def main() -> int:
         )
         for name, options in (("desktop", DESKTOP), ("phone", PHONE)):
             context = browser.new_context(**options, permissions=["camera"])
-            report[name] = {path: page_weight(context, base + path) for path in ("/", "/signs", "/api", "/kiosk")}
             page = context.new_page()
-            report[name]["answer_ms_small_photo"] = statistics.median(
-                time_to_answer(page, base + "/", small) for _ in range(5)
-            )
-            report[name]["answer_ms_phone_photo"] = statistics.median(
-                time_to_answer(page, base + "/", phone) for _ in range(3)
-            )
-            for megapixels, photo in big.items():
-                report[name][f"answer_ms_{megapixels}_mp_jpeg"] = time_to_answer(page, base + "/", photo)
-            page.screenshot(path=str(SHOTS / f"upload-{name}.png"), full_page=name == "desktop")
-            for path, shot in (("/signs", "signs"), ("/api", "api")):
-                page.goto(base + path)
-                page.wait_for_function(
-                    VISIBLE_IMAGES_LOADED, timeout=10_000
-                )  # lazy pictures in view: wait until they are in
-                page.screenshot(path=str(SHOTS / f"{shot}-{name}.png"))
-            page.goto(base + "/kiosk")
-            page.wait_for_timeout(2000)
-            page.evaluate("""() => {
-                Object.assign(window.kioskStats, {answers: 0, frames: 0, followed: 0, latenciesMs: []});
-                window.spoken = 0; new MutationObserver(() => { window.spoken += 1; })
-                    .observe(document.getElementById("kiosk-status"),
-                             { childList: true, characterData: true, subtree: true }); }""")
-            page.wait_for_timeout(15_000)
-            stats = page.evaluate("window.kioskStats")
-            report[name]["kiosk_live"] = {
-                "answer_changes_in_15_s": stats["answers"],
-                "live_region_updates_in_15_s": page.evaluate("window.spoken"),
-                "answers_per_s": round(stats["answers"] / 15, 2),
-                "frames_sent": stats["frames"],
-                "frames_followed": stats["followed"],
-                "frame_round_trip_p50_ms": round(statistics.median(stats["latenciesMs"]), 1),
-                "max_requests_in_flight": stats["maxInFlight"],
-            }
-            page.screenshot(path=str(SHOTS / f"kiosk-{name}.png"))
+            report[name] = measure_pages(context, page, base, name, {"small": small, "phone": phone, **big})
+            report[name]["kiosk_live"] = measure_kiosk(page, base, name)
             context.close()
         browser.close()
     save_result("pages.json", report)
     print(json.dumps(report, indent=1))
     return 0
+
+
+def measure_pages(context, page, base: str, name: str, photos: dict) -> dict:
+    """Return each page's weight and the time to an answer for each photo; screenshot the pages."""
+    small, phone = photos.pop("small"), photos.pop("phone")
+    big = photos
+    found = {path: page_weight(context, base + path) for path in ("/", "/signs", "/api", "/kiosk")}
+    found["answer_ms_small_photo"] = statistics.median(time_to_answer(page, base + "/", small) for _ in range(5))
+    found["answer_ms_phone_photo"] = statistics.median(time_to_answer(page, base + "/", phone) for _ in range(3))
+    for megapixels, photo in big.items():
+        found[f"answer_ms_{megapixels}_mp_jpeg"] = time_to_answer(page, base + "/", photo)
+    page.screenshot(path=str(SHOTS / f"upload-{name}.png"), full_page=name == "desktop")
+    for path, shot in (("/signs", "signs"), ("/api", "api")):
+        page.goto(base + path)
+        page.wait_for_function(VISIBLE_IMAGES_LOADED, timeout=10_000)  # lazy pictures in view: wait until they are in
+        page.screenshot(path=str(SHOTS / f"{shot}-{name}.png"))
+    return found
+
+
+def measure_kiosk(page, base: str, name: str) -> dict:
+    """Return 15 s of the live kiosk: answers, live-region updates, frames and their round trip."""
+    page.goto(base + "/kiosk")
+    page.wait_for_timeout(2000)
+    page.evaluate("""() => {
+        Object.assign(window.kioskStats, {answers: 0, frames: 0, followed: 0, latenciesMs: []});
+        window.spoken = 0; new MutationObserver(() => { window.spoken += 1; })
+            .observe(document.getElementById("kiosk-status"),
+                     { childList: true, characterData: true, subtree: true }); }""")
+    page.wait_for_timeout(15_000)
+    stats = page.evaluate("window.kioskStats")
+    found = {
+        "answer_changes_in_15_s": stats["answers"],
+        "live_region_updates_in_15_s": page.evaluate("window.spoken"),
+        "answers_per_s": round(stats["answers"] / 15, 2),
+        "frames_sent": stats["frames"],
+        "frames_followed": stats["followed"],
+        "frame_round_trip_p50_ms": round(statistics.median(stats["latenciesMs"]), 1),
+        "max_requests_in_flight": stats["maxInFlight"],
+    }
+    page.screenshot(path=str(SHOTS / f"kiosk-{name}.png"))
+    return found
 
 
 if __name__ == "__main__":

@@ -35,9 +35,12 @@ def model_card(model: Path = DEFAULT_MODEL) -> str:
     """Return docs/model-card.md for ``model``."""
     files = ModelFiles.from_h5(model)
     card = files.read_card()
-    settings = json.loads(files.settings.read_text()) if files.settings.is_file() else {}
-    metrics, data = card["metrics"], card["data"]
-    test, shift = metrics["test"], metrics["domain_shift"]
+    sections = (card_intro, card_accuracy, card_shift, card_files, card_settings, card_cost)
+    return "".join(section(card, files) for section in sections)
+
+
+def card_intro(card: dict, files: ModelFiles) -> str:
+    data = card["data"]
     out = [
         HEADER.format(sources=f"`models/{files.card.name}` and `models/{files.settings.name}`"),
         f"# Model card: {card['name']}\n\n",
@@ -57,6 +60,13 @@ def model_card(model: Path = DEFAULT_MODEL) -> str:
         "group). "
         "Every validation and test photo shows someone the model never saw. Settings are chosen on validation only.\n"
     )
+    return "".join(out)
+
+
+def card_accuracy(card: dict, files: ModelFiles) -> str:
+    metrics = card["metrics"]
+    test = metrics["test"]
+    out = []
     out.append("\n## Accuracy on people the model never saw\n\n")
     out.append(
         table(
@@ -90,6 +100,12 @@ def model_card(model: Path = DEFAULT_MODEL) -> str:
         f"({pct(per_digit[weakest])}).\n\n"
     )
     out.append(table(["digit", *per_digit], [["test", *(pct(v, 1) for v in per_digit.values())]]))
+    return "".join(out)
+
+
+def card_shift(card: dict, files: ModelFiles) -> str:
+    test, shift = card["metrics"]["test"], card["metrics"]["domain_shift"]
+    out = []
     per_kind = shift["per_kind"]
     out.append(
         f"\n## Domain-shift set\n\nThe {test['count']} test photos re-rendered {len(per_kind)} ways "
@@ -103,6 +119,11 @@ def model_card(model: Path = DEFAULT_MODEL) -> str:
             ["kind", "accuracy"], [[kind, pct(value)] for kind, value in sorted(per_kind.items(), key=lambda kv: kv[1])]
         )
     )
+    return "".join(out)
+
+
+def card_files(card: dict, files: ModelFiles) -> str:
+    out = []
     exports = card["files"].get("exports", {})
     out.append("\n## Files and exports\n\n")
     rows = [[f"`{card['files']['h5']}`", "Keras 3 .h5", card["files"]["h5_sha256"][:16] + "…", "reference"]]
@@ -126,6 +147,12 @@ def model_card(model: Path = DEFAULT_MODEL) -> str:
             ]
         )
     out.append(table(["file", "what", "SHA-256", "gate"], rows))
+    return "".join(out)
+
+
+def card_settings(card: dict, files: ModelFiles) -> str:
+    settings = json.loads(files.settings.read_text()) if files.settings.is_file() else {}
+    out = []
     if settings:
         out.append(f"\n## Settings chosen on validation (`models/{files.settings.name}`)\n\n")
         notes = settings.get("chosen_by", {})
@@ -135,6 +162,11 @@ def model_card(model: Path = DEFAULT_MODEL) -> str:
                 [[name, value, notes.get(name, "")] for name, value in settings["values"].items()],
             )
         )
+    return "".join(out)
+
+
+def card_cost(card: dict, files: ModelFiles) -> str:
+    out = []
     stages = card.get("seconds_per_stage", {})
     out.append(
         f"\n## Training cost\n\n{card['training_seconds']:.0f} s of fitting, {card['total_seconds']:.0f} s in all on a "

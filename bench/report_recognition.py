@@ -97,34 +97,8 @@ def kiosk_section(kiosk: dict, valid: dict | None = None, valid_look: dict | Non
     """
     if not kiosk:
         return ""
-    rows = []
-    for motion in ("held", "moving"):
-        found = kiosk[motion]
-        rows.append(
-            [
-                motion,
-                found["frames"],
-                pct(found["same_answer_share"]),
-                pct(found.get("same_digit_share")),
-                pct(found["followed_share"]),
-                found["fell_back_to_search"],
-                f"{found['followed_frame_ms_p50']:.1f} / {found['searched_frame_ms_p50']:.1f} ms "
-                f"({found['followed_over_searched']:.2f}x)",
-                f"{pct(found.get('right_sure_answers_followed'))} / {pct(found.get('right_sure_answers_searched'))}",
-                f"{found.get('answer_changes_followed')} / {found.get('answer_changes_searched')}",
-            ]
-        )
-    sizes = [
-        [
-            f"{side} px",
-            f"{v['bytes_p50'] / 1024:.0f} KiB",
-            f"{v['decode_ms_p50']:.2f} ms",
-            pct(((valid or {}).get("frame_sizes", {}).get(side) or {}).get("right_sure_answers")),
-            pct(v.get("right_sure_answers")),
-            pct(v["same_answer_as_largest"]),
-        ]
-        for side, v in kiosk.get("frame_sizes", {}).items()
-    ]
+    rows = [motion_row(kiosk[motion], motion) for motion in ("held", "moving")]
+    sizes = [size_row(side, v, valid) for side, v in kiosk.get("frame_sizes", {}).items()]
     return (
         f"\n## Following the hand in live video (`python -m bench.kiosk`)\n\n{kiosk['signs']} test-split photos, each "
         f"{kiosk['frames_per_sign']} synthesised 640x480 frames over photographs, answered searched (every frame) and "
@@ -159,6 +133,34 @@ def kiosk_section(kiosk: dict, valid: dict | None = None, valid_look: dict | Non
             sizes,
         )
     )
+
+
+def motion_row(found: dict, motion: str) -> list:
+    """Return the table row of one motion (held or moving) of the live-tracking bench."""
+    return [
+        motion,
+        found["frames"],
+        pct(found["same_answer_share"]),
+        pct(found.get("same_digit_share")),
+        pct(found["followed_share"]),
+        found["fell_back_to_search"],
+        f"{found['followed_frame_ms_p50']:.1f} / {found['searched_frame_ms_p50']:.1f} ms "
+        f"({found['followed_over_searched']:.2f}x)",
+        f"{pct(found.get('right_sure_answers_followed'))} / {pct(found.get('right_sure_answers_searched'))}",
+        f"{found.get('answer_changes_followed')} / {found.get('answer_changes_searched')}",
+    ]
+
+
+def size_row(side: str, v: dict, valid: dict | None) -> list:
+    """Return the table row of one kiosk frame size, with its validation figure when measured."""
+    return [
+        f"{side} px",
+        f"{v['bytes_p50'] / 1024:.0f} KiB",
+        f"{v['decode_ms_p50']:.2f} ms",
+        pct(((valid or {}).get("frame_sizes", {}).get(side) or {}).get("right_sure_answers")),
+        pct(v.get("right_sure_answers")),
+        pct(v["same_answer_as_largest"]),
+    ]
 
 
 def same_square_note(valid: dict | None, valid_look: dict | None) -> str:

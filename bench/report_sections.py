@@ -39,38 +39,7 @@ def serving_section(serving: dict) -> str:
             " / ".join(f"{v:.1f} ms" for v in reference["palm_detector_invoke_ms_by_threads"].values()),
         ],
     ]
-    bare = serving.get("bare_pipeline")
-    if bare:
-        ratios = serving["ratios"]["app_localised_vs_bare_pipeline"]
-        rows += [
-            [
-                "bare pipeline (palm detector, hand check, landmark look, classifier back to back), 1 / 2 threads",
-                " / ".join(f"{v:.1f} ms" for v in bare["ms_by_threads"].values()),
-            ],
-            [
-                "bare pipeline capacity (one one-thread pipeline per core)",
-                f"{bare['capacity_pictures_per_s']:.0f} pictures/s",
-            ],
-            [
-                "app p50 over the bare pipeline: small photo / 12-MP JPEG (pipeline + bare draft decode)",
-                f"{ratios['small_p50']:.2f}x / {ratios['phone_p50_vs_pipeline_and_draft_decode']:.2f}x",
-            ],
-            ["app, 4 clients, over the pipeline's capacity", f"{ratios['four_clients_vs_capacity']:.2f}x"],
-        ]
-        if "kiosk_frame_followed_one_client" in app:
-            followed, searched = app["kiosk_frame_followed_one_client"], app["kiosk_frame_searched_one_client"]
-            rows += [
-                [
-                    "480x360 kiosk frame, followed (track sent) / searched, p50",
-                    f"{followed['p50_ms']:.1f} / {searched['p50_ms']:.1f} ms "
-                    f"({ratios['kiosk_followed_vs_searched_p50']:.2f}x)",
-                ],
-                [
-                    "bare tracked pipeline (landmark look, classifier)",
-                    f"{bare['tracked_best_ms']:.1f} ms; the followed frame's p50 is "
-                    f"{ratios['kiosk_followed_p50_vs_tracked_pipeline']:.2f}x that",
-                ],
-            ]
+    rows += bare_pipeline_rows(serving)
     out.append(table(["measure", "value"], rows))
     for name, parts in serving.get("profile_ms", {}).items():
         out.append(
@@ -79,6 +48,46 @@ def serving_section(serving: dict) -> str:
             + ".\n"
         )
     return "".join(out)
+
+
+def bare_pipeline_rows(serving: dict) -> list[list[str]]:
+    """Return the rows comparing the app with the bare pipeline measured in the same run (none without it)."""
+    bare = serving.get("bare_pipeline")
+    if not bare:
+        return []
+    app = serving["app_localised"]
+    rows: list[list[str]] = []
+    ratios = serving["ratios"]["app_localised_vs_bare_pipeline"]
+    rows += [
+        [
+            "bare pipeline (palm detector, hand check, landmark look, classifier back to back), 1 / 2 threads",
+            " / ".join(f"{v:.1f} ms" for v in bare["ms_by_threads"].values()),
+        ],
+        [
+            "bare pipeline capacity (one one-thread pipeline per core)",
+            f"{bare['capacity_pictures_per_s']:.0f} pictures/s",
+        ],
+        [
+            "app p50 over the bare pipeline: small photo / 12-MP JPEG (pipeline + bare draft decode)",
+            f"{ratios['small_p50']:.2f}x / {ratios['phone_p50_vs_pipeline_and_draft_decode']:.2f}x",
+        ],
+        ["app, 4 clients, over the pipeline's capacity", f"{ratios['four_clients_vs_capacity']:.2f}x"],
+    ]
+    if "kiosk_frame_followed_one_client" in app:
+        followed, searched = app["kiosk_frame_followed_one_client"], app["kiosk_frame_searched_one_client"]
+        rows += [
+            [
+                "480x360 kiosk frame, followed (track sent) / searched, p50",
+                f"{followed['p50_ms']:.1f} / {searched['p50_ms']:.1f} ms "
+                f"({ratios['kiosk_followed_vs_searched_p50']:.2f}x)",
+            ],
+            [
+                "bare tracked pipeline (landmark look, classifier)",
+                f"{bare['tracked_best_ms']:.1f} ms; the followed frame's p50 is "
+                f"{ratios['kiosk_followed_p50_vs_tracked_pipeline']:.2f}x that",
+            ],
+        ]
+    return rows
 
 
 def hostile_section(hostile: dict, connections: dict) -> str:

@@ -34,15 +34,15 @@ class Predictor(Protocol):
 
     backend: str
 
-    def predict(self, images: np.ndarray, alone: bool = True) -> np.ndarray:
-        """Return probabilities; ``alone=False`` asks for one thread, as other requests are running."""
+    def predict(self, images: np.ndarray) -> np.ndarray:
+        """Return probabilities (with every thread when running alone, :mod:`recognition.interpreters`)."""
         ...
 
 
 class LiteRTPredictor:
     """Run a LiteRT export (float or uint8 input), one invoke per image.
 
-    ``threads`` serve a request alone in its process; with ``alone=False`` a one-thread copy of the
+    ``threads`` serve a request alone in its process; while others run a one-thread copy of the
     model runs instead, so that concurrent requests share the cores (:mod:`recognition.interpreters`);
     offline work loads ``side_by_side`` such copies and calls them from as many threads.
     """
@@ -68,10 +68,10 @@ class LiteRTPredictor:
         quantised = np.round(image.astype(np.float32) / self._input_scale + self._input_zero)
         return np.clip(quantised, info.min, info.max).astype(self._input_dtype)[None]
 
-    def predict(self, images: np.ndarray, alone: bool = True) -> np.ndarray:
+    def predict(self, images: np.ndarray) -> np.ndarray:
         outputs = []
         for image in images:
-            (output,) = self._interpreters.run({self._input: self._encode(image)}, [self._output], alone)
+            (output,) = self._interpreters.run({self._input: self._encode(image)}, [self._output])
             output = output[0]
             if output.dtype != np.float32:
                 output = (output.astype(np.float32) - self._output_zero) * self._output_scale
@@ -85,7 +85,7 @@ def predict_side_by_side(predictor: Predictor, images: np.ndarray, workers: int)
     if workers <= 1:
         return predictor.predict(images)
     chunks = [part for part in np.array_split(images, 4 * workers) if len(part)]
-    parts = in_parallel(lambda part: predictor.predict(part, alone=False), chunks, workers)
+    parts = in_parallel(lambda part: predictor.predict(part), chunks, workers)
     return np.concatenate(parts) if parts else np.zeros((0, len(CLASS_NAMES)), np.float32)
 
 

@@ -28,9 +28,7 @@ def prepare_all(recogniser: Recogniser, pictures: list[np.ndarray] | np.ndarray,
     """
     workers = side_by_side(recogniser.detector)
     batches = [pictures[start : start + batch] for start in range(0, len(pictures), batch)]
-    parts = in_parallel(
-        lambda chunk: recogniser.prepare([Image.fromarray(p) for p in chunk], alone=workers == 1), batches, workers
-    )
+    parts = in_parallel(lambda chunk: recogniser.prepare([Image.fromarray(p) for p in chunk]), batches, workers)
     return Prepared.joined(parts, recogniser.detector is not None)
 
 

@@ -12,6 +12,7 @@ Process-wide setup (the HEIF opener, the allocator's trim threshold) is applied 
 
 from __future__ import annotations
 
+import enum
 import io
 import logging
 import math
@@ -70,13 +71,21 @@ DECODE_FAILURES = (*CODEC_ERRORS, MemoryError, Image.DecompressionBombError, Ima
 _big_decode = threading.Semaphore(1)
 
 
-class ImageRejected(Exception):
-    """An upload that cannot be classified; ``status`` is the HTTP status to answer with."""
+class Rejection(enum.Enum):
+    """Why an upload cannot be classified (the web layer maps each to an HTTP status)."""
 
-    def __init__(self, message: str, status: int = 400) -> None:
+    UNREADABLE = "unreadable"  # not an image, corrupt, empty, or no file at all
+    TOO_LARGE = "too large"  # over a size, pixel, decode or count limit
+    NOT_ACCEPTED = "not accepted"  # an image format that is not accepted
+
+
+class ImageRejected(Exception):
+    """An upload that cannot be classified: a message for people and the ``reason``."""
+
+    def __init__(self, message: str, reason: Rejection = Rejection.UNREADABLE) -> None:
         super().__init__(message)
         self.message = message
-        self.status = status
+        self.reason = reason
 
 
 @dataclass(frozen=True)
@@ -95,12 +104,12 @@ class DecodeBudget:
         self.left = max_mb * 1024 * 1024
 
     def spend(self, decoded_bytes: int) -> None:
-        """Take ``decoded_bytes`` from the budget, or raise 413 when it would run out."""
+        """Take ``decoded_bytes`` from the budget, or refuse it as too large when it would run out."""
         if decoded_bytes > self.left:
             raise ImageRejected(
                 f"The pictures of this request would take more than {self.max_mb:g} MB to decode together; "
                 "send fewer or smaller pictures.",
-                413,
+                Rejection.TOO_LARGE,
             )
         self.left -= decoded_bytes
 
@@ -132,17 +141,21 @@ def _reduce(image: Image.Image) -> Image.Image:
 def _refuse_costly(image: Image.Image, data: bytes, limits: DecodeLimits) -> int:
     """Raise :class:`ImageRejected` for an opened ``image`` that would cost too much; return its decoded bytes."""
     if image.format not in ACCEPTED_FORMATS:
-        raise ImageRejected(f"{image.format} images are not accepted; please send {ACCEPTED_NAMES}.", 415)
+        raise ImageRejected(
+            f"{image.format} images are not accepted; please send {ACCEPTED_NAMES}.", Rejection.NOT_ACCEPTED
+        )
     if image.format in ("JPEG", "MPO"):
         if data.count(b"\xff\xda") > MAX_JPEG_SCANS:
             raise ImageRejected(
-                f"The JPEG has more than {MAX_JPEG_SCANS} progressive scans; please send a normal photo.", 413
+                f"The JPEG has more than {MAX_JPEG_SCANS} progressive scans; please send a normal photo.",
+                Rejection.TOO_LARGE,
             )
         image.draft("RGB", (WORK_SIZE, WORK_SIZE))  # decode at 1/2, 1/4 or 1/8 scale, never below WORK_SIZE
     width, height = image.size  # for a JPEG, the size it decodes to
     if width * height > limits.max_megapixels * 1_000_000:
         raise ImageRejected(
-            f"The image is {width}x{height} pixels; the limit is {limits.max_megapixels:g} megapixels.", 413
+            f"The image is {width}x{height} pixels; the limit is {limits.max_megapixels:g} megapixels.",
+            Rejection.TOO_LARGE,
         )
     if max(width, height) > MAX_ASPECT * max(1, min(width, height)):
         raise ImageRejected(
@@ -154,16 +167,18 @@ def _refuse_costly(image: Image.Image, data: bytes, limits: DecodeLimits) -> int
         raise ImageRejected(
             f"Run-length compressed BMPs are accepted up to {MAX_RLE_PIXELS / 1e6:g} megapixels; please send a PNG or "
             "JPEG.",
-            413,
+            Rejection.TOO_LARGE,
         )
     if image.format == "TIFF" and len(image.tile) > MAX_TIFF_TILES:
         raise ImageRejected(
-            f"The TIFF is cut into {len(image.tile)} strips or tiles; at most {MAX_TIFF_TILES} are accepted.", 413
+            f"The TIFF is cut into {len(image.tile)} strips or tiles; at most {MAX_TIFF_TILES} are accepted.",
+            Rejection.TOO_LARGE,
         )
     decoded = round(width * height * BYTES_PER_PIXEL.get(image.mode, 4) * DECODE_COPIES.get(image.format, 1.0))
     if decoded > limits.max_decoded_mb * 1024 * 1024:
         raise ImageRejected(
-            f"The image would take {decoded / 2**20:.0f} MB to decode; the limit is {limits.max_decoded_mb:g} MB.", 413
+            f"The image would take {decoded / 2**20:.0f} MB to decode; the limit is {limits.max_decoded_mb:g} MB.",
+            Rejection.TOO_LARGE,
         )
     return decoded
 
@@ -187,12 +202,12 @@ def _rejection(error: BaseException, limits: DecodeLimits) -> ImageRejected:
         return ImageRejected(
             f"The image's dimensions are far too large to decode safely; the limit is {limits.max_megapixels:g} "
             "megapixels.",
-            413,
+            Rejection.TOO_LARGE,
         )
     if isinstance(error, UnidentifiedImageError):
         return ImageRejected(f"This file is not an image that can be read; please send {ACCEPTED_NAMES}.")
     if isinstance(error, MemoryError):
-        return ImageRejected("The image is too large to decode.", 413)
+        return ImageRejected("The image is too large to decode.", Rejection.TOO_LARGE)
     log.info("undecodable upload: %s: %s", type(error).__name__, str(error)[:200])
     return ImageRejected("The image is corrupt or truncated and cannot be decoded.")
 
@@ -207,7 +222,9 @@ def decode_picture(data: bytes, limits: DecodeLimits | None = None, budget: Deco
         raise ImageRejected("The file is empty.")
     unsupported = _sniff_unsupported(data)
     if unsupported:
-        raise ImageRejected(f"{unsupported} images are not accepted; please send {ACCEPTED_NAMES}.", 415)
+        raise ImageRejected(
+            f"{unsupported} images are not accepted; please send {ACCEPTED_NAMES}.", Rejection.NOT_ACCEPTED
+        )
     with warnings.catch_warnings():
         warnings.simplefilter("error", Image.DecompressionBombWarning)
         try:

@@ -33,7 +33,7 @@ DEFAULTS = Settings()
 class HandCheck(Protocol):
     """Says how surely a square of a picture holds a hand (:meth:`recognition.landmarks.LandmarkModel.presence`)."""
 
-    def presence(self, image: Image.Image, hand: HandBox, alone: bool = True) -> float: ...
+    def presence(self, image: Image.Image, hand: HandBox) -> float: ...
 
 
 class PalmDetector:
@@ -54,25 +54,25 @@ class PalmDetector:
         self._outputs = [outputs[0]["index"], outputs[1]["index"]]  # regressors, logits
         self.checker = checker
 
-    def locate(self, image: Image.Image, settings: Settings = DEFAULTS, alone: bool = True) -> HandBox | None:
+    def locate(self, image: Image.Image, settings: Settings = DEFAULTS) -> HandBox | None:
         """Return the square around the best hand of RGB ``image`` in its pixels, or ``None`` if none scores."""
         tiles = square_tiles(*image.size, settings.look_again_aspect)
-        palms = self.palms_once(image, settings, settings.palms_per_look if self.checker else 1, alone)
+        palms = self.palms_once(image, settings, settings.palms_per_look if self.checker else 1)
         best = palms[0] if palms else None
         if self.checker is None:
             if best is not None and best.score >= settings.look_again_below:
                 return best
-            return self.best_in_squares(image, tiles, settings, best, alone)
+            return self.best_in_squares(image, tiles, settings, best)
         if best is not None:
-            best = best.checked(self.checker.presence(image, best, alone), settings.hand_present)
+            best = best.checked(self.checker.presence(image, best), settings.hand_present)
             if best.confirmed:
                 return best
         others = palms[1:]
         for left, top, side in tiles:
             square = image.crop((left, top, left + side, top + side))
-            found = self.palms_once(square, settings, settings.palms_per_look, alone)
+            found = self.palms_once(square, settings, settings.palms_per_look)
             others += [palm.moved(left, top) for palm in found]
-        present, checked = self.most_present(image, others, settings, alone)
+        present, checked = self.most_present(image, others, settings)
         if present is not None and present.confirmed:
             return present
         if best is not None and best.score >= settings.look_again_below:
@@ -80,11 +80,11 @@ class PalmDetector:
         return max([palm for palm in (best, *checked) if palm is not None], key=lambda palm: palm.score, default=None)
 
     def most_present(
-        self, image: Image.Image, palms: list[HandBox], settings: Settings, alone: bool = True
+        self, image: Image.Image, palms: list[HandBox], settings: Settings
     ) -> tuple[HandBox | None, list[HandBox]]:
         """Check the ``most_checks`` best ``palms``; return the most present one (or ``None``) and all checked."""
         palms = sorted(palms, key=lambda palm: -palm.score)[: settings.most_checks]
-        checked = [palm.checked(self.checker.presence(image, palm, alone), settings.hand_present) for palm in palms]
+        checked = [palm.checked(self.checker.presence(image, palm), settings.hand_present) for palm in palms]
         return max(checked, key=lambda palm: palm.presence or 0.0, default=None), checked
 
     def best_in_squares(
@@ -93,21 +93,18 @@ class PalmDetector:
         squares: list[tuple[int, int, int]],
         settings: Settings,
         best: HandBox | None = None,
-        alone: bool = True,
     ) -> HandBox | None:
         """Look at each (left, top, side) square of ``image``; return the most certain of ``best`` and their palms."""
         for left, top, side in squares:
-            palms = self.palms_once(image.crop((left, top, left + side, top + side)), settings, 1, alone)
+            palms = self.palms_once(image.crop((left, top, left + side, top + side)), settings, 1)
             if palms and (best is None or palms[0].score > best.score):
                 best = palms[0].moved(left, top)
         return best
 
-    def palms_once(
-        self, image: Image.Image, settings: Settings = DEFAULTS, limit: int = 1, alone: bool = True
-    ) -> list[HandBox]:
+    def palms_once(self, image: Image.Image, settings: Settings = DEFAULTS, limit: int = 1) -> list[HandBox]:
         """Return the squares of up to ``limit`` palms of RGB ``image`` seen whole (letterboxed), best first."""
         tensor, scale, offset_x, offset_y = letterbox(image)
-        run = self._interpreters.run({self._input: tensor[None]}, self._outputs, alone)
+        run = self._interpreters.run({self._input: tensor[None]}, self._outputs)
         regressors, logits = (output[0] for output in run)
         letterboxed = (scale, offset_x, offset_y)
         palms = decode_palms(regressors, logits, limit)

@@ -2,9 +2,10 @@
 
 One request alone is fastest with several threads; several requests at once are fastest with one
 thread each, side by side (docs/decisions.md, "Serving speed"). :class:`InterpreterPair` holds both for one model,
-each used by one thread at a time, and :class:`Occupancy` counts the recognitions in flight so that the
-caller can say which one to use. Offline work (evaluation) asks for several one-thread copies
-(``side_by_side``) and spreads its pictures over them (:func:`recognition.parallel.in_parallel`).
+each used by one thread at a time. :class:`Occupancy` counts the recognitions in flight and says, for
+the code running inside :meth:`Occupancy.entered`, whether it runs alone (a context variable, so no
+call needs a flag). Offline work asks for several one-thread copies (``side_by_side``) and spreads its
+pictures over them (:func:`recognition.parallel.in_parallel`, which runs its threads as shared).
 """
 
 from __future__ import annotations
@@ -13,9 +14,27 @@ import queue
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
+from contextvars import ContextVar
 from pathlib import Path
 
 import numpy as np
+
+_ALONE: ContextVar[bool] = ContextVar("inference_alone", default=True)
+
+
+def running_alone() -> bool:
+    """Return whether the code running now may use every inference thread (no other recognition is)."""
+    return _ALONE.get()
+
+
+@contextmanager
+def running(alone: bool) -> Iterator[None]:
+    """Run the block as alone in the process (every thread) or sharing it (one-thread copies)."""
+    token = _ALONE.set(alone)
+    try:
+        yield
+    finally:
+        _ALONE.reset(token)
 
 
 class Occupancy:
@@ -27,12 +46,13 @@ class Occupancy:
 
     @contextmanager
     def entered(self) -> Iterator[bool]:
-        """Count one recognition while the block runs; yield whether it started alone."""
+        """Count one recognition while the block runs, which runs alone if it started alone; yield that."""
         with self._lock:
             self._count += 1
             alone = self._count == 1
         try:
-            yield alone
+            with running(alone):
+                yield alone
         finally:
             with self._lock:
                 self._count -= 1
@@ -65,9 +85,12 @@ class InterpreterPair:
         self.input_details = self._solo.get_input_details()
         self.output_details = self._solo.get_output_details()
 
-    def run(self, inputs: dict[int, np.ndarray], outputs: list[int], alone: bool = True) -> list[np.ndarray]:
-        """Set ``inputs`` (tensor index -> array), invoke, and return copies of the ``outputs`` tensors."""
-        if alone and self.threads > 1:
+    def run(self, inputs: dict[int, np.ndarray], outputs: list[int]) -> list[np.ndarray]:
+        """Set ``inputs`` (tensor index -> array), invoke, and return copies of the ``outputs`` tensors.
+
+        Alone (:func:`running_alone`) the many-thread interpreter runs; else a one-thread copy.
+        """
+        if self.threads > 1 and running_alone():
             with self._solo_lock:  # an interpreter must not be invoked from two threads
                 return self._invoke(self._solo, inputs, outputs)
         interpreter = self._shared.get()  # waits while every one-thread copy is busy

@@ -26,7 +26,7 @@ class KerasPredictor:
         )
         self._call(np.zeros((1, IMAGE_SIZE, IMAGE_SIZE, 3), np.float32))  # trace once, now
 
-    def predict(self, images: np.ndarray, alone: bool = True) -> np.ndarray:
+    def predict(self, images: np.ndarray) -> np.ndarray:
         return np.asarray(self._call(images.astype(np.float32)))
 
 
@@ -38,5 +38,5 @@ class InMemoryKerasPredictor:
     def __init__(self, model) -> None:
         self.model = model
 
-    def predict(self, images: np.ndarray, alone: bool = True) -> np.ndarray:
+    def predict(self, images: np.ndarray) -> np.ndarray:
         return self.model.predict(images.astype(np.float32), batch_size=64, verbose=0)

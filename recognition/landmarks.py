@@ -82,7 +82,7 @@ class LandmarkModel:
         by_name = {d["name"]: d["index"] for d in self._interpreters.output_details}
         self._outputs = [by_name["Identity"], by_name["Identity_1"], by_name["Identity_2"]]
 
-    def presence(self, image: Image.Image, hand: HandBox, alone: bool = True) -> float:
+    def presence(self, image: Image.Image, hand: HandBox) -> float:
         """Return the hand-presence score (0 to 1) of ``hand``'s square of RGB ``image`` (black past its edges).
 
         The square is read as it lies, not turned upright: the palm detector's check of a palm.
@@ -91,13 +91,13 @@ class LandmarkModel:
             return 0.0  # under a pixel, or far larger than any hand the picture can hold (and costly to cut)
         box = tuple(round(v) for v in (hand.left, hand.top, hand.left + hand.side, hand.top + hand.side))
         square = image.crop(box).resize((LOOK_SIZE, LOOK_SIZE), Image.Resampling.BILINEAR)
-        (presence,) = self._interpreters.run({self._input: unit_floats(square)[None]}, [self._outputs[1]], alone)
+        (presence,) = self._interpreters.run({self._input: unit_floats(square)[None]}, [self._outputs[1]])
         return float(np.clip(presence.reshape(-1)[0], 0.0, 1.0))
 
-    def look(self, image: Image.Image, region: Region, alone: bool = True) -> HandLook:
+    def look(self, image: Image.Image, region: Region) -> HandLook:
         """Return what the model sees in ``region`` of RGB ``image``."""
         tensor = unit_floats(cut_region(image, region))[None]
-        landmarks, presence, handedness = self._interpreters.run({self._input: tensor}, self._outputs, alone)
+        landmarks, presence, handedness = self._interpreters.run({self._input: tensor}, self._outputs)
         points = landmarks.reshape(21, 3).astype(np.float64)
         xy = region.to_picture(points[:, :2], LOOK_SIZE)
         z = (points[:, 2] - points[WRIST, 2]) * region.side / LOOK_SIZE

@@ -109,11 +109,11 @@ class Recogniser:
     def backend(self) -> str:
         return "none" if self.predictor is None else self.predictor.backend
 
-    def locate(self, picture: Image.Image, alone: bool = True) -> tuple[HandBox | None, tuple[int, int, int, int]]:
+    def locate(self, picture: Image.Image) -> tuple[HandBox | None, tuple[int, int, int, int]]:
         """Return the hand found in RGB ``picture`` (or ``None``) and the square to classify."""
         if self.detector is None:
             return None, center_square(picture.size)
-        hand = self.detector.locate(picture, self.settings, alone)
+        hand = self.detector.locate(picture, self.settings)
         return hand, frame(picture.size, hand, self.settings.zoom_below, self.settings.zoom_min_score)
 
     def turn_for(self, hand: HandBox | None, size: tuple[int, int]) -> float:
@@ -129,44 +129,42 @@ class Recogniser:
         degrees = math.degrees(hand.lean)
         return degrees if abs(degrees) >= self.settings.upright_from_degrees else 0.0
 
-    def look(self, picture: Image.Image, hand: HandBox | None, alone: bool = True) -> HandLook | None:
+    def look(self, picture: Image.Image, hand: HandBox | None) -> HandLook | None:
         """Return the landmark model's look at ``hand`` in RGB ``picture`` (``None`` without a hand or the model)."""
         if self.landmarks is None or hand is None:
             return None
         region = region_for_hand(hand, self.settings)
-        return self.landmarks.look(picture, region, alone) if region.valid_in(picture.size) else None
+        return self.landmarks.look(picture, region) if region.valid_in(picture.size) else None
 
-    def follow(self, picture: Image.Image, track: Track | None, alone: bool = True) -> Cut | None:
+    def follow(self, picture: Image.Image, track: Track | None) -> Cut | None:
         """Return the hand the landmark model alone finds where ``track`` says in RGB ``picture``, or ``None``."""
         if self.landmarks is None or track is None:
             return None
         region = track.region(picture.size)
         if not region.valid_in(picture.size):
             return None
-        look = self.landmarks.look(picture, region, alone)
+        look = self.landmarks.look(picture, region)
         if look.presence < self.settings.hand_present:
             return None
         framed = square_from_look(picture.size, look, self.settings)
         return None if framed is None else Cut(*framed, picture.size, look, followed=True)
 
-    def find(self, picture: Image.Image, alone: bool = True, track: Track | None = None) -> Cut:
+    def find(self, picture: Image.Image, track: Track | None = None) -> Cut:
         """Return the hand of RGB ``picture`` and its square: followed from ``track`` if still there, else searched."""
-        cut = self.follow(picture, track, alone)
+        cut = self.follow(picture, track)
         if cut is None:
-            hand, box = self.locate(picture, alone)
-            cut = Cut(hand, box, picture.size, self.look(picture, hand, alone))
+            hand, box = self.locate(picture)
+            cut = Cut(hand, box, picture.size, self.look(picture, hand))
         return replace(cut, turn=self.turn_for(cut.hand, picture.size))
 
-    def prepare(
-        self, pictures: list[Image.Image], alone: bool = True, tracks: list[Track | None] | None = None
-    ) -> Prepared:
+    def prepare(self, pictures: list[Image.Image], tracks: list[Track | None] | None = None) -> Prepared:
         """Find the hand in each RGB picture and cut the squares the classifier reads (upright where it leans)."""
         tracks = tracks or [None] * len(pictures)
-        cuts = tuple(self.find(picture, alone, track) for picture, track in zip(pictures, tracks, strict=True))
+        cuts = tuple(self.find(picture, track) for picture, track in zip(pictures, tracks, strict=True))
         inputs = np.stack([to_model_input(p, cut.box, turn=cut.turn) for p, cut in zip(pictures, cuts, strict=True)])
         return Prepared(inputs, cuts, self.detector is not None)
 
-    def classify(self, prepared: Prepared, alone: bool = True, workers: int = 1) -> list[Recognition]:
+    def classify(self, prepared: Prepared, workers: int = 1) -> list[Recognition]:
         """Classify prepared squares (the same squares may be classified by several backends).
 
         ``workers`` > 1 spreads them over the predictor's one-thread copies (offline work only).
@@ -174,7 +172,7 @@ class Recogniser:
         if workers > 1:
             probabilities = predict_side_by_side(self.predictor, prepared.inputs, workers)
         else:
-            probabilities = self.predictor.predict(prepared.inputs, alone)
+            probabilities = self.predictor.predict(prepared.inputs)
         shapes = self.read_shapes(prepared.looks)
         return [
             self.answer(row, cut, shape, prepared.localised)
@@ -206,5 +204,5 @@ class Recogniser:
 
         ``tracks`` (one per picture, or ``None``) say where each hand was in the previous frame.
         """
-        with self.occupancy.entered() as alone:
-            return self.classify(self.prepare(pictures, alone, tracks), alone)
+        with self.occupancy.entered():
+            return self.classify(self.prepare(pictures, tracks))

@@ -55,8 +55,8 @@ def record_looks(monkeypatch) -> list[tuple[int, int]]:
     monkeypatch.setattr(
         PalmDetector,
         "palms_once",
-        lambda self, image, settings=SHIPPED, limit=1, alone=True: (
-            looks.append(image.size) or original(self, image, settings, limit, alone)
+        lambda self, image, settings=SHIPPED, limit=1: (
+            looks.append(image.size) or original(self, image, settings, limit)
         ),
     )
     return looks
@@ -67,7 +67,7 @@ def palms_in_whole_picture(monkeypatch, palms: list[HandBox], size: tuple[int, i
     monkeypatch.setattr(
         PalmDetector,
         "palms_once",
-        lambda self, image, settings=SHIPPED, limit=1, alone=True: palms if image.size == size else [],
+        lambda self, image, settings=SHIPPED, limit=1: palms if image.size == size else [],
     )
 
 
@@ -78,9 +78,7 @@ def palms_by_size(monkeypatch, palms: dict[tuple[int, int], list[HandBox]]) -> l
     monkeypatch.setattr(
         PalmDetector,
         "palms_once",
-        lambda self, image, settings=SHIPPED, limit=1, alone=True: (
-            looks.append(image.size) or palms.get(image.size, [])
-        ),
+        lambda self, image, settings=SHIPPED, limit=1: looks.append(image.size) or palms.get(image.size, []),
     )
     return looks
 
@@ -153,15 +151,13 @@ def test_a_confirmed_best_palm_ends_the_search(checked_detector, monkeypatch):
 def test_a_hand_beats_a_more_certain_palm_that_is_not_one(checked_detector, monkeypatch):
     palms = [HandBox(0, 0, 100, 0.95), HandBox(300, 100, 120, 0.4), HandBox(500, 50, 90, 0.3)]
     palms_in_whole_picture(monkeypatch, palms)
-    monkeypatch.setattr(
-        checked_detector.checker, "presence", lambda image, hand, alone=True: 0.9 if hand.left == 500 else 0.1
-    )
+    monkeypatch.setattr(checked_detector.checker, "presence", lambda image, hand: 0.9 if hand.left == 500 else 0.1)
     found = checked_detector.locate(Image.new("RGB", (640, 360)))
     assert (found.left, found.score, found.presence) == (500, 0.3, 0.9) and found.confirmed
 
 
 def test_without_a_hand_the_most_certain_palm_is_kept(checked_detector, monkeypatch):
-    monkeypatch.setattr(checked_detector.checker, "presence", lambda image, hand, alone=True: 0.1)
+    monkeypatch.setattr(checked_detector.checker, "presence", lambda image, hand: 0.1)
     for palms, expected in (
         (
             [HandBox(0, 0, 100, 0.85), HandBox(300, 0, 100, 0.9)],
@@ -211,6 +207,6 @@ def test_a_hand_the_landmark_model_scarcely_sees_is_no_hand_unless_the_classifie
 
 def test_a_hand_no_palm_shows_whole_is_not_looked_for_in_parts_of_a_square_picture(checked_detector, monkeypatch):
     looks = palms_by_size(monkeypatch, {(240, 240): [HandBox(10, 20, 100, 0.3)]})
-    monkeypatch.setattr(checked_detector.checker, "presence", lambda image, hand, alone=True: 0.9)
+    monkeypatch.setattr(checked_detector.checker, "presence", lambda image, hand: 0.9)
     assert checked_detector.locate(Image.new("RGB", (400, 400)), SHIPPED) is None
     assert looks == [(400, 400)]  # the whole picture only: zoomed squares were tried and left off

@@ -6,7 +6,7 @@ import numpy as np
 from PIL import Image
 
 from recognition.hands import DETECTOR_PATH
-from recognition.interpreters import InterpreterPair, Occupancy
+from recognition.interpreters import InterpreterPair, Occupancy, running, running_alone
 from recognition.parallel import in_parallel
 from recognition.recogniser import Recogniser
 
@@ -24,7 +24,9 @@ def test_both_interpreters_of_a_pair_compute_the_same():
     tensor = np.random.default_rng(0).random(pair.input_details[0]["shape"]).astype(np.float32)
     inputs = {pair.input_details[0]["index"]: tensor}
     outputs = [detail["index"] for detail in pair.output_details]
-    solo, shared = pair.run(inputs, outputs, alone=True), pair.run(inputs, outputs, alone=False)
+    solo = pair.run(inputs, outputs)  # alone: the two-thread interpreter
+    with running(alone=False):
+        shared = pair.run(inputs, outputs)
     for a, b in zip(solo, shared, strict=True):
         np.testing.assert_allclose(a, b, rtol=1e-4, atol=1e-4)
 
@@ -38,8 +40,8 @@ class _RecordingPredictor:
         self.calls: list[bool] = []
         self.recogniser: Recogniser | None = None
 
-    def predict(self, images: np.ndarray, alone: bool = True) -> np.ndarray:
-        self.calls.append(alone)
+    def predict(self, images: np.ndarray) -> np.ndarray:
+        self.calls.append(running_alone())
         if len(self.calls) == 1:
             self.recogniser.recognise([Image.new("RGB", (40, 40))])  # a concurrent request
         return np.full((len(images), 10), 0.1, np.float32)
@@ -61,8 +63,8 @@ def test_side_by_side_copies_compute_what_the_solo_one_does_from_several_threads
     shape = pair.input_details[0]["shape"]
     tensors = [rng.random(shape).astype(np.float32) for _ in range(9)]
     index, outputs = pair.input_details[0]["index"], [pair.output_details[0]["index"]]
-    expected = [pair.run({index: t}, outputs, alone=True)[0] for t in tensors]
-    got = in_parallel(lambda t: pair.run({index: t}, outputs, alone=False)[0], tensors, workers=3)
+    expected = [pair.run({index: t}, outputs)[0] for t in tensors]
+    got = in_parallel(lambda t: pair.run({index: t}, outputs)[0], tensors, workers=3)
     for a, b in zip(expected, got, strict=True):
         np.testing.assert_allclose(a, b, rtol=1e-4, atol=1e-4)
 
@@ -92,8 +94,8 @@ class _CopiesPredictor:
     def __init__(self) -> None:
         self.alone: list[bool] = []
 
-    def predict(self, images: np.ndarray, alone: bool = True) -> np.ndarray:
-        self.alone.append(alone)
+    def predict(self, images: np.ndarray) -> np.ndarray:
+        self.alone.append(running_alone())
         out = np.zeros((len(images), 10), np.float32)
         out[:, 0] = images.reshape(len(images), -1).mean(1)
         return out

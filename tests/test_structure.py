@@ -12,6 +12,7 @@ from recognition.paths import PROJECT_ROOT
 
 PACKAGES = ("recognition", "feedback", "training", "webapp", "bench", "tuning")
 MAX_LINES = 250
+MAX_FUNCTION = 60
 HEAVY = {"tensorflow", "keras", "scipy", "sklearn", "skimage", "matplotlib"}  # the training install only
 
 
@@ -89,6 +90,16 @@ def test_no_import_cycle_and_every_module_small():
     assert not cycles, cycles
     long = {name: n for name, path in known.items() if (n := len(path.read_text().splitlines())) > MAX_LINES}
     assert not long, f"modules over {MAX_LINES} lines: {long}"
+
+
+def test_no_function_over_sixty_lines():
+    long = [
+        f"{name}.{node.name} ({node.end_lineno - node.lineno + 1})"
+        for name, path in modules().items()
+        for node in ast.walk(ast.parse(path.read_text()))
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef) and node.end_lineno - node.lineno + 1 > MAX_FUNCTION
+    ]
+    assert not long, long
 
 
 def test_importing_the_web_app_loads_no_training_library_and_changes_nothing():

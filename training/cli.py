@@ -101,6 +101,12 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--seed", type=int, default=42, help="seed of the split, the initialisation and the augmentation"
     )
+    add_recipe_arguments(parser)
+    return parser
+
+
+def add_recipe_arguments(parser: argparse.ArgumentParser) -> None:
+    """Add the flags that choose and adjust the training recipe, the split fractions and the evaluations."""
     parser.add_argument(
         "--recipe",
         choices=RECIPES,
@@ -133,7 +139,6 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--no-shift", action="store_true", help="skip the domain-shift evaluation (faster)")
     parser.add_argument("--no-tflite", action="store_true", help="skip the LiteRT exports (fp32 and int8)")
-    return parser
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -6,6 +6,8 @@ image and, where it draws, the shift set's random generator, and returns a new R
 
 from __future__ import annotations
 
+import io
+
 import numpy as np
 from PIL import Image
 from scipy import ndimage
@@ -73,3 +75,82 @@ def low_resolution(image: np.ndarray, rng: np.random.Generator) -> np.ndarray:
     small = int(rng.integers(28, 44))
     tiny = Image.fromarray(image).resize((small, small), Image.Resampling.BILINEAR)
     return np.asarray(tiny.resize((size, size), Image.Resampling.BILINEAR))
+
+
+def solid(colour: np.ndarray, size: int) -> np.ndarray:
+    return np.broadcast_to(colour.astype(np.uint8), (size, size, 3)).copy()
+
+
+def photometric(image: np.ndarray, enhancer: type, factor: float) -> np.ndarray:
+    return np.asarray(enhancer(Image.fromarray(image)).enhance(factor))
+
+
+def tint(image: np.ndarray, gains: tuple[float, float, float]) -> np.ndarray:
+    return np.clip(image.astype(np.float32) * np.array(gains), 0, 255).astype(np.uint8)
+
+
+def jpeg(image: np.ndarray, quality: int) -> np.ndarray:
+    buffer = io.BytesIO()
+    Image.fromarray(image).save(buffer, format="JPEG", quality=quality)
+    return np.asarray(Image.open(buffer).convert("RGB"))
+
+
+def fill_frame(image: np.ndarray, mask: np.ndarray) -> np.ndarray:
+    rows, cols = np.flatnonzero(mask.any(axis=1)), np.flatnonzero(mask.any(axis=0))
+    size = image.shape[0]
+    if rows.size == 0:
+        return image
+    side = max(rows[-1] - rows[0], cols[-1] - cols[0]) + 1
+    side = int(np.clip(side * 1.05, size // 3, size))
+    centre_y, centre_x = (rows[0] + rows[-1]) // 2, (cols[0] + cols[-1]) // 2
+    top = int(np.clip(centre_y - side // 2, 0, size - side))
+    left = int(np.clip(centre_x - side // 2, 0, size - side))
+    crop = Image.fromarray(image[top : top + side, left : left + side])
+    return np.asarray(crop.resize((size, size), Image.Resampling.BILINEAR))
+
+
+def skin_tone(image: np.ndarray, mask: np.ndarray, gains: tuple[float, float, float]) -> np.ndarray:
+    """Return ``image`` with the hand's pixels re-toned by ``gains``, the edge feathered."""
+    alpha = ndimage.gaussian_filter(mask.astype(np.float32), 1.0)[..., None]
+    toned = np.clip(image.astype(np.float32) * np.array(gains, np.float32), 0, 255)
+    return (toned * alpha + image.astype(np.float32) * (1 - alpha)).astype(np.uint8)
+
+
+def pasted(
+    image: np.ndarray,
+    mask: np.ndarray,
+    background: np.ndarray,
+    size: tuple[int, int],
+    side: int,
+    corner: tuple[int, int],
+) -> np.ndarray:
+    """Return ``background`` resized to ``size`` with the hand of ``image`` (``side`` pixels) pasted at ``corner``."""
+    scene = Image.fromarray(background).resize(size, Image.Resampling.BILINEAR)
+    hand = Image.fromarray(image).resize((side, side), Image.Resampling.BILINEAR)
+    alpha = Image.fromarray((ndimage.gaussian_filter(mask.astype(np.float32), 1.0) * 255).astype(np.uint8)).resize(
+        (side, side)
+    )
+    scene.paste(hand, corner, alpha)
+    return np.asarray(scene)
+
+
+def wide(image: np.ndarray, mask: np.ndarray, background: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    """Return a 16:9 or 4:3 frame with the hand (a third to a half of its height) off-centre on ``background``."""
+    height = image.shape[0]
+    width = round(height * (16 / 9 if rng.random() < 0.5 else 4 / 3))
+    side = int(height * rng.uniform(0.55, 0.75))  # the photo's hand fills most of it
+    left = (
+        int(rng.uniform(0.0, 0.12) * width)
+        if rng.random() < 0.5
+        else width - side - int(rng.uniform(0.0, 0.12) * width)
+    )
+    return pasted(image, mask, background, (width, height), side, (left, int(rng.integers(0, height - side + 1))))
+
+
+def distant(image: np.ndarray, mask: np.ndarray, background: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    """Return a 4:3 photo, either way up, with the hand (a quarter to 0.4 of its short side) anywhere in it."""
+    short = 336
+    width, height = (448, short) if rng.random() < 0.5 else (short, 448)
+    side = int(short * rng.uniform(0.25, 0.4) / 0.8)  # the photo's hand fills about 0.8 of it
+    corner = (int(rng.integers(0, width - side + 1)), int(rng.integers(0, height - side + 1)))
+    return pasted(image, mask, background, (width, height), side, corner)

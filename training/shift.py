@@ -10,14 +10,27 @@ to 0.4 of its short side anywhere (a phone held at arm's length): only hand loca
 
 from __future__ import annotations
 
-import io
 from collections.abc import Callable
 
 import numpy as np
 from PIL import Image, ImageEnhance, ImageFilter
-from scipy import ndimage
 
-from training.distortions import low_resolution, motion_blur, noisy, turned, under_exposed, wall_colour
+from training.distortions import (
+    distant,
+    fill_frame,
+    jpeg,
+    low_resolution,
+    motion_blur,
+    noisy,
+    photometric,
+    skin_tone,
+    solid,
+    tint,
+    turned,
+    under_exposed,
+    wall_colour,
+    wide,
+)
 from training.scenes import package_picture, place_hand, random_crop
 from training.segmentation import hand_masks
 
@@ -67,113 +80,50 @@ TILT_DEGREES = (25, 60)  # the tilted kinds lean the hand this much, either way 
 SKIN_TONES = ((0.62, 0.5, 0.42), (0.42, 0.33, 0.27), (0.3, 0.23, 0.19), (1.08, 1.0, 0.92), (0.8, 0.62, 0.5))
 
 
-def _solid(colour: np.ndarray, size: int) -> np.ndarray:
-    return np.broadcast_to(colour.astype(np.uint8), (size, size, 3)).copy()
-
-
-def _photometric(image: np.ndarray, enhancer: type, factor: float) -> np.ndarray:
-    return np.asarray(enhancer(Image.fromarray(image)).enhance(factor))
-
-
-def _tint(image: np.ndarray, gains: tuple[float, float, float]) -> np.ndarray:
-    return np.clip(image.astype(np.float32) * np.array(gains), 0, 255).astype(np.uint8)
-
-
-def _jpeg(image: np.ndarray, quality: int) -> np.ndarray:
-    buffer = io.BytesIO()
-    Image.fromarray(image).save(buffer, format="JPEG", quality=quality)
-    return np.asarray(Image.open(buffer).convert("RGB"))
-
-
-def _fill_frame(image: np.ndarray, mask: np.ndarray) -> np.ndarray:
-    rows, cols = np.flatnonzero(mask.any(axis=1)), np.flatnonzero(mask.any(axis=0))
-    size = image.shape[0]
-    if rows.size == 0:
-        return image
-    side = max(rows[-1] - rows[0], cols[-1] - cols[0]) + 1
-    side = int(np.clip(side * 1.05, size // 3, size))
-    centre_y, centre_x = (rows[0] + rows[-1]) // 2, (cols[0] + cols[-1]) // 2
-    top = int(np.clip(centre_y - side // 2, 0, size - side))
-    left = int(np.clip(centre_x - side // 2, 0, size - side))
-    crop = Image.fromarray(image[top : top + side, left : left + side])
-    return np.asarray(crop.resize((size, size), Image.Resampling.BILINEAR))
-
-
-def _skin_tone(image: np.ndarray, mask: np.ndarray, gains: tuple[float, float, float]) -> np.ndarray:
-    """Return ``image`` with the hand's pixels re-toned by ``gains``, the edge feathered."""
-    alpha = ndimage.gaussian_filter(mask.astype(np.float32), 1.0)[..., None]
-    toned = np.clip(image.astype(np.float32) * np.array(gains, np.float32), 0, 255)
-    return (toned * alpha + image.astype(np.float32) * (1 - alpha)).astype(np.uint8)
-
-
-def _pasted(
-    image: np.ndarray,
-    mask: np.ndarray,
-    background: np.ndarray,
-    size: tuple[int, int],
-    side: int,
-    corner: tuple[int, int],
-) -> np.ndarray:
-    """Return ``background`` resized to ``size`` with the hand of ``image`` (``side`` pixels) pasted at ``corner``."""
-    scene = Image.fromarray(background).resize(size, Image.Resampling.BILINEAR)
-    hand = Image.fromarray(image).resize((side, side), Image.Resampling.BILINEAR)
-    alpha = Image.fromarray((ndimage.gaussian_filter(mask.astype(np.float32), 1.0) * 255).astype(np.uint8)).resize(
-        (side, side)
-    )
-    scene.paste(hand, corner, alpha)
-    return np.asarray(scene)
-
-
-def _wide(image: np.ndarray, mask: np.ndarray, background: np.ndarray, rng: np.random.Generator) -> np.ndarray:
-    """Return a 16:9 or 4:3 frame with the hand (a third to a half of its height) off-centre on ``background``."""
-    height = image.shape[0]
-    width = round(height * (16 / 9 if rng.random() < 0.5 else 4 / 3))
-    side = int(height * rng.uniform(0.55, 0.75))  # the photo's hand fills most of it
-    left = (
-        int(rng.uniform(0.0, 0.12) * width)
-        if rng.random() < 0.5
-        else width - side - int(rng.uniform(0.0, 0.12) * width)
-    )
-    return _pasted(image, mask, background, (width, height), side, (left, int(rng.integers(0, height - side + 1))))
-
-
-def _distant(image: np.ndarray, mask: np.ndarray, background: np.ndarray, rng: np.random.Generator) -> np.ndarray:
-    """Return a 4:3 photo, either way up, with the hand (a quarter to 0.4 of its short side) anywhere in it."""
-    short = 336
-    width, height = (448, short) if rng.random() < 0.5 else (short, 448)
-    side = int(short * rng.uniform(0.25, 0.4) / 0.8)  # the photo's hand fills about 0.8 of it
-    corner = (int(rng.integers(0, width - side + 1)), int(rng.integers(0, height - side + 1)))
-    return _pasted(image, mask, background, (width, height), side, corner)
-
-
 def shift_renderers(seed: int) -> dict[str, Callable[[np.ndarray, np.ndarray], np.ndarray]]:
     """Return one function per kind of shift, mapping (image, hand mask) to a new image."""
-    rng = np.random.default_rng(seed)
-    photos = [package_picture("skimage:" + name) for name in PHOTO_BACKGROUNDS]
-    textures = [package_picture("skimage:" + name) for name in TEXTURE_BACKGROUNDS]
+    return ShiftRenderers(seed).kinds()
 
-    def on(background: Callable[[int], np.ndarray], scale: tuple[float, float] = (0.9, 1.1)):
+
+class ShiftRenderers:
+    """The shift kinds of one seed: they draw from one random stream, in the order pictures are rendered."""
+
+    def __init__(self, seed: int) -> None:
+        self.rng = np.random.default_rng(seed)
+        self.photos = [package_picture("skimage:" + name) for name in PHOTO_BACKGROUNDS]
+        self.textures = [package_picture("skimage:" + name) for name in TEXTURE_BACKGROUNDS]
+
+    def photo(self, size: int) -> np.ndarray:
+        """Return a random ``size`` square of a random photograph."""
+        return random_crop(self.photos[int(self.rng.integers(len(self.photos)))], size, self.rng)
+
+    def texture(self, size: int) -> np.ndarray:
+        return random_crop(self.textures[int(self.rng.integers(len(self.textures)))], size, self.rng)
+
+    def on(self, background: Callable[[int], np.ndarray], scale: tuple[float, float] = (0.9, 1.1)) -> Callable:
+        """Return a renderer putting the segmented hand on ``background``, scaled and shifted a little."""
+
         def render(image: np.ndarray, mask: np.ndarray) -> np.ndarray:
             size = image.shape[0]
             return place_hand(
                 image,
                 mask,
                 background(size),
-                scale=float(rng.uniform(*scale)),
-                shift=tuple(float(v) for v in rng.uniform(-0.05, 0.05, 2)),
+                scale=float(self.rng.uniform(*scale)),
+                shift=tuple(float(v) for v in self.rng.uniform(-0.05, 0.05, 2)),
             )
 
         return render
 
-    def rotate(image: np.ndarray, _mask: np.ndarray) -> np.ndarray:
-        angle = float(rng.choice([-1, 1]) * rng.uniform(10, 20))
+    def rotate(self, image: np.ndarray, _mask: np.ndarray) -> np.ndarray:
+        angle = float(self.rng.choice([-1, 1]) * self.rng.uniform(10, 20))
         return np.asarray(
             Image.fromarray(image).rotate(angle, resample=Image.Resampling.BILINEAR, fillcolor=wall_colour(image))
         )
 
-    def tilt(image: np.ndarray, _mask: np.ndarray) -> np.ndarray:
+    def tilt(self, image: np.ndarray, _mask: np.ndarray) -> np.ndarray:
         """Lean the hand 25-60 degrees either way, on a wall widened so that no finger is cut off."""
-        angle = float(rng.choice([-1, 1]) * rng.uniform(*TILT_DEGREES))
+        angle = float(self.rng.choice([-1, 1]) * self.rng.uniform(*TILT_DEGREES))
         size = image.shape[0]
         wall = Image.new("RGB", (round(size * 1.3),) * 2, tuple(int(v) for v in wall_colour(image)))
         wall.paste(Image.fromarray(image), ((wall.width - size) // 2,) * 2)
@@ -182,55 +132,58 @@ def shift_renderers(seed: int) -> dict[str, Callable[[np.ndarray, np.ndarray], n
         )
         return np.asarray(turned.resize((size, size), Image.Resampling.BILINEAR))
 
-    def tilt_on_photo(image: np.ndarray, mask: np.ndarray) -> np.ndarray:
+    def tilt_on_photo(self, image: np.ndarray, mask: np.ndarray) -> np.ndarray:
         """Lean the segmented hand 25-60 degrees either way on a photograph."""
-        angle = float(rng.choice([-1, 1]) * rng.uniform(*TILT_DEGREES))
-        background = random_crop(photos[int(rng.integers(len(photos)))], image.shape[0], rng)
-        return place_hand(image, mask, background, scale=float(rng.uniform(0.7, 0.85)), angle=angle, shift=(0.0, 0.0))
+        angle = float(self.rng.choice([-1, 1]) * self.rng.uniform(*TILT_DEGREES))
+        background = self.photo(image.shape[0])
+        scale = float(self.rng.uniform(0.7, 0.85))
+        return place_hand(image, mask, background, scale=scale, angle=angle, shift=(0.0, 0.0))
 
-    def hsv_colour(low: float, high: float) -> np.ndarray:
+    def hsv_colour(self, low: float, high: float) -> np.ndarray:
+        rng = self.rng
         hue = Image.new(
             "HSV", (1, 1), (int(rng.integers(0, 256)), int(rng.integers(150, 256)), int(rng.uniform(low, high)))
         )
         return np.asarray(hue.convert("RGB"))[0, 0]
 
-    return {
-        "background_black": on(lambda s: _solid(rng.integers(0, 16, 3), s)),
-        "background_dark": on(lambda s: _solid(rng.integers(20, 80, 3), s)),
-        "background_colored": on(lambda s: _solid(hsv_colour(120, 255), s)),
-        "background_cluttered": on(lambda s: random_crop(photos[int(rng.integers(len(photos)))], s, rng)),
-        "background_textured": on(lambda s: random_crop(textures[int(rng.integers(len(textures)))], s, rng)),
-        "hand_fills_frame": lambda image, mask: _fill_frame(image, mask),
-        "hand_small": on(lambda s: random_crop(photos[int(rng.integers(len(photos)))], s, rng), scale=(0.5, 0.65)),
-        "rotated": rotate,
-        "brighter": lambda image, _m: _photometric(image, ImageEnhance.Brightness, 1.5),
-        "darker": lambda image, _m: _photometric(image, ImageEnhance.Brightness, 0.45),
-        "low_contrast": lambda image, _m: _photometric(image, ImageEnhance.Contrast, 0.45),
-        "warmer": lambda image, _m: _tint(image, (1.15, 1.0, 0.8)),
-        "cooler": lambda image, _m: _tint(image, (0.8, 1.0, 1.15)),
-        "blurred": lambda image, _m: np.asarray(Image.fromarray(image).filter(ImageFilter.GaussianBlur(2.5))),
-        "jpeg_compressed": lambda image, _m: _jpeg(image, 15),
-        "mirrored": lambda image, _m: np.ascontiguousarray(image[:, ::-1]),
-        "turned_3d": lambda image, _m: turned(image, rng),
-        "other_skin_tones": lambda image, mask: _skin_tone(image, mask, SKIN_TONES[int(rng.integers(len(SKIN_TONES)))]),
-        "wide_off_centre": lambda image, mask: _wide(
-            image, mask, random_crop(photos[int(rng.integers(len(photos)))], 400, rng), rng
-        ),
-        "low_resolution": lambda image, _m: low_resolution(image, rng),
-        "sensor_noise": lambda image, _m: noisy(image, rng, float(rng.uniform(12, 22))),
-        "under_exposed": lambda image, _m: under_exposed(image, rng),
-        "motion_blur": lambda image, _m: motion_blur(image, rng),
-        "hand_distant": lambda image, mask: _distant(
-            image, mask, random_crop(photos[int(rng.integers(len(photos)))], 448, rng), rng
-        ),
-        "tilted": tilt,
-        "tilted_on_photo": tilt_on_photo,
-        # A left hand (the photo mirrored) leaning on a photograph; a camera well below or beside the hand.
-        "left_tilted_on_photo": lambda image, mask: tilt_on_photo(
-            np.ascontiguousarray(image[:, ::-1]), np.ascontiguousarray(mask[:, ::-1])
-        ),
-        "turned_3d_strong": lambda image, _m: turned(image, rng, (0.28, 0.38)),
-    }
+    def kinds(self) -> dict[str, Callable[[np.ndarray, np.ndarray], np.ndarray]]:
+        """Return the renderers by kind name, in the order the shift set lists them."""
+        rng, on = self.rng, self.on
+        return {
+            "background_black": on(lambda s: solid(rng.integers(0, 16, 3), s)),
+            "background_dark": on(lambda s: solid(rng.integers(20, 80, 3), s)),
+            "background_colored": on(lambda s: solid(self.hsv_colour(120, 255), s)),
+            "background_cluttered": on(self.photo),
+            "background_textured": on(self.texture),
+            "hand_fills_frame": lambda image, mask: fill_frame(image, mask),
+            "hand_small": on(self.photo, scale=(0.5, 0.65)),
+            "rotated": self.rotate,
+            "brighter": lambda image, _m: photometric(image, ImageEnhance.Brightness, 1.5),
+            "darker": lambda image, _m: photometric(image, ImageEnhance.Brightness, 0.45),
+            "low_contrast": lambda image, _m: photometric(image, ImageEnhance.Contrast, 0.45),
+            "warmer": lambda image, _m: tint(image, (1.15, 1.0, 0.8)),
+            "cooler": lambda image, _m: tint(image, (0.8, 1.0, 1.15)),
+            "blurred": lambda image, _m: np.asarray(Image.fromarray(image).filter(ImageFilter.GaussianBlur(2.5))),
+            "jpeg_compressed": lambda image, _m: jpeg(image, 15),
+            "mirrored": lambda image, _m: np.ascontiguousarray(image[:, ::-1]),
+            "turned_3d": lambda image, _m: turned(image, rng),
+            "other_skin_tones": lambda image, mask: skin_tone(
+                image, mask, SKIN_TONES[int(rng.integers(len(SKIN_TONES)))]
+            ),
+            "wide_off_centre": lambda image, mask: wide(image, mask, self.photo(400), rng),
+            "low_resolution": lambda image, _m: low_resolution(image, rng),
+            "sensor_noise": lambda image, _m: noisy(image, rng, float(rng.uniform(12, 22))),
+            "under_exposed": lambda image, _m: under_exposed(image, rng),
+            "motion_blur": lambda image, _m: motion_blur(image, rng),
+            "hand_distant": lambda image, mask: distant(image, mask, self.photo(448), rng),
+            "tilted": self.tilt,
+            "tilted_on_photo": self.tilt_on_photo,
+            # A left hand (the photo mirrored) leaning on a photograph; a camera well below or beside the hand.
+            "left_tilted_on_photo": lambda image, mask: self.tilt_on_photo(
+                np.ascontiguousarray(image[:, ::-1]), np.ascontiguousarray(mask[:, ::-1])
+            ),
+            "turned_3d_strong": lambda image, _m: turned(image, rng, (0.28, 0.38)),
+        }
 
 
 def build_shift_set(images: np.ndarray, seed: int = 2024) -> dict[str, list[np.ndarray]]:

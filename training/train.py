@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import math
+import sys
 
 import keras
 import numpy as np
@@ -116,16 +117,22 @@ def fit(
     valid: LoadedImages,
     recipe: Recipe,
     seed: int,
-    verbose: int | str = "auto",
+    verbose: int | None = None,
 ) -> dict[str, list[float]]:
-    """Train ``model`` in place following ``recipe`` (validated when made); return the merged per-epoch history."""
+    """Train ``model`` in place following ``recipe`` (validated when made); return the merged per-epoch history.
+
+    ``verbose`` is Keras': by default a progress bar per epoch in a terminal, else one line per epoch.
+    """
+    if verbose is None:
+        verbose = 1 if sys.stdout.isatty() else 2
     steps_per_epoch = math.ceil(len(train.labels) / recipe.batch_size)
     train_batches = training_dataset(train, recipe, seed)
     valid_batches = evaluation_dataset(valid)
     best = RestoreBestWeights()
     history: dict[str, list[float]] = {}
 
-    def run(epochs: int, initial_epoch: int) -> None:
+    def run(epochs: int, initial_epoch: int, phase: str) -> None:
+        log.info("phase %s: epochs %d to %d", phase, initial_epoch + 1, initial_epoch + epochs)
         # With weight averaging, validation, the best-epoch choice and the final weights all use the
         # average: SwapEMAWeights puts it in the model at each epoch's end, before ``best`` looks.
         callbacks = [keras.callbacks.SwapEMAWeights(swap_on_epoch=True)] if recipe.ema_momentum else []
@@ -144,17 +151,17 @@ def fit(
     if recipe.name == "seed":
         set_trainable_top(model, recipe.fine_tune_layers)
         _compile(model, learning_rate_for(recipe, steps_per_epoch * recipe.epochs), recipe)
-        run(recipe.epochs, 0)
+        run(recipe.epochs, 0, "fine-tune")
     else:
         head_epochs = min(recipe.head_epochs, recipe.epochs)
         backbone_of(model).trainable = False
         _compile(model, recipe.head_learning_rate, recipe)
-        run(head_epochs, 0)
+        run(head_epochs, 0, "head")
         if recipe.epochs > head_epochs:
             set_trainable_top(model, recipe.fine_tune_layers)
             rate = learning_rate_for(recipe, steps_per_epoch * (recipe.epochs - head_epochs))
             _compile(model, rate, recipe)  # recompile after changing trainable
-            run(recipe.epochs - head_epochs, head_epochs)
+            run(recipe.epochs - head_epochs, head_epochs, "fine-tune")
     best.restore()
     history["best_epoch"] = [float(best.best_epoch + 1)]
     log.info("restored the weights of epoch %d (lowest validation loss)", best.best_epoch + 1)

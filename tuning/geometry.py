@@ -40,7 +40,7 @@ def read(recogniser: Recogniser, pictures: list[np.ndarray]) -> dict[str, np.nda
     """Return each picture's landmark features and presence (0 without a look) and the MobileNet's probabilities."""
     prepared = prepare_all(recogniser, pictures)
     probabilities = np.concatenate(
-        [recogniser.predictor.predict(prepared.inputs[i : i + 64], False) for i in range(0, len(pictures), 64)]
+        [recogniser.predictor.predict(prepared.inputs[i : i + 64]) for i in range(0, len(pictures), 64)]
     )
     looks = prepared.looks
     return {

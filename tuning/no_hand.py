@@ -17,6 +17,7 @@ Writes bench/results/no_hand.json, the raw signals to runs/no_hand_signals.npz a
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 from pathlib import Path
 
@@ -27,7 +28,7 @@ from bench import save_result
 from recognition.batch import recognise_all
 from recognition.paths import DEFAULT_MODEL, PROJECT_ROOT
 from recognition.settings import Settings
-from tuning.harness import served, split_reading
+from tuning.harness import outside_reading, served, split_reading
 
 SCORES = (0.05, 0.1, 0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 0.5, 0.6, 0.7)
 CONFIDENCES = (0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95, 0.99, 1.01)
@@ -140,58 +141,72 @@ def main() -> int:
     )
     args = parser.parse_args()
     recogniser = served(args.model, args.backend)
+    measured = measure(recogniser, args.model)
+    grid = grid_of(measured)
+    (PROJECT_ROOT / "runs").mkdir(exist_ok=True)
+    np.savez(
+        PROJECT_ROOT / "runs" / "no_hand_signals.npz",
+        **{f"{s}_{k}": v for s, d in measured.items() for k, v in d.items()},
+    )
+    allowed = [row for row in grid if max(row["false_no_hand"], row.get("outside_false_no_hand", 0.0)) <= 0.01]
+    if allowed:
+        best = max(allowed, key=lambda row: (row["non_hands_caught"], -row["false_no_hand"]))
+    else:
+        best = min(grid, key=lambda row: (row["false_no_hand"], -row["non_hands_caught"]))
+    report = {
+        "model": args.model.name,
+        "backend": recogniser.backend,
+        "chosen_on_valid": best,
+        **reported_figures(measured, best),
+        "grid_rows": len(grid),
+        "grid_allowed_best": sorted(allowed, key=lambda row: (-row["non_hands_caught"], row["false_no_hand"]))[:20],
+    }
+    save_result("no_hand.json", report)
+    print(json.dumps({k: v for k, v in report.items() if k != "grid_allowed_best"}, indent=1))
+    if args.write:
+        write(args.model, best)
+    return 0
+
+
+def measure(recogniser, model: Path) -> dict[str, dict[str, np.ndarray]]:
+    """Return the signals of real hands (validation, test, outside signer) and of the two halves of the non-hands."""
     rng = np.random.default_rng(11)
     non_hands = package_pictures() + synthetic_non_hands(rng)
     order = rng.permutation(len(non_hands))
     halves = {"choose": [non_hands[i] for i in order[::2]], "report": [non_hands[i] for i in order[1::2]]}
     measured = {}
     for split, half in (("valid", "choose"), ("test", "report")):
-        hands = [p for pictures in split_reading(args.model, split).kinds.values() for p in pictures]
+        hands = [p for pictures in split_reading(model, split).kinds.values() for p in pictures]
         measured[split] = {"hands": signals(recogniser, hands), "non_hands": signals(recogniser, halves[half])}
+    outside = outside_reading()
+    if outside is not None:
+        measured["outside"] = {"hands": signals(recogniser, outside.kinds["plain"])}
+    return measured
+
+
+def grid_of(measured: dict[str, dict[str, np.ndarray]]) -> list[dict]:
+    """Return, for every rule of the grid, false "no hand" on real hands and the non-hands caught, on validation."""
     grid = []
-    for score in SCORES:
-        for confidence in CONFIDENCES:
-            for presence in PRESENCES:
-                for unsure in PRESENCE_CONFIDENCES:
-                    false_rate = float(no_hand(measured["valid"]["hands"], score, confidence, presence, unsure).mean())
-                    caught = float(no_hand(measured["valid"]["non_hands"], score, confidence, presence, unsure).mean())
-                    grid.append(
-                        {
-                            "score": score,
-                            "confidence": confidence,
-                            "presence": presence,
-                            "presence_confidence": unsure,
-                            "false_no_hand": false_rate,
-                            "non_hands_caught": caught,
-                        }
-                    )
-    (PROJECT_ROOT / "runs").mkdir(exist_ok=True)
-    np.savez(
-        PROJECT_ROOT / "runs" / "no_hand_signals.npz",
-        **{f"{s}_{k}": v for s, d in measured.items() for k, v in d.items()},
-    )
-    allowed = [row for row in grid if row["false_no_hand"] <= 0.01]
-    if allowed:
-        best = max(allowed, key=lambda row: (row["non_hands_caught"], -row["false_no_hand"]))
-    else:
-        best = min(grid, key=lambda row: (row["false_no_hand"], -row["non_hands_caught"]))
+    for score, confidence, presence, unsure in itertools.product(SCORES, CONFIDENCES, PRESENCES, PRESENCE_CONFIDENCES):
+        rule = (score, confidence, presence, unsure)
+        row = {"score": score, "confidence": confidence, "presence": presence, "presence_confidence": unsure}
+        row["false_no_hand"] = float(no_hand(measured["valid"]["hands"], *rule).mean())
+        row["non_hands_caught"] = float(no_hand(measured["valid"]["non_hands"], *rule).mean())
+        if "outside" in measured:
+            row["outside_false_no_hand"] = float(no_hand(measured["outside"]["hands"], *rule).mean())
+        grid.append(row)
+    return grid
+
+
+def reported_figures(measured: dict[str, dict[str, np.ndarray]], best: dict) -> dict:
+    """Return the chosen rule's figures on the test split and the reporting half of the non-hands."""
+    rule = (best["score"], best["confidence"], best["presence"], best["presence_confidence"])
     test = measured["test"]
-    report = {
-        "model": args.model.name,
-        "backend": recogniser.backend,
-        "chosen_on_valid": best,
+    return {
         "test_hands": len(test["hands"]),
-        "test_false_no_hand": float(
-            no_hand(
-                test["hands"], best["score"], best["confidence"], best["presence"], best["presence_confidence"]
-            ).mean()
-        ),
+        "test_false_no_hand": float(no_hand(test["hands"], *rule).mean()),
         "report_non_hands": len(test["non_hands"]),
-        "report_non_hands_caught": float(
-            no_hand(
-                test["non_hands"], best["score"], best["confidence"], best["presence"], best["presence_confidence"]
-            ).mean()
-        ),
+        "report_non_hands_caught": float(no_hand(test["non_hands"], *rule).mean()),
         "no_palm_at_all": {
             "test_hands": float((test["hands"][:, 0] == 0).mean()),
             "report_non_hands": float((test["non_hands"][:, 0] == 0).mean()),
@@ -201,38 +216,23 @@ def main() -> int:
             "report_non_hands": float(test["non_hands"][:, 2].mean()),
             "choose_non_hands": float(measured["valid"]["non_hands"][:, 2].mean()),
         },
-        "grid_rows": len(grid),
-        "grid_allowed_best": sorted(allowed, key=lambda row: (-row["non_hands_caught"], row["false_no_hand"]))[:20],
     }
-    save_result("no_hand.json", report)
-    print(json.dumps({k: v for k, v in report.items() if k != "grid_allowed_best"}, indent=1))
-    if args.write:
-        settings = Settings.for_model(args.model).with_values(
-            no_hand_score=best["score"],
-            no_hand_confidence=best["confidence"],
-            no_hand_presence=best["presence"],
-            no_hand_presence_confidence=best["presence_confidence"],
-        )
-        note = (
-            "tuning/no_hand.py: most non-hands caught with false 'no hand' <= 1% on the validation split "
-            "and its shift set"
-        )
-        print(
-            "wrote",
-            settings.save(
-                args.model,
-                {
-                    name: note
-                    for name in (
-                        "no_hand_score",
-                        "no_hand_confidence",
-                        "no_hand_presence",
-                        "no_hand_presence_confidence",
-                    )
-                },
-            ),
-        )
-    return 0
+
+
+def write(model: Path, best: dict) -> None:
+    """Write the chosen rule into the model's settings file."""
+    values = {
+        "no_hand_score": best["score"],
+        "no_hand_confidence": best["confidence"],
+        "no_hand_presence": best["presence"],
+        "no_hand_presence_confidence": best["presence_confidence"],
+    }
+    note = (
+        "tuning/no_hand.py: most non-hands caught with false 'no hand' <= 1% on the validation split, "
+        "its shift set and the outside signer"
+    )
+    settings = Settings.for_model(model).with_values(**values)
+    print("wrote", settings.save(model, dict.fromkeys(values, note)))
 
 
 if __name__ == "__main__":

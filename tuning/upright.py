@@ -42,9 +42,7 @@ def read_twice(recogniser: Recogniser, pictures: list[np.ndarray], labels: np.nd
     """Locate each picture once; read it as it is and turned upright; return per-picture signals."""
     workers = side_by_side(recogniser.detector)
     chunks = [pictures[start : start + 16] for start in range(0, len(pictures), 16)]
-    parts = in_parallel(
-        lambda chunk: [recogniser.locate(Image.fromarray(p), alone=workers == 1) for p in chunk], chunks, workers
-    )
+    parts = in_parallel(lambda chunk: [recogniser.locate(Image.fromarray(p)) for p in chunk], chunks, workers)
     located = [found for part in parts for found in part]
     sizes = [(p.shape[1], p.shape[0]) for p in pictures]
     turning = recogniser.with_settings(upright_from_degrees=0.0, upright_min_share=0.0)

@@ -123,7 +123,7 @@ def recognise_uploads(uploads: list[Upload], keep_pictures: bool = False, track:
         except ImageRejected as error:
             if len(uploads) == 1:
                 raise
-            raise ImageRejected(f"{upload.filename}: {error.message}", error.status) from error
+            raise ImageRejected(f"{upload.filename}: {error.message}", error.reason) from error
         (recognition,) = recogniser.recognise([picture], [track])
         following = next_track(recognition.look, picture.size, recogniser.settings)
         answer = shape_answer(recognition, upload.filename, following)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, current_app, jsonify, request
 
-from recognition.decode import ACCEPTED_MEDIA_TYPES, ImageRejected
+from recognition.decode import ACCEPTED_MEDIA_TYPES, ImageRejected, Rejection
 from webapp.answers import read_track, recognise_uploads
 from webapp.errors import json_errors
 from webapp.loader import get_holder, get_recogniser
@@ -33,7 +33,7 @@ def predict_batch():
     uploads = uploads_from(request, allow_raw=False)
     limit = int(current_app.config["MAX_BATCH_FILES"])
     if len(uploads) > limit:
-        raise ImageRejected(f"Too many files: {len(uploads)} sent, at most {limit} per batch.", 413)
+        raise ImageRejected(f"Too many files: {len(uploads)} sent, at most {limit} per batch.", Rejection.TOO_LARGE)
     return jsonify({"predictions": [answered.answer for answered in recognise_uploads(uploads)]})
 
 

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from flask import Blueprint, Flask, current_app, jsonify, render_template, request
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
-from recognition.decode import ImageRejected
+from recognition.decode import ImageRejected, Rejection
 from webapp.loader import ModelUnavailable
 
 log = logging.getLogger(__name__)
@@ -31,10 +31,13 @@ MESSAGES = {
 JSON_PREFIXES: list[str] = []  # url prefixes of the JSON blueprints, for unrouted paths under them
 
 
+STATUS_OF_REJECTION = {Rejection.UNREADABLE: 400, Rejection.TOO_LARGE: 413, Rejection.NOT_ACCEPTED: 415}
+
+
 def describe(error: Exception) -> tuple[str, int]:
     """Return the human message and status of any error."""
     if isinstance(error, ImageRejected):
-        return error.message, error.status
+        return error.message, STATUS_OF_REJECTION[error.reason]
     if isinstance(error, ModelUnavailable):
         return f"The model is not available right now: {error}", 503
     if isinstance(error, RequestEntityTooLarge):

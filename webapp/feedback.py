@@ -17,6 +17,7 @@ from werkzeug.exceptions import NotFound
 from feedback.store import FeedbackStore
 from recognition.decode import DecodeLimits, ImageRejected, decode_picture
 from webapp.answers import PREVIEW_SIDE
+from webapp.errors import describe
 
 blueprint = Blueprint("feedback", __name__)
 DATA_URL_PREFIX = "data:image/jpeg;base64,"
@@ -69,7 +70,7 @@ def send_correction():
     try:
         photo = _photo()
     except ImageRejected as error:
-        return _answer(error.message, error.status)
+        return _answer(*describe(error))
     confidence = request.form.get("confidence", type=float)
     FeedbackStore(current_app.config["FEEDBACK_DIR"]).save(photo, digit, _number("answered", 0, 9), confidence)
     return _answer(f"Thank you: stored as a {digit}. It will help the next version of the model.")

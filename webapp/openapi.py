@@ -7,7 +7,7 @@ import copy
 from typing import Any
 
 from recognition.settings import Settings
-from webapp.schemas import ERROR, IMAGE_BODY, IMAGE_PART, PREDICTION
+from webapp.schemas import BATCH, ERROR, HEALTH, IMAGE_BODY, IMAGE_PART, MODEL, PREDICTION
 
 
 def _errors(*statuses: int) -> dict[str, Any]:
@@ -49,85 +49,61 @@ def openapi_document(settings: Settings) -> dict[str, Any]:
             "description": "Recognise the American Sign Language digit (0-9) signed by one hand in a photo. "
             "Uploads are decoded in memory and never stored.",
         },
-        "paths": {
-            "/api/predict": {
-                "post": {
-                    "summary": "Recognise one photo",
-                    "requestBody": IMAGE_BODY,
-                    "responses": {"200": _json("Prediction", "The answer"), **_errors(400, 408, 413, 415, 503)},
-                }
-            },
-            "/api/predict/batch": {
-                "post": {
-                    "summary": "Recognise several photos (repeated field image), answered in the order sent",
-                    "requestBody": {
-                        "required": True,
-                        "content": {
-                            "multipart/form-data": {
-                                "schema": {"type": "object", "required": ["image"], "properties": {"image": IMAGE_PART}}
-                            }
-                        },
-                    },
-                    "responses": {"200": _json("Batch", "One answer per photo"), **_errors(400, 408, 413, 415, 503)},
-                }
-            },
-            "/api/model": {
-                "get": {
-                    "summary": "Describe the served model",
-                    "responses": {"200": _json("Model", "The model"), **_errors(503)},
-                }
-            },
-            "/healthz": {
-                "get": {
-                    "summary": "Readiness",
-                    "responses": {
-                        "200": _json("Health", "The model is loaded"),
-                        "503": _json("Health", "Loading, or failed to load"),
-                    },
-                }
-            },
-        },
+        "servers": [{"url": "/", "description": "this server (paths are relative to where it is served)"}],
+        "paths": _paths(),
         "components": {
             "schemas": {
                 "Prediction": prediction,
-                "Batch": {
-                    "type": "object",
-                    "required": ["predictions"],
-                    "properties": {
-                        "predictions": {"type": "array", "items": {"$ref": "#/components/schemas/Prediction"}}
-                    },
-                },
-                "Model": {
-                    "type": "object",
-                    "required": ["name", "backend", "class_names", "input_size", "hand_localisation", "limits"],
-                    "properties": {
-                        "name": {"type": "string"},
-                        "backend": {"type": "string", "enum": ["litert-int8", "litert-fp32", "keras"]},
-                        "hand_geometry": {
-                            "type": "boolean",
-                            "description": "Whether a hand-geometry model reads the landmarks beside the MobileNet.",
-                        },
-                        "class_names": {"type": "array", "items": {"type": "string"}, "minItems": 10, "maxItems": 10},
-                        "input_size": {"type": "array", "items": {"type": "integer"}},
-                        "hand_localisation": {"type": "boolean"},
-                        "hand_check": {
-                            "type": ["string", "null"],
-                            "description": "The model that checks palms for a hand; null without localisation.",
-                        },
-                        "metrics": {"type": "object"},
-                        "limits": {"type": "object"},
-                    },
-                },
-                "Health": {
-                    "type": "object",
-                    "required": ["status"],
-                    "properties": {
-                        "status": {"type": "string"},
-                        "backend": {"type": "string"},
-                        "error": {"type": "string"},
-                    },
-                },
+                "Batch": BATCH,
+                "Model": MODEL,
+                "Health": HEALTH,
                 "Error": ERROR,
+            }
+        },
+    }
+
+
+def _paths() -> dict[str, Any]:
+    """Return the routes of the JSON API with their operations."""
+    return {
+        "/api/predict": {
+            "post": {
+                "operationId": "predict",
+                "summary": "Recognise one photo",
+                "requestBody": IMAGE_BODY,
+                "responses": {"200": _json("Prediction", "The answer"), **_errors(400, 408, 413, 415, 503)},
+            }
+        },
+        "/api/predict/batch": {
+            "post": {
+                "operationId": "predictBatch",
+                "summary": "Recognise several photos (repeated field image), answered in the order sent",
+                "requestBody": {
+                    "required": True,
+                    "content": {
+                        "multipart/form-data": {
+                            "schema": {"type": "object", "required": ["image"], "properties": {"image": IMAGE_PART}}
+                        }
+                    },
+                },
+                "responses": {"200": _json("Batch", "One answer per photo"), **_errors(400, 408, 413, 415, 503)},
+            }
+        },
+        "/api/model": {
+            "get": {
+                "operationId": "describeModel",
+                "summary": "Describe the served model",
+                "responses": {"200": _json("Model", "The model"), **_errors(503)},
+            }
+        },
+        "/healthz": {
+            "get": {
+                "operationId": "readiness",
+                "summary": "Readiness",
+                "responses": {
+                    "200": _json("Health", "The model is loaded"),
+                    "503": _json("Health", "Loading, or failed to load"),
+                },
             }
         },
     }

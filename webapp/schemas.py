@@ -152,3 +152,41 @@ IMAGE_BODY = {
         "image/*": {"schema": {"type": "string", "format": "binary"}},
     },
 }
+
+BATCH: dict = {
+    "type": "object",
+    "required": ["predictions"],
+    "properties": {"predictions": {"type": "array", "items": {"$ref": "#/components/schemas/Prediction"}}},
+}
+
+MODEL: dict = {
+    "type": "object",
+    "required": ["name", "backend", "class_names", "input_size", "hand_localisation", "limits"],
+    "properties": {
+        "name": {"type": "string"},
+        "backend": {"type": "string", "enum": ["litert-int8", "litert-fp32", "keras"]},
+        "hand_geometry": {
+            "type": "boolean",
+            "description": "Whether a hand-geometry model reads the landmarks beside the MobileNet.",
+        },
+        "class_names": {"type": "array", "items": {"type": "string"}, "minItems": 10, "maxItems": 10},
+        "input_size": {"type": "array", "items": {"type": "integer"}},
+        "hand_localisation": {"type": "boolean"},
+        "hand_check": {
+            "type": ["string", "null"],
+            "description": "The model that checks palms for a hand; null without localisation.",
+        },
+        "metrics": {"type": "object"},
+        "limits": {"type": "object"},
+    },
+}
+
+HEALTH: dict = {
+    "type": "object",
+    "required": ["status"],
+    "properties": {
+        "status": {"type": "string"},
+        "backend": {"type": "string"},
+        "error": {"type": "string"},
+    },
+}
