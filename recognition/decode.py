@@ -84,6 +84,8 @@ class ImageRejected(Exception):
 
     def __init__(self, message: str, reason: Rejection = Rejection.UNREADABLE) -> None:
         super().__init__(message)
+        if not isinstance(reason, Rejection):
+            raise TypeError(f"a rejection's reason is a Rejection, not {reason!r}")
         self.message = message
         self.reason = reason
 

@@ -14,22 +14,26 @@ from pathlib import Path
 
 import numpy as np
 
-from recognition.landmarks import FEATURES
+from recognition.hand_shape import FEATURE_SETS
 
 
 @dataclass(frozen=True)
 class GeometryModel:
-    """A multilayer perceptron over :meth:`recognition.landmarks.HandLook.features`."""
+    """A multilayer perceptron over one set of :mod:`recognition.hand_shape` features (``features`` names it)."""
 
     mean: np.ndarray
     scale: np.ndarray
     weights: tuple[np.ndarray, ...]
     biases: tuple[np.ndarray, ...]
+    features: str = "planar"
 
     def __post_init__(self) -> None:
-        widths = [FEATURES] + [w.shape[1] for w in self.weights]
+        if self.features not in FEATURE_SETS:
+            raise ValueError(f"unknown feature set {self.features!r}")
+        width = FEATURE_SETS[self.features]
+        widths = [width] + [w.shape[1] for w in self.weights]
         shapes_fit = all(w.shape == (a, b) for w, a, b in zip(self.weights, widths, widths[1:], strict=False))
-        if not self.weights or not shapes_fit or widths[-1] != 10 or self.mean.shape != (FEATURES,):
+        if not self.weights or not shapes_fit or widths[-1] != 10 or self.mean.shape != (width,):
             raise ValueError("the geometry model's layers do not fit its features and 10 digits")
 
     @classmethod
@@ -42,11 +46,12 @@ class GeometryModel:
                 arrays["scale"].astype(np.float32),
                 tuple(arrays[f"weights_{i}"].astype(np.float32) for i in range(layers)),
                 tuple(arrays[f"biases_{i}"].astype(np.float32) for i in range(layers)),
+                str(arrays["features"]) if "features" in arrays.files else "planar",
             )
 
     def save(self, path: str | Path) -> Path:
         """Write this model to ``path`` (an ``.npz``)."""
-        arrays = {"mean": self.mean, "scale": self.scale}
+        arrays = {"mean": self.mean, "scale": self.scale, "features": np.array(self.features)}
         arrays.update({f"weights_{i}": w for i, w in enumerate(self.weights)})
         arrays.update({f"biases_{i}": b for i, b in enumerate(self.biases)})
         with open(path, "wb") as handle:
@@ -54,7 +59,7 @@ class GeometryModel:
         return Path(path)
 
     def predict(self, features: np.ndarray) -> np.ndarray:
-        """Return digit probabilities, ``(N, 10)``, for ``(N, FEATURES)`` features."""
+        """Return digit probabilities, ``(N, 10)``, for ``(N, width)`` features of this model's set."""
         values = (np.asarray(features, np.float32) - self.mean) / self.scale
         for index, (weights, biases) in enumerate(zip(self.weights, self.biases, strict=True)):
             values = values @ weights + biases

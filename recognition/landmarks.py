@@ -17,13 +17,13 @@ from pathlib import Path
 import numpy as np
 from PIL import Image
 
-from recognition.framing import LARGEST_SQUARE, MIDDLE_BASE, WRIST, HandBox, Region
+from recognition.framing import LARGEST_SQUARE, WRIST, HandBox, Region
+from recognition.hand_shape import PLANAR, shape_features
 from recognition.interpreters import InterpreterPair
 from recognition.palms import unit_floats
 from recognition.paths import CHECKER_PATH
 
 LOOK_SIZE = 224
-TIPS = (4, 8, 12, 16, 20)
 
 
 def cut_region(image: Image.Image, region: Region, size: int = LOOK_SIZE) -> np.ndarray:
@@ -51,25 +51,14 @@ class HandLook:
     points: np.ndarray  # (21, 3): x, y in the picture's pixels; z in the same units, relative to the wrist
     presence: float  # 0 to 1
     right_hand: float  # the model's handedness score (0 to 1)
+    world: np.ndarray | None = None  # (21, 3) world landmarks in metres, hand-centred (the same invocation)
 
-    def features(self) -> np.ndarray:
-        """Return the hand's shape as numbers free of position, size, turn and left or right hand (for the geometry
-        model)."""
-        points = self.points - self.points[WRIST]
-        up = points[MIDDLE_BASE, :2]
-        length = max(float(np.hypot(*up)), 1e-6)
-        cos, sin = -up[1] / length, -up[0] / length  # turn the wrist-to-middle-base line to point up
-        x = (points[:, 0] * cos - points[:, 1] * sin) / length
-        y = (points[:, 0] * sin + points[:, 1] * cos) / length
-        z = points[:, 2] / length
-        if self.right_hand < 0.5:
-            x = -x
-        tips = np.stack([x[list(TIPS)], y[list(TIPS)], z[list(TIPS)]], axis=1)
-        pairs = [np.linalg.norm(tips[i] - tips[j]) for i in range(len(TIPS)) for j in range(i + 1, len(TIPS))]
-        return np.concatenate([x[1:], y[1:], z[1:], pairs]).astype(np.float32)
+    def features(self, kind: str = "planar") -> np.ndarray:
+        """Return the hand's shape as the geometry model's ``kind`` of features (:mod:`recognition.hand_shape`)."""
+        return shape_features(self.points, self.world, self.right_hand, kind)
 
 
-FEATURES = 3 * 20 + 10
+FEATURES = PLANAR
 
 
 class LandmarkModel:
@@ -80,7 +69,7 @@ class LandmarkModel:
         self._interpreters = InterpreterPair(self.path, threads, side_by_side)
         self._input = self._interpreters.input_details[0]["index"]
         by_name = {d["name"]: d["index"] for d in self._interpreters.output_details}
-        self._outputs = [by_name["Identity"], by_name["Identity_1"], by_name["Identity_2"]]
+        self._outputs = [by_name["Identity"], by_name["Identity_1"], by_name["Identity_2"], by_name["Identity_3"]]
 
     def presence(self, image: Image.Image, hand: HandBox) -> float:
         """Return the hand-presence score (0 to 1) of ``hand``'s square of RGB ``image`` (black past its edges).
@@ -97,7 +86,7 @@ class LandmarkModel:
     def look(self, image: Image.Image, region: Region) -> HandLook:
         """Return what the model sees in ``region`` of RGB ``image``."""
         tensor = unit_floats(cut_region(image, region))[None]
-        landmarks, presence, handedness = self._interpreters.run({self._input: tensor}, self._outputs)
+        landmarks, presence, handedness, world = self._interpreters.run({self._input: tensor}, self._outputs)
         points = landmarks.reshape(21, 3).astype(np.float64)
         xy = region.to_picture(points[:, :2], LOOK_SIZE)
         z = (points[:, 2] - points[WRIST, 2]) * region.side / LOOK_SIZE
@@ -106,4 +95,5 @@ class LandmarkModel:
             np.concatenate([xy, z[:, None]], axis=1),
             float(np.clip(presence.reshape(-1)[0], 0.0, 1.0)),
             float(np.clip(handedness.reshape(-1)[0], 0.0, 1.0)),
+            world.reshape(21, 3).astype(np.float64),
         )

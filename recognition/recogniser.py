@@ -195,7 +195,11 @@ class Recogniser:
         seen = [i for i, look in enumerate(looks) if look is not None and look.presence >= least]
         shapes: list[np.ndarray | None] = [None] * len(looks)
         if seen:
-            for i, row in zip(seen, self.geometry.predict(np.stack([looks[i].features() for i in seen])), strict=True):
+            for i, row in zip(
+                seen,
+                self.geometry.predict(np.stack([looks[i].features(self.geometry.features) for i in seen])),
+                strict=True,
+            ):
                 shapes[i] = row
         return shapes
 

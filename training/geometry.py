@@ -3,18 +3,23 @@
 Each training picture is located as served (palm detector, hand check) and looked at by the
 hand-landmark model on the hand's upright region (:meth:`recognition.recogniser.Recogniser.look`);
 mirrored copies teach it left hands as the landmark model sees them (tilt needs no copies: the
-features are turned upright). Looks whose presence is under the hand check's threshold are left out. scikit-learn
-fits it; :class:`recognition.geometry.GeometryModel` saves
+features are turned upright), and noisy copies of every look (landmarks moved a few hundredths of a
+palm) teach it the landmark model's own jitter. Looks whose presence is under the hand check's
+threshold are left out. scikit-learn fits it; :class:`recognition.geometry.GeometryModel` saves
 and runs it without scikit-learn.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 
 from recognition.batch import prepare_all
+from recognition.framing import MIDDLE_BASE, WRIST
 from recognition.geometry import GeometryModel
-from recognition.landmarks import FEATURES, HandLook
+from recognition.hand_shape import FEATURE_SETS, shape_features
+from recognition.landmarks import HandLook
 from recognition.recogniser import Recogniser
 from recognition.settings import Settings
 
@@ -22,6 +27,52 @@ HIDDEN = (64,)  # chosen on validation among (64,), (64, 32), (128, 64), (256,) 
 ALPHA = 1e-2  # L2 penalty
 ITERATIONS = 600
 LEAST_PER_DIGIT = 5  # fewer hands of a digit than this and no geometry model is fitted
+FEATURES = "planar+world"  # the feature set fitted (recognition.hand_shape; chosen by tuning/geometry.py)
+NOISE = 0.03  # landmark noise added to training copies, in palm lengths (tuning/geometry.py)
+NOISY_COPIES = 4
+
+
+@dataclass(frozen=True)
+class Landmarks:
+    """The landmarks of many looks: picture points and world points (N, 21, 3) and handedness (N,)."""
+
+    points: np.ndarray
+    world: np.ndarray
+    right_hand: np.ndarray
+
+    @classmethod
+    def of(cls, looks: list[HandLook]) -> Landmarks:
+        empty = np.zeros((0, 21, 3))
+        return cls(
+            np.stack([look.points for look in looks]) if looks else empty,
+            np.stack([look.world if look.world is not None else np.zeros((21, 3)) for look in looks])
+            if looks
+            else empty,
+            np.array([look.right_hand for look in looks]),
+        )
+
+    def features(self, kind: str) -> np.ndarray:
+        """Return the ``kind`` features of every look, ``(N, width)``."""
+        if not len(self.right_hand):
+            return np.zeros((0, FEATURE_SETS[kind]), np.float32)
+        return np.stack(
+            [shape_features(p, w, r, kind) for p, w, r in zip(self.points, self.world, self.right_hand, strict=True)]
+        )
+
+    def with_noise(self, sigma: float, copies: int, rng: np.random.Generator) -> Landmarks:
+        """Return these looks and ``copies`` noisy copies of each: every landmark moved ``sigma`` palm lengths."""
+        if sigma <= 0 or copies <= 0:
+            return self
+
+        def jitter(points: np.ndarray) -> np.ndarray:
+            palm = np.linalg.norm(points[:, MIDDLE_BASE] - points[:, WRIST], axis=-1)[:, None, None]
+            return points + rng.normal(0.0, sigma, points.shape) * palm
+
+        return Landmarks(
+            np.concatenate([self.points, *(jitter(self.points) for _ in range(copies))]),
+            np.concatenate([self.world, *(jitter(self.world) for _ in range(copies))]),
+            np.tile(self.right_hand, copies + 1),
+        )
 
 
 def looks_of(recogniser: Recogniser, pictures: list[np.ndarray] | np.ndarray) -> list[HandLook | None]:
@@ -29,21 +80,28 @@ def looks_of(recogniser: Recogniser, pictures: list[np.ndarray] | np.ndarray) ->
     return list(prepare_all(recogniser, pictures).looks)
 
 
-def features_of(
-    looks: list[HandLook | None], labels: np.ndarray, least_presence: float
-) -> tuple[np.ndarray, np.ndarray]:
-    """Return (features, labels) of the looks that see a hand at least ``least_presence`` surely."""
+def seen_looks(looks: list[HandLook | None], labels: np.ndarray, least_presence: float) -> tuple[Landmarks, np.ndarray]:
+    """Return the landmarks and labels of the looks that see a hand at least ``least_presence`` surely."""
     kept = [i for i, look in enumerate(looks) if look is not None and look.presence >= least_presence]
-    features = np.stack([looks[i].features() for i in kept]) if kept else np.zeros((0, FEATURES), np.float32)
-    return features, np.asarray(labels)[kept]
+    return Landmarks.of([looks[i] for i in kept]), np.asarray(labels)[kept]
 
 
-def fit_geometry(features: np.ndarray, labels: np.ndarray, seed: int = 42) -> GeometryModel:
-    """Fit the MLP on ``features`` (standardised first) and return it as a :class:`GeometryModel`."""
+def fit_geometry(
+    landmarks: Landmarks,
+    labels: np.ndarray,
+    seed: int = 42,
+    kind: str = FEATURES,
+    noise: float = NOISE,
+    copies: int = NOISY_COPIES,
+) -> GeometryModel:
+    """Fit the MLP on the ``kind`` features of ``landmarks`` and their noisy copies (standardised first)."""
     from sklearn.neural_network import MLPClassifier
 
     if len(set(labels.tolist())) != 10:
         raise ValueError("the geometry model needs landmarks of all ten digits")
+    noisy = landmarks.with_noise(noise, copies, np.random.default_rng(seed))
+    features = noisy.features(kind)
+    labels = np.tile(labels, len(noisy.right_hand) // max(len(labels), 1))
     mean = features.mean(axis=0)
     scale = np.maximum(features.std(axis=0), 1e-6)
     classifier = MLPClassifier(HIDDEN, alpha=ALPHA, max_iter=ITERATIONS, random_state=seed, early_stopping=False)
@@ -53,6 +111,7 @@ def fit_geometry(features: np.ndarray, labels: np.ndarray, seed: int = 42) -> Ge
         scale.astype(np.float32),
         tuple(w.astype(np.float32) for w in classifier.coefs_),
         tuple(b.astype(np.float32) for b in classifier.intercepts_),
+        kind,
     )
 
 
@@ -65,23 +124,26 @@ def fit_for_training(
     """
     pictures = [*images, *(np.ascontiguousarray(image[:, ::-1]) for image in images)]
     looks = looks_of(recogniser, pictures)
-    features, kept = features_of(looks, np.concatenate([labels, labels]), recogniser.settings.hand_present)
+    landmarks, kept = seen_looks(looks, np.concatenate([labels, labels]), recogniser.settings.hand_present)
     counts = np.bincount(kept, minlength=10)
     if counts.min() < LEAST_PER_DIGIT:
         return None, {
             "fitted": False,
             "why": f"hands seen per digit {counts.tolist()}, fewer than {LEAST_PER_DIGIT} for some digit",
         }
-    model = fit_geometry(features, kept, seed)
+    model = fit_geometry(landmarks, kept, seed)
     entry = {
         "fitted": True,
-        "model": "MLP over 21 hand landmarks (MediaPipe hand_landmark_lite on the hand's upright region), "
-        "normalised for position, size, turn and left or right hand",
+        "model": "MLP over 21 hand landmarks (MediaPipe hand_landmark_lite on the hand's upright region): "
+        "picture landmarks normalised for position, size, turn and left or right hand, and world landmarks "
+        "in the palm's own frame with joint bends, finger spreads and fingertip distances",
+        "features": model.features,
         "hidden_layers": list(HIDDEN),
         "l2": ALPHA,
+        "landmark_noise": {"palm_lengths": NOISE, "copies": NOISY_COPIES},
         "train_looks": len(kept),
         "train_pictures": len(pictures),
-        "train_accuracy": float((model.predict(features).argmax(axis=1) == kept).mean()),
+        "train_accuracy": float((model.predict(landmarks.features(model.features)).argmax(axis=1) == kept).mean()),
     }
     return model, entry
 

@@ -23,13 +23,12 @@ from bench import save_result
 from recognition.answer import is_unsure
 from recognition.batch import prepare_all
 from recognition.geometry import GeometryModel
-from recognition.landmarks import FEATURES
 from recognition.model_files import ModelFiles, sha256_of
 from recognition.paths import DEFAULT_MODEL, PROJECT_ROOT
 from recognition.recogniser import Recogniser
 from recognition.settings import Settings
 from training.geometry import fit_geometry
-from tuning.harness import served, split_reading
+from tuning.harness import outside_reading, served, split_reading
 
 WEIGHTS = (0.0, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 1.0)
 PRESENCES = (0.3, 0.5, 0.7, 0.9)
@@ -37,16 +36,20 @@ MOST_CONFIDENT_WRONG = 0.01
 
 
 def read(recogniser: Recogniser, pictures: list[np.ndarray]) -> dict[str, np.ndarray]:
-    """Return each picture's landmark features and presence (0 without a look) and the MobileNet's probabilities."""
+    """Return each picture's landmarks (picture and world), handedness and presence (0 without a look), and the
+    MobileNet's probabilities."""
     prepared = prepare_all(recogniser, pictures)
     probabilities = np.concatenate(
         [recogniser.predictor.predict(prepared.inputs[i : i + 64]) for i in range(0, len(pictures), 64)]
     )
     looks = prepared.looks
+    empty = np.zeros((21, 3))
     return {
-        "features": np.stack(
-            [look.features() if look is not None else np.zeros(FEATURES, np.float32) for look in looks]
-        ),
+        "points": np.stack([look.points if look is not None else empty for look in looks]).astype(np.float32),
+        "world": np.stack(
+            [look.world if look is not None and look.world is not None else empty for look in looks]
+        ).astype(np.float32),
+        "right_hand": np.array([look.right_hand if look is not None else 1.0 for look in looks], np.float32),
         "presence": np.array([look.presence if look is not None else 0.0 for look in looks]),
         "image": probabilities,
     }
@@ -89,8 +92,10 @@ def read_everything(files: ModelFiles, base: Settings, cache: Path) -> dict:
             return reads
     recogniser = served(files.h5)
     reads = {}
-    for split in ("train", "valid", "test"):
-        reading = split_reading(files.h5, split, shift=split != "train")
+    for split in ("train", "valid", "test", "outside"):
+        reading = outside_reading() if split == "outside" else split_reading(files.h5, split, shift=split != "train")
+        if reading is None:
+            continue
         sets, labels = reading.kinds, reading.labels
         if split == "train":  # as the training command fits it (training.geometry.fit_for_training)
             sets = {"plain": [*sets["plain"], *(np.ascontiguousarray(image[:, ::-1]) for image in sets["plain"])]}
@@ -120,7 +125,7 @@ def main() -> int:
     args = parser.parse_args()
     files = ModelFiles.from_h5(args.model)
     base = Settings.for_model(files)
-    reads = read_everything(files, base, PROJECT_ROOT / "runs" / f"geometry_reads_{sha256_of(files.h5)[:12]}.npz")
+    reads = read_everything(files, base, PROJECT_ROOT / "runs" / f"geometry_reads3d_{sha256_of(files.h5)[:12]}.npz")
     train = reads["train"]["plain"]
     features, labels = features_of_reads(train, base.hand_present)
     model = fit_geometry(features, labels, args.seed)

@@ -13,7 +13,7 @@ from werkzeug.formparser import FormDataParser, MultiPartParser
 from werkzeug.sansio.multipart import Data, Epilogue, Field, File, MultipartDecoder, NeedData
 from werkzeug.utils import secure_filename
 
-from recognition.decode import ImageRejected
+from recognition.decode import ImageRejected, Rejection
 
 FIELD = "image"
 MAX_NAME_LENGTH = 80
@@ -160,6 +160,6 @@ def uploads_from(request: Request, allow_raw: bool = True) -> list[Upload]:
         raise ImageRejected(
             f"Unsupported content type '{mimetype or 'none'}'. Send multipart/form-data with a field "
             f"'{FIELD}', or a raw body with Content-Type image/*.",
-            415,
+            Rejection.NOT_ACCEPTED,
         )
     raise ImageRejected(f"No image was sent. Attach a photo in the field '{FIELD}'.")
