@@ -1,9 +1,13 @@
-"""Review the corrections people sent: ``python -m feedback FOLDER list | delete ID... | delete-all``."""
+"""Review the corrections people sent: ``python -m feedback FOLDER list | delete ID... | delete-all``.
+
+Exit status: 0 done, 1 some correction to delete was not there, 2 no such folder.
+"""
 
 from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 
 from feedback.store import FeedbackStore
 
@@ -14,18 +18,33 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("action", choices=("list", "delete", "delete-all"))
     parser.add_argument("ids", nargs="*", help="corrections to delete")
     args = parser.parse_args(argv)
+    if not Path(args.folder).is_dir():
+        print(f"no feedback folder at {args.folder}", file=sys.stderr)
+        return 2
     store = FeedbackStore(args.folder)
     if args.action == "list":
-        for c in store.corrections():
-            answered = "—" if c.answered is None else f"{c.answered} ({(c.confidence or 0) * 100:.0f}%)"
-            print(f"{c.id}  {c.created}  said {c.digit}, answered {answered}  {c.photo}")
-        return 0
+        return list_corrections(store)
     targets = [c.id for c in store.corrections()] if args.action == "delete-all" else args.ids
     missing = [identifier for identifier in targets if not store.delete(identifier)]
     for identifier in missing:
         print(f"no correction {identifier}", file=sys.stderr)
-    print(f"deleted {len(targets) - len(missing)}")
+    leftovers = store.delete_leftovers() if args.action == "delete-all" else 0
+    print(f"deleted {len(targets) - len(missing)}" + (f" and {leftovers} unfinished writes" if leftovers else ""))
     return 1 if missing else 0
+
+
+def list_corrections(store: FeedbackStore) -> int:
+    """Print one line per correction with what is known of it; say when there are none."""
+    corrections = store.corrections()
+    for c in corrections:
+        if c.answered is None:
+            answered = "answer not recorded"
+        else:
+            answered = f"answered {c.answered}" + ("" if c.confidence is None else f" ({c.confidence * 100:.0f}%)")
+        where = c.photo if c.photo is not None else "ORPHAN: note without its photo (delete-all removes it)"
+        print(f"{c.id}  {c.created or 'time not recorded'}  said {c.digit}, {answered}  {where}")
+    print(f"{len(corrections)} correction{'s' if len(corrections) != 1 else ''} in {store.root}", file=sys.stderr)
+    return 0
 
 
 if __name__ == "__main__":

@@ -9,7 +9,7 @@ import contextlib
 import math
 
 import numpy as np
-from PIL import Image, ImageOps
+from PIL import Image
 
 from recognition.framing import center_square
 
@@ -24,6 +24,7 @@ PREPROCESSING_NOTE = (
     "the model itself scales x/127.5-1 (keras.applications.mobilenet.preprocess_input)."
 )
 ORIENTATION_TAG = 0x0112
+MAX_EXIF_BYTES = 65535  # a JPEG APP1 segment holds no more; larger EXIF blocks are not read
 _TRANSPOSE_FOR_ORIENTATION = {
     2: (Image.Transpose.FLIP_LEFT_RIGHT,),
     3: (Image.Transpose.ROTATE_180,),
@@ -36,19 +37,19 @@ _TRANSPOSE_FOR_ORIENTATION = {
 
 
 def upright(image: Image.Image) -> Image.Image:
-    """Return ``image`` turned as its EXIF orientation says (itself when upright); a broken EXIF block is read for the
-    tag alone or ignored."""
+    """Return ``image`` turned as its EXIF orientation says (itself when upright).
+
+    Only the orientation tag is read, and only from an EXIF block of at most :data:`MAX_EXIF_BYTES`
+    (JPEG's own limit; a PNG's eXIf chunk has none): a larger or broken block is ignored. The
+    picture is turned by transposes, never by re-writing its EXIF.
+    """
+    if len(image.info.get("exif") or b"") > MAX_EXIF_BYTES:
+        return image
     try:
         orientation = int(image.getexif().get(ORIENTATION_TAG, 1))
     except Exception:  # Pillow raises struct.error, AttributeError, ... on malformed EXIF
         return image
-    if orientation not in _TRANSPOSE_FOR_ORIENTATION:
-        return image
-    try:
-        return ImageOps.exif_transpose(image)
-    except Exception:
-        pass
-    for method in _TRANSPOSE_FOR_ORIENTATION[orientation]:
+    for method in _TRANSPOSE_FOR_ORIENTATION.get(orientation, ()):
         image = image.transpose(method)
     return image
 

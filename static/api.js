@@ -1,6 +1,10 @@
-// API page: a copy button above every example (the examples already name this server's address).
+// API page: the examples name this server as the browser reaches it (unless the operator set a public
+// address), and a copy button sits above every example.
 "use strict";
 (() => {
+  if (document.querySelector("main[data-origin-from-browser]") && /^https?:$/.test(location.protocol)) {
+    document.querySelectorAll(".origin").forEach((part) => { part.textContent = location.origin; });
+  }
   if (!navigator.clipboard) return;
   document.querySelectorAll("pre").forEach((block, index) => {
     const button = document.createElement("button");

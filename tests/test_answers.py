@@ -68,10 +68,15 @@ def test_a_turned_square_matches_the_upright_one_and_has_no_black_corners():
     assert edge.min(axis=(0, 1)).tolist() == [180, 90, 40]  # past the edges: the edge colour, never black
 
 
-def test_the_api_page_uses_this_servers_address_and_focusable_examples(client):
-    page = client.get("/api", base_url="https://digits.example").get_data(as_text=True)
-    assert "https://digits.example/api/predict" in page and "localhost" not in page
+def test_the_api_page_never_writes_the_requests_host_into_its_examples(client, make_app):
+    forged = client.get("/api", base_url="https://evil.example", headers={"Host": "evil.example"})
+    page = forged.get_data(as_text=True)
+    assert "evil.example" not in page and "data-origin-from-browser" in page  # the browser's own origin, by api.js
     assert '<pre tabindex="0">' in page and "api.js" in page
+    public = make_app(PUBLIC_URL="https://digits.example/").test_client()
+    page = public.get("/api", headers={"Host": "evil.example"}).get_data(as_text=True)
+    assert "https://digits.example</span>/api/predict" in page and "evil.example" not in page
+    assert "data-origin-from-browser" not in page
 
 
 def test_cors_is_off_by_default_and_answers_only_the_origins_allowed(shipped_model):

@@ -293,6 +293,14 @@ def test_every_page_is_clean_in_the_console_on_phone_and_desktop(browser, live_s
         context.close()
 
 
+def test_api_examples_name_the_address_the_browser_reached(browser, live_server):
+    page = browser.new_page()
+    page.goto(live_server + "/api")
+    page.wait_for_function("document.querySelector('.origin').textContent === location.origin")
+    assert f"curl -F image=@hand.jpg {live_server}/api/predict" in page.locator("pre").first.text_content()
+    page.close()
+
+
 def test_sign_guide_shows_ten_pictures_with_words(browser, live_server):
     page = browser.new_page()
     page.goto(live_server + "/signs")

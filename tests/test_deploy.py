@@ -87,6 +87,13 @@ def test_memory_limit_covers_the_measured_workers():
     assert limit_mib >= per_worker * int(container_env()["GUNICORN_WORKERS"]), (limit_mib, per_worker)
 
 
+def test_the_ingress_serves_https_for_the_kiosks_camera():
+    ingress = yaml.safe_load((KUBERNETES / "overlays" / "example" / "ingress.yaml").read_text())
+    (tls,) = ingress["spec"]["tls"]
+    assert tls["secretName"] and tls["hosts"] == [rule["host"] for rule in ingress["spec"]["rules"]]
+    assert ingress["metadata"]["annotations"]["nginx.ingress.kubernetes.io/ssl-redirect"] == "true"
+
+
 def test_the_ingress_carries_the_upload_limit_and_timeouts():
     ingress = yaml.safe_load((KUBERNETES / "overlays" / "example" / "ingress.yaml").read_text())
     annotations = ingress["metadata"]["annotations"]

@@ -34,6 +34,11 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     from webapp import api, body, errors, feedback, health, loader, pages, security
 
     loader.init_app(app)
+    feedback.init_app(app)
+    if int(app.config["PROXY_HOPS"]) > 0:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=int(app.config["PROXY_HOPS"]))  # type: ignore[method-assign]
     app.register_blueprint(api.blueprint)
     app.register_blueprint(health.blueprint)
     app.register_blueprint(pages.blueprint)

@@ -29,5 +29,14 @@ DEFAULTS: dict[str, object] = {
     # A folder for the corrections people choose to send ("Wrong? It was ..."), with their consent; empty: the
     # offer is not shown and nothing is ever stored. Review with: python -m feedback FOLDER list.
     "FEEDBACK_DIR": "",
+    "FEEDBACK_MAX_COUNT": 10_000,  # corrections the folder may hold; beyond, new ones are refused (503)
+    "FEEDBACK_MAX_MB": 500,  # ... and megabytes
+    "FEEDBACK_PER_HOUR": 30,  # corrections one client address may send an hour, per worker process (429 beyond)
+    # Reverse proxies in front that set X-Forwarded-For (1 with deploy/nginx.conf): the client address the
+    # correction rate is counted by. 0 (direct): the connection's own address; never trust a header by default.
+    "PROXY_HOPS": 0,
+    # The address people reach this server at (e.g. "https://asl.example"), shown in the /api page's examples;
+    # empty: the page shows its own address as the browser sees it. Never taken from the request's Host.
+    "PUBLIC_URL": "",
     "SECRET_KEY": None,  # only needed if sessions are ever used; never hard-coded
 }

@@ -15,6 +15,7 @@ from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
 from recognition.decode import ImageRejected, Rejection
 from webapp.loader import ModelUnavailable
+from webapp.uploads import FieldTooLong
 
 log = logging.getLogger(__name__)
 
@@ -40,6 +41,8 @@ def describe(error: Exception) -> tuple[str, int]:
         return error.message, STATUS_OF_REJECTION[error.reason]
     if isinstance(error, ModelUnavailable):
         return f"The model is not available right now: {error}", 503
+    if isinstance(error, FieldTooLong):
+        return str(error.description), 413
     if isinstance(error, RequestEntityTooLarge):
         return f"The upload is too large; the limit is {current_app.config['MAX_UPLOAD_MB']} MB.", 413
     if isinstance(error, HTTPException):

@@ -11,20 +11,38 @@ import base64
 import binascii
 import io
 
-from flask import Blueprint, current_app, render_template, request
+import numpy as np
+from flask import Blueprint, Flask, current_app, render_template, request
+from PIL import Image
 from werkzeug.exceptions import NotFound
 
-from feedback.store import FeedbackStore
+from feedback.store import FeedbackStore, StoreFull, StoreUnavailable
 from recognition.decode import DecodeLimits, ImageRejected, decode_picture
 from webapp.answers import PREVIEW_SIDE
 from webapp.errors import describe
+from webapp.rate_limit import RateLimit
 
 blueprint = Blueprint("feedback", __name__)
 DATA_URL_PREFIX = "data:image/jpeg;base64,"
 
 
+EXTENSION = "asl_feedback_rate"
+
+
+def init_app(app: Flask) -> None:
+    """Give the app its per-client rate of corrections (per worker process)."""
+    app.extensions[EXTENSION] = RateLimit(int(app.config["FEEDBACK_PER_HOUR"]))
+
+
 def feedback_enabled() -> bool:
     return bool(current_app.config.get("FEEDBACK_DIR"))
+
+
+def get_store() -> FeedbackStore:
+    config = current_app.config
+    return FeedbackStore(
+        config["FEEDBACK_DIR"], int(config["FEEDBACK_MAX_COUNT"]), int(float(config["FEEDBACK_MAX_MB"]) * 2**20)
+    )
 
 
 def _number(name: str, low: int, high: int) -> int | None:
@@ -46,8 +64,9 @@ def _photo() -> bytes:
         raise ImageRejected("The photo could not be read; recognise it again, then send the correction.") from error
     picture = decode_picture(data, DecodeLimits(max_megapixels=1, max_decoded_mb=8))
     picture.thumbnail((PREVIEW_SIDE, PREVIEW_SIDE))
+    bare = Image.fromarray(np.asarray(picture.convert("RGB")))  # pixels only: no comment, EXIF, XMP or ICC
     buffer = io.BytesIO()
-    picture.save(buffer, format="JPEG", quality=90)  # no EXIF or other metadata carried over
+    bare.save(buffer, format="JPEG", quality=90)
     return buffer.getvalue()
 
 
@@ -67,10 +86,18 @@ def send_correction():
         return _answer("Choose the digit the photo really shows.", 400)
     if request.form.get("consent") != "yes":
         return _answer("Nothing was stored: tick the box to agree first.", 400)
+    if not current_app.extensions[EXTENSION].allow(request.remote_addr or "unknown"):
+        return _answer("Nothing was stored: too many corrections from here this hour. Thank you all the same.", 429)
     try:
         photo = _photo()
     except ImageRejected as error:
         return _answer(*describe(error))
     confidence = request.form.get("confidence", type=float)
-    FeedbackStore(current_app.config["FEEDBACK_DIR"]).save(photo, digit, _number("answered", 0, 9), confidence)
-    return _answer(f"Thank you: stored as a {digit}. It will help the next version of the model.")
+    try:
+        get_store().save(photo, digit, _number("answered", 0, 9), confidence)
+    except StoreFull:
+        return _answer("Nothing was stored: the collection of corrections is full. Thank you all the same.", 503)
+    except StoreUnavailable:
+        current_app.logger.exception("a correction could not be stored")
+        return _answer("Nothing was stored: corrections cannot be saved right now. Please try again later.", 503)
+    return _answer(f"Thank you: stored as {digit}. It will help the next version of the model.")

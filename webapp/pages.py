@@ -27,6 +27,8 @@ SIGNS = (
     "The thumb touches the tip of the index finger; the other three fingers point up.",
 )
 NO_STORE = {"Cache-Control": "no-store"}  # pages that show an upload are never cached
+# Shown in the /api examples until the page's script puts the browser's own address in (never the Host header).
+EXAMPLE_ORIGIN = "http://127.0.0.1:8000"
 
 
 def example_images() -> list[dict[str, str]]:
@@ -125,7 +127,11 @@ def signs():
 @blueprint.get("/docs")
 def api_docs():
     """Show the API contract with examples."""
-    base_url = request.host_url.rstrip("/")
+    configured = str(current_app.config["PUBLIC_URL"] or "").rstrip("/")
     return render_template(
-        "api.html", base_url=base_url, cors_origins=current_app.config["CORS_ORIGINS"], **page_settings()
+        "api.html",
+        base_url=configured or EXAMPLE_ORIGIN,
+        origin_from_browser=not configured,
+        cors_origins=current_app.config["CORS_ORIGINS"],
+        **page_settings(),
     )

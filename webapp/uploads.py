@@ -22,6 +22,17 @@ READ_CHUNK = 64 * 1024
 # received beyond each read and copies it again for the next, so small reads of a large body cost
 # that body's size many times over.
 LARGEST_READ = 1024 * 1024
+# Text fields are refused as soon as they pass this many bytes, before they are kept or parsed (a
+# track is under 40 bytes, a digit one); only the fields named in LARGE_FIELDS may be as long as a form may be.
+SMALL_FIELD_BYTES = 4096
+LARGE_FIELDS = frozenset({"photo"})  # the correction form's photo, a data URL
+
+
+class FieldTooLong(RequestEntityTooLarge):
+    """A text field of a form passed its limit (:data:`SMALL_FIELD_BYTES`); refused as it arrives."""
+
+    def __init__(self, name: str, limit: int) -> None:
+        super().__init__(f"The form field '{name[:40]}' is too long: at most {limit} bytes.")
 
 
 class TolerantMultipartDecoder(MultipartDecoder):
@@ -41,6 +52,11 @@ class TolerantMultipartDecoder(MultipartDecoder):
 class UploadMultiPartParser(MultiPartParser):
     """Werkzeug's multipart parser driving :class:`TolerantMultipartDecoder`; files are kept in memory."""
 
+    def field_limit(self, name: str) -> int:
+        """Return how many bytes the text field ``name`` may hold."""
+        largest = self.max_form_memory_size if self.max_form_memory_size is not None else SMALL_FIELD_BYTES
+        return largest if name in LARGE_FIELDS else min(SMALL_FIELD_BYTES, largest)
+
     def parse(self, stream: IO[bytes], boundary: bytes, content_length: int | None) -> tuple[MultiDict, MultiDict]:
         decoder = TolerantMultipartDecoder(boundary, self.max_form_memory_size, max_parts=self.max_form_parts)
         fields: list[tuple[str, str]] = []
@@ -57,12 +73,8 @@ class UploadMultiPartParser(MultiPartParser):
                     part, chunks, field_size = event, [], 0
                 elif isinstance(event, Data) and part is not None:
                     field_size += len(event.data)
-                    if (
-                        isinstance(part, Field)
-                        and self.max_form_memory_size is not None
-                        and field_size > self.max_form_memory_size
-                    ):
-                        raise RequestEntityTooLarge()
+                    if isinstance(part, Field) and field_size > self.field_limit(part.name):
+                        raise FieldTooLong(part.name, self.field_limit(part.name))
                     chunks.append(event.data)
                     if not event.more_data:
                         if isinstance(part, Field):

@@ -6,44 +6,66 @@ import numpy as np
 import pytest
 
 from recognition.geometry import GeometryModel
-from recognition.landmarks import FEATURES
-from training.geometry import features_of, fit_geometry
+from recognition.hand_shape import FEATURE_SETS
+from training.geometry import Landmarks, fit_geometry, seen_looks
 
 
-def clusters(per_digit: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
+def hands(per_digit: int, seed: int) -> tuple[Landmarks, np.ndarray]:
+    """Return ten made-up hand shapes (one per digit), each drawn ``per_digit`` times with jitter, turned and moved."""
     rng = np.random.default_rng(seed)
-    centres = np.random.default_rng(0).normal(0, 3, (10, FEATURES))
+    templates = np.random.default_rng(0).normal(0, 1, (10, 21, 3))
+    templates[:, 0] = 0.0
+    templates[:, 9] = (0.0, -2.0, 0.0)  # wrist to middle knuckle: the palm's length
     labels = np.repeat(np.arange(10), per_digit)
-    return (centres[labels] + rng.normal(0, 1, (len(labels), FEATURES))).astype(np.float32), labels
+    world = templates[labels] + rng.normal(0, 0.08, (len(labels), 21, 3))
+    angles = rng.uniform(-1, 1, len(labels))
+    turn = np.stack([[[np.cos(a), -np.sin(a), 0], [np.sin(a), np.cos(a), 0], [0, 0, 1]] for a in angles])
+    points = np.einsum("nij,nkj->nki", turn, world) * rng.uniform(20, 60, (len(labels), 1, 1)) + 200
+    return Landmarks(points, world * 0.02, np.ones(len(labels))), labels
 
 
-def test_fitted_geometry_model_reads_unseen_hands_of_its_shapes(tmp_path):
-    features, labels = clusters(20, seed=1)
-    model = fit_geometry(features, labels, seed=3)
-    unseen, truth = clusters(10, seed=2)
+@pytest.mark.parametrize("kind", list(FEATURE_SETS))
+def test_fitted_geometry_model_reads_unseen_hands_of_its_shapes(tmp_path, kind):
+    landmarks, labels = hands(20, seed=1)
+    model = fit_geometry(landmarks, labels, seed=3, kind=kind, copies=1)
+    unseen, truth = hands(10, seed=2)
     loaded = GeometryModel.load(model.save(tmp_path / "g.npz"))
-    assert (loaded.predict(unseen).argmax(axis=1) == truth).mean() > 0.95
-    shuffled = fit_geometry(features, np.random.default_rng(4).permutation(labels), seed=3)
-    assert (shuffled.predict(unseen).argmax(axis=1) == truth).mean() < 0.5  # it learns the shapes, not the order
+    assert loaded.features == kind and loaded.mean.shape == (FEATURE_SETS[kind],)
+    assert (loaded.predict(unseen.features(kind)).argmax(axis=1) == truth).mean() > 0.95
+    shuffled = fit_geometry(landmarks, np.random.default_rng(4).permutation(labels), seed=3, kind=kind, copies=1)
+    assert (shuffled.predict(unseen.features(kind)).argmax(axis=1) == truth).mean() < 0.5  # shapes, not the order
+
+
+def test_noisy_copies_move_every_landmark_by_a_share_of_its_palm():
+    landmarks, _ = hands(3, seed=5)
+    noisy = landmarks.with_noise(0.05, 2, np.random.default_rng(0))
+    assert len(noisy.right_hand) == 3 * len(landmarks.right_hand)
+    np.testing.assert_array_equal(noisy.points[: len(landmarks.points)], landmarks.points)
+    palm = np.linalg.norm(landmarks.points[:, 9] - landmarks.points[:, 0], axis=-1)
+    moved = np.abs(noisy.points[len(landmarks.points) : 2 * len(landmarks.points)] - landmarks.points)
+    assert 0.02 < float(np.median(moved / palm[:, None, None])) < 0.06
+    assert landmarks.with_noise(0.0, 2, np.random.default_rng(0)) is landmarks
 
 
 def test_geometry_needs_every_digit():
-    features, labels = clusters(5, seed=1)
+    landmarks, labels = hands(5, seed=1)
+    kept = labels != 7
+    partial = Landmarks(landmarks.points[kept], landmarks.world[kept], landmarks.right_hand[kept])
     with pytest.raises(ValueError):
-        fit_geometry(features[labels != 7], labels[labels != 7])
+        fit_geometry(partial, labels[kept])
 
 
 def test_only_looks_that_see_a_hand_are_kept():
     class Look:
         def __init__(self, presence: float) -> None:
             self.presence = presence
+            self.points = np.full((21, 3), presence)
+            self.world = np.zeros((21, 3))
+            self.right_hand = 0.9
 
-        def features(self) -> np.ndarray:
-            return np.full(FEATURES, self.presence, np.float32)
-
-    features, labels = features_of([Look(0.9), None, Look(0.2), Look(0.6)], np.array([1, 2, 3, 4]), 0.5)
+    landmarks, labels = seen_looks([Look(0.9), None, Look(0.2), Look(0.6)], np.array([1, 2, 3, 4]), 0.5)
     assert labels.tolist() == [1, 4]
-    assert features[:, 0].tolist() == pytest.approx([0.9, 0.6])
+    assert landmarks.points[:, 0, 0].tolist() == pytest.approx([0.9, 0.6])
 
 
 def test_rescore_scores_a_trained_model_again_as_served(trained_model, dataset_dir, tmp_path):
