@@ -3,6 +3,7 @@ wire."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import socket
 import subprocess
@@ -138,3 +139,61 @@ def test_a_trickled_body_is_dropped_at_its_deadline_not_when_the_read_ends():
         waited = time.perf_counter() - started
     assert answered and answered[-1].startswith(b"HTTP/1.1 408"), answered
     assert waited < 8, waited
+
+
+SECURITY_HEADERS = (b"content-security-policy:", b"x-frame-options: deny", b"x-content-type-options: nosniff")
+
+
+def raw_answer(port: int, payload: bytes, wait_before_reading: float = 0.0, timeout: float = 15) -> tuple[bytes, float]:
+    """Send ``payload`` (the server may cut it short), then read everything the server answers before closing."""
+    started = time.perf_counter()
+    with socket.create_connection((HOST, port), timeout=timeout) as connection:
+        with contextlib.suppress(OSError):
+            connection.sendall(payload)
+        time.sleep(wait_before_reading)
+        answer = b""
+        with contextlib.suppress(OSError):
+            while chunk := connection.recv(65536):
+                answer += chunk
+        return answer, time.perf_counter() - started
+
+
+def test_a_client_silent_mid_headers_gets_a_408_at_the_header_timeout(server):
+    answer, waited = raw_answer(server.port, b"GET /healthz HTTP/1.1\r\nHost: quiet\r\nX-Half")
+    assert answer.startswith(b"HTTP/1.1 408"), answer[:80]
+    assert HEADER_TIMEOUT - 0.2 <= waited < HEADER_TIMEOUT + 2.5, waited  # not gunicorn's keep-alive (5 s)
+    assert all(header in answer.lower() for header in SECURITY_HEADERS), answer
+
+
+def test_headers_over_32_kb_are_refused_with_431_as_they_pass_the_limit(server):
+    payload = b"GET /healthz HTTP/1.1\r\nHost: big\r\n" + b"X-Pad: " + b"a" * 200_000
+    answer, waited = raw_answer(server.port, payload)
+    assert answer.startswith(b"HTTP/1.1 431") and waited < HEADER_TIMEOUT, (answer[:80], waited)
+    assert all(header in answer.lower() for header in SECURITY_HEADERS), answer
+
+
+def test_gunicorns_own_errors_carry_the_security_headers_and_echo_nothing(server):
+    answer, _ = raw_answer(server.port, b"GET /healthz HTTP/1.1\r\nHost: x\r\nNo colon <script>\r\n\r\n")
+    assert answer.startswith(b"HTTP/1.1 400"), answer[:80]
+    assert all(header in answer.lower() for header in SECURITY_HEADERS) and b"<script>" not in answer, answer
+
+
+def test_many_oversized_header_senders_leave_the_worker_small(server):
+    from tests.support.load import rss_mib
+
+    (worker,) = server.workers()
+    before = rss_mib(worker)
+    connections = []
+    for _ in range(150):
+        connection = socket.create_connection((HOST, server.port), timeout=10)
+        connection.setblocking(False)
+        with contextlib.suppress(OSError):
+            connection.send(b"GET / HTTP/1.1\r\nHost: x\r\nX-Pad: " + b"a" * 300_000)
+        connections.append(connection)
+    time.sleep(1.5)
+    peak = rss_mib(worker)
+    for connection in connections:
+        connection.close()
+    time.sleep(1)
+    assert peak - before < 60, (before, peak)  # at most 32 KB held a connection, not what was sent
+    assert rss_mib(worker) - before < 40
