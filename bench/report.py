@@ -186,7 +186,7 @@ def benchmarks() -> str:
     out.append(serving_section(load("serving")))
     out.append(hostile_section(load("hostile"), load("connections")))
     out.append(choices_section(load("unsure"), load("no_hand")))
-    out.append(geometry_section(load("geometry"), load("geometry-upright")))
+    out.append(geometry_section(load("geometry")))
     out.append(seeds_section(load("seeds")))
     out.append(upright_section(load("upright")))
     out.append(kiosk_section(load("kiosk"), load("kiosk-valid"), load("kiosk-valid-square-from-look")))

@@ -5,60 +5,75 @@ from __future__ import annotations
 from bench.report_sections import pct, table
 
 
-def pair_row(label: str, valid: dict, test: dict) -> list[str]:
-    """Return one row of the blend table: validation and test figures of a (weight, presence) pair."""
-    return [
-        label,
-        pct(valid["plain"]),
-        pct(valid["shift_mean"]),
-        pct(valid["confident_wrong"]),
-        pct(test["plain"]),
-        pct(test["shift_mean"]),
-        pct(test["confident_wrong"]),
-        f"{test['worst_kind']} {pct(test['per_kind'][test['worst_kind']])}",
-    ]
+def reading_cells(scores: dict | None, shift: bool = True) -> list[str]:
+    """Return the cells of one reading: accuracy (and the shift mean), confident-wrong, right but unsure."""
+    if not scores:
+        return ["", "", "", ""] if shift else ["", "", ""]
+    cells = [pct(scores["plain"])]
+    if shift:
+        cells.append(pct(scores["shift_mean"]))
+    return [*cells, pct(scores["confident_wrong"]), pct(scores["right_but_unsure"])]
 
 
-def geometry_section(geometry: dict, candidate: dict | None = None) -> str:
-    """Return the geometry section; ``candidate`` is the same bench run on the upright-trained candidate, if any."""
-    if not geometry:
+def geometry_section(geometry: dict) -> str:
+    """Return the section on the hand-geometry model and how it joins the MobileNet, chosen on two readings."""
+    if not geometry or "answers" not in geometry:
         return ""
-    chosen = geometry["chosen_on_valid"]["pair"]
-    pairs = geometry["pairs"]
-    mobilenet = next(name for name in pairs if name.startswith("weight 0,"))
-    rows = []
-    for label, name in (("MobileNet alone", mobilenet), (f"blended: {chosen} (chosen)", chosen)):
-        valid, test = pairs[name]["valid"], pairs[name]["test"]
-        rows.append(pair_row(label, valid, test))
-    if candidate:
-        name = candidate["chosen_on_valid"]["pair"]
-        valid, test = candidate["pairs"][name]["valid"], candidate["pairs"][name]["test"]
-        rows.append(pair_row(f"upright-trained candidate ({name}; not shipped)", valid, test))
-    kinds = pairs[chosen]["test"]["per_kind"]
-    before = pairs[mobilenet]["test"]["per_kind"]
-    by_kind = [[kind, pct(before[kind]), pct(kinds[kind])] for kind in sorted(kinds, key=kinds.get)]
+    pictures, answers = geometry["pictures"], geometry["answers"]
+    candidates = [
+        [
+            name,
+            pct(c["alone"]["valid"]["plain"]),
+            pct(c["alone"]["valid"]["mean"]),
+            pct((c["alone"].get("outside") or {}).get("plain")),
+            pct(c["alone"]["test"]["plain"]),
+        ]
+        for name, c in geometry["candidates"].items()
+    ]
+    rows = [
+        [label, *reading_cells(a["valid"]), *reading_cells(a.get("outside"), shift=False), *reading_cells(a["test"])]
+        for label, a in answers.items()
+    ]
+    digits = [
+        [label, *(pct(v, 0) for v in (a.get("outside") or {}).get("per_digit", {}).values())]
+        for label, a in answers.items()
+    ]
+    first, chosen = next(iter(answers.values())), list(answers.values())[-1]
+    kinds = chosen["test"]["per_kind"]
+    by_kind = [[k, pct(first["test"]["per_kind"][k]), pct(kinds[k])] for k in sorted(kinds, key=kinds.get)]
     return (
-        f"\n## Hand geometry beside the MobileNet (`python -m tuning.geometry`)\n\nThe geometry model fitted on "
-        f"{geometry['train_looks']:,} looks at the train split's hands (and their mirror images); each pair of weight "
-        "and "
-        f"presence gate scored on {geometry['pictures']['valid']:,} validation pictures (photos and the "
-        f"{len(pairs[chosen]['valid']['per_kind']) - 1}-kind shift set) "
-        f"and reported on {geometry['pictures']['test']:,} test pictures. Chosen on validation: **{chosen}**.\n\n"
+        "\n## Hand geometry beside the MobileNet (`python -m tuning.geometry`)\n\nEach candidate geometry model "
+        f"(feature set, landmark noise) fitted on {geometry['train_looks']:,} looks at the train split's hands (and "
+        "their mirror images); each (candidate, weight, presence gate) scored on two readings, "
+        f"{pictures['valid']:,} validation pictures (photos and every shift kind) and the outside signer's "
+        f"{pictures.get('outside', 0):,} webcam photos (never fitted on), and chosen by {geometry['rule']}; the test "
+        f"split ({pictures['test']:,} pictures) only reports. Chosen: **{geometry['chosen']['candidate']}, weight "
+        f"{geometry['chosen']['geometry_weight']:g}, presence gate {geometry['chosen']['geometry_presence']:g}**."
+        "\n\nEach geometry model alone:\n\n"
+        + table(["candidate", "valid plain", "valid mean", "outside signer", "test plain"], candidates)
+        + "\nThe answers served (plain: photos; shift: mean of the shift kinds; cw: confident-wrong; unsure: right "
+        "but unsure):\n\n"
         + table(
             [
                 "answer",
                 "valid plain",
-                "valid shift mean",
-                "valid confident-wrong",
+                "valid shift",
+                "valid cw",
+                "valid unsure",
+                "outside",
+                "outside cw",
+                "outside unsure",
                 "test plain",
-                "test shift mean",
-                "test confident-wrong",
-                "test weakest kind",
+                "test shift",
+                "test cw",
+                "test unsure",
             ],
             rows,
         )
-        + "\nTest split per kind, MobileNet alone and blended (297 pictures a kind), weakest first:\n\n"
-        + table(["kind", "MobileNet alone", "blended"], by_kind)
+        + "\nThe outside signer per digit (60 photos a digit):\n\n"
+        + table(["answer", *(str(d) for d in range(10))], digits)
+        + "\nTest split per kind, MobileNet alone and as chosen (297 pictures a kind), weakest first:\n\n"
+        + table(["kind", "MobileNet alone", "chosen"], by_kind)
     )
 
 

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from recognition.advice import advice_for
 from recognition.preprocessing import CLASS_NAMES
 from recognition.settings import Settings
 
@@ -21,20 +22,6 @@ if TYPE_CHECKING:
     from recognition.recogniser import Recognition
 
 NO_HAND_MESSAGE = "No hand found — show one hand, palm to the camera."
-THUMB_TOUCHES = {6: "little", 7: "ring", 8: "middle", 9: "index"}
-# What tells two digits apart, for the pairs the model confuses (the sign guide says the same).
-PAIR_ADVICE = {
-    frozenset({2, 3}): "For 3 the thumb stands out; for 2 it holds the other fingers down.",
-    frozenset({4, 5}): "For 5 the thumb is open; for 4 it is folded across the palm.",
-    frozenset({0, 1}): "For 0 all fingers curve round to meet the thumb; for 1 only the index finger points up.",
-    frozenset({1, 9}): (
-        "For 1 only the index finger stands; for 9 the index finger touches the thumb and three fingers stand."
-    ),
-    frozenset({2, 9}): (
-        "For 2 two fingers point up in a V; for 9 three fingers stand and the index finger touches the thumb."
-    ),
-}
-GENERAL_ADVICE = "Hold the sign still with the whole hand in view, palm to the camera, and try again."
 
 
 def is_unsure(confidence: float | np.ndarray, unsure_below: float) -> bool | np.ndarray:
@@ -62,16 +49,6 @@ def says_no_hand(hand: HandBox | None, confidence: float, settings: Settings, lo
     return score < settings.no_hand_score and confidence < settings.no_hand_confidence
 
 
-def advice_for(first: int, second: int) -> str:
-    """Return what tells ``first`` and ``second`` apart, for someone signing one of them."""
-    if first in THUMB_TOUCHES and second in THUMB_TOUCHES:
-        return (
-            f"Check which finger touches the thumb: the {THUMB_TOUCHES[first]} finger for {first}, "
-            f"the {THUMB_TOUCHES[second]} finger for {second}."
-        )
-    return PAIR_ADVICE.get(frozenset({first, second}), GENERAL_ADVICE)
-
-
 @dataclass(frozen=True)
 class Answer:
     """What one picture is answered: the digit, how sure, the runner-up and what tells them apart."""
@@ -82,7 +59,7 @@ class Answer:
     unsure: bool
     no_hand: bool
     second: int  # the second likeliest digit
-    advice: str  # what tells the digit from the second (said when unsure)
+    advice: str  # the one thing to change: the cause the picture shows, else what tells the two apart
 
     @classmethod
     def of(cls, recognition: Recognition) -> Answer:
@@ -98,7 +75,7 @@ class Answer:
             recognition.unsure,
             recognition.no_hand,
             second,
-            advice_for(digit, second),
+            advice_for(digit, second, recognition.cut),
         )
 
     @property

@@ -31,6 +31,8 @@ class Cut:
     look: HandLook | None = None  # what the hand-landmark model saw of the hand
     followed: bool = False  # the hand was followed from a track (no palm detector)
     turn: float = 0.0  # degrees the square is turned (anticlockwise) to stand the hand upright
+    brightness: float | None = None  # mean brightness (0-255) of the square read (recognition.advice)
+    sharpness: float | None = None  # its Laplacian over brightness variance: low when blurred
 
 
 @dataclass(frozen=True)

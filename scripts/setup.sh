@@ -11,9 +11,11 @@ if [ ! -x "$venv/bin/python" ]; then
 fi
 stamp="$venv/.installed-$(basename "$requirements")"
 if [ ! -f "$stamp" ] || [ -n "$(find requirements*.txt -newer "$stamp" 2>/dev/null)" ]; then
-  echo "== installing $requirements into $venv"
-  "$venv/bin/python" -m pip install -q --upgrade pip
-  "$venv/bin/python" -m pip install -q -r "$requirements"
+  echo "== installing $requirements into $venv (first time only)"
+  quiet=()
+  if [ -n "${CI:-}" ] || [ ! -t 1 ]; then quiet=(-q); fi  # a terminal sees pip's progress; logs stay short
+  "$venv/bin/python" -m pip install "${quiet[@]}" --upgrade pip
+  "$venv/bin/python" -m pip install "${quiet[@]}" -r "$requirements"
   touch "$stamp"
 fi
 # shellcheck disable=SC1091

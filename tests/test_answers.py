@@ -5,12 +5,14 @@ from __future__ import annotations
 import io
 
 import numpy as np
-from PIL import Image
+from PIL import Image, ImageFilter
 
-from recognition.answer import advice_for
+from recognition.advice import BLURRED, CUT_OFF, TOO_DARK, TOO_SMALL, advice_for, square_quality
+from recognition.framing import HandBox
 from recognition.paths import PROJECT_ROOT
 from recognition.preprocessing import to_model_input
 from recognition.recogniser import Recogniser
+from recognition.records import Cut
 from tests.helpers import encode
 
 EXAMPLES = PROJECT_ROOT / "static" / "examples"
@@ -23,7 +25,34 @@ def test_an_unsure_answer_names_the_two_likeliest_digits_and_what_tells_them_apa
     ranked = sorted(range(10), key=lambda d: -answer["probabilities"][d])
     assert answer["unsure"] and answer["message"].startswith(f"Not sure: {ranked[0]} or {ranked[1]}?")
     page = client.post("/", data={"image": (io.BytesIO(photo), "seven.jpg")}).get_data(as_text=True)
-    assert f'id="second">{ranked[1]}</span>?' in page and advice_for(ranked[0], ranked[1]) in page
+    assert f'id="second">{ranked[1]}</span>?' in page and answer["advice"] in page
+    assert answer["advice"] == advice_for(ranked[0], ranked[1])  # a clear, lit, upright hand: the pair's advice
+
+
+def test_unsure_advice_names_what_the_picture_shows(make_app):
+    client = make_app(UNSURE_BELOW=1.01).test_client()
+    photo = Image.open(EXAMPLES / "digit_7.jpg").convert("RGB")
+    dark = np.asarray(photo).astype(np.float32) * 0.15
+    answer = client.post("/api/predict", data=encode(Image.fromarray(dark.astype(np.uint8))), content_type="image/jpeg")
+    assert answer.get_json()["advice"] == TOO_DARK and TOO_DARK in answer.get_json()["message"]
+
+
+def test_each_cause_gets_its_own_advice():
+    size, square = (400, 400), np.asarray(Image.open(EXAMPLES / "digit_7.jpg").convert("RGB").resize((224, 224)))
+    light, sharp = square_quality(square)
+    hand = HandBox(100, 100, 200, 0.9).checked(0.9, 0.5)
+
+    def cut(found: HandBox, brightness: float = light, sharpness: float = sharp) -> Cut:
+        return Cut(found, (100, 100, 300, 300), size, brightness=brightness, sharpness=sharpness)
+
+    assert advice_for(7, 8, cut(hand)) == advice_for(7, 8)  # nothing wrong with the picture: the pair's advice
+    assert advice_for(7, 8, cut(HandBox(-90, 100, 200, 0.9).checked(0.9, 0.5))) == CUT_OFF
+    assert advice_for(7, 8, cut(hand, brightness=20)) == TOO_DARK
+    blurred = np.asarray(Image.fromarray(square).filter(ImageFilter.GaussianBlur(3)))
+    assert advice_for(7, 8, cut(hand, sharpness=square_quality(blurred)[1])) == BLURRED
+    assert advice_for(7, 8, cut(HandBox(10, 10, 60, 0.9).checked(0.9, 0.5))) == TOO_SMALL
+    leaning = HandBox(100, 100, 200, 0.9, lean=np.radians(-50)).checked(0.9, 0.5)
+    assert advice_for(7, 8, cut(leaning)) == "Hold your hand upright: it leans 50° to the left."
 
 
 def test_advice_fits_the_pair():

@@ -336,11 +336,16 @@ def test_a_person_corrects_a_wrong_answer_with_consent(browser, collecting_serve
     page.goto(url + "/")
     page.set_input_files("#image", str(EXAMPLE))
     page.wait_for_selector("#result-heading", timeout=20_000)
-    page.click(".feedback summary")
-    page.select_option("#feedback-digit", "4")
+    summary = page.locator(".feedback summary")
+    assert summary.bounding_box()["height"] >= 44
+    summary.click()
+    for target in [*page.locator(".digit-option span").all(), page.locator(".consent")]:
+        box = target.bounding_box()
+        assert box["width"] >= 44 and box["height"] >= 44, box  # every control a finger can hit
+    page.locator(".digit-option", has_text="4").click()
     page.click(".feedback-form button")  # without consent: the browser asks for the box first
     assert FeedbackStore(folder).corrections() == []
-    page.check(".feedback-form input[name=consent]")
+    page.locator(".consent").click()
     page.click(".feedback-form button")
     page.wait_for_selector(".feedback-done", timeout=10_000)
     (correction,) = FeedbackStore(folder).corrections()

@@ -28,7 +28,7 @@ ALPHA = 1e-2  # L2 penalty
 ITERATIONS = 600
 LEAST_PER_DIGIT = 5  # fewer hands of a digit than this and no geometry model is fitted
 FEATURES = "planar+world"  # the feature set fitted (recognition.hand_shape; chosen by tuning/geometry.py)
-NOISE = 0.03  # landmark noise added to training copies, in palm lengths (tuning/geometry.py)
+NOISE = 0.0  # landmark noise added to training copies, in palm lengths (0.03 tried: tuning/geometry.py, not chosen)
 NOISY_COPIES = 4
 
 
