@@ -19,6 +19,8 @@
   const cameraWhy = document.getElementById("camera-why");
   const cameraHow = document.getElementById("camera-how");
   const retryButton = document.getElementById("camera-retry");
+  const handBox = document.getElementById("hand-box");
+  const handRect = document.getElementById("hand-rect");
   const resultUrl = root.dataset.resultUrl;
   const idleSeconds = Math.max(1, Number(root.dataset.idleSeconds) || 8);
   const maxMb = Number(root.dataset.maxUploadMb) || 10;
@@ -44,9 +46,46 @@
   // Measured by the browser tests and bench/pages.py: answers shown and each frame's round trip.
   window.kioskStats = { answers: 0, frames: 0, followed: 0, latenciesMs: [], maxInFlight: 0, inFlightNow: 0 };
 
+  // Put a new answer's card in the answer area (the tests and bench/pages.py count these).
   function show(fragment) {
     answer.replaceChildren(fragment);
     window.kioskStats.answers += 1;
+  }
+
+  // Draw the hand square the server found (fractions of the frame sent) over the stage, as the stage
+  // shows that frame: cropped to its centre square (object-fit: cover) and mirrored like the video.
+  function drawHand(card, width, height, mirrored) {
+    const hand = (card && card.dataset.hand || "").split(",").filter(Boolean).map(Number);
+    if (hand.length !== 4 || !width || !height) { handBox.hidden = true; return; }
+    const side = Math.min(width, height);
+    let x = (hand[0] * width - (width - side) / 2) / side;
+    const y = (hand[1] * height - (height - side) / 2) / side;
+    const w = hand[2] * width / side;
+    const h = hand[3] * height / side;
+    if (mirrored) x = 1 - x - w;
+    handRect.setAttribute("x", x.toFixed(4));
+    handRect.setAttribute("y", y.toFixed(4));
+    handRect.setAttribute("width", w.toFixed(4));
+    handRect.setAttribute("height", h.toFixed(4));
+    handBox.hidden = false;
+  }
+
+  // Update the shown card's ten bars in place from a newer frame's card (no new elements: nothing re-announced).
+  function updateBars(card) {
+    const fresh = card.querySelectorAll(".bars li");
+    answer.querySelectorAll(".bars li").forEach((item, index) => {
+      if (!fresh[index]) return;
+      item.querySelector("meter").value = fresh[index].querySelector("meter").value;
+      item.querySelector("meter").setAttribute("aria-valuetext", fresh[index].querySelector("meter").getAttribute("aria-valuetext"));
+      item.querySelector(".bar-value").textContent = fresh[index].querySelector(".bar-value").textContent;
+    });
+  }
+
+  // The steadied confidence: the shown digit's probability averaged over the recent frames with a hand.
+  function steadyConfidence(digit) {
+    const hands = recent.filter((frame) => !frame.noHand && frame.probabilities.length);
+    if (!hands.length) return null;
+    return hands.reduce((sum, frame) => sum + frame.probabilities[digit], 0) / hands.length;
   }
 
   function stopCountdown() { if (countdown) { clearInterval(countdown.timer); countdown = null; } }
@@ -100,11 +139,17 @@
       const key = steadyKey(card);
       const own = card.dataset.noHand === "true" ? "none" : card.dataset.digit + (card.dataset.unsure === "true" ? "?" : "");
       candidate = key === candidate.key ? { key, count: candidate.count + 1 } : { key, count: 1 };
-      // Show a frame's own answer only when it is the steady one: the digit and banner change only when the average does.
-      if (key !== shownKey && candidate.count >= STEADY_FRAMES && own === key) {
+      drawHand(card, canvas.width, canvas.height, true);
+      // Show a frame's own answer only when it is the steady one: the digit and banner change only when the
+      // average does; while it holds, the card follows the frames with the steadied percentage.
+      if (candidate.count >= STEADY_FRAMES && own === key) {
+        const changed = key !== shownKey;
         shownKey = key;
-        show(fragment);
-        statusLine.textContent = card.dataset.message; // the live region speaks only when the answer changes
+        if (changed) show(fragment); else updateBars(card);
+        const sure = answer.querySelector("#confidence");
+        const mean = key !== "none" && !key.endsWith("?") ? steadyConfidence(Number(card.dataset.digit)) : null;
+        if (sure && mean !== null) sure.textContent = `${Math.round(mean * 100)}% sure`;
+        if (changed) statusLine.textContent = card.dataset.message; // the live region speaks only on a change
       }
     } catch (error) {
       track = "";
@@ -143,14 +188,18 @@
     candidate = { key: null, count: 0 };
     cameraHelp.hidden = true;
     still.hidden = true;
+    still.classList.remove("frozen");
     video.hidden = false;
     guide.hidden = false;
+    handBox.hidden = true;
     stageHint.hidden = true;
     freezeButton.hidden = false;
     resumeButton.hidden = true;
     statusLine.textContent = "Live: sign a digit inside the square.";
   }
 
+  // Freeze what the kiosk shows: the frame as the stage showed it (cropped, mirrored, no guide), the
+  // steadied answer of the last frames and the hand square found last; nothing new is asked of the server.
   async function freeze() {
     if (mode !== "live" || !video.videoWidth) return;
     mode = "frozen";
@@ -159,20 +208,14 @@
     stillUrl = URL.createObjectURL(blob);
     still.src = stillUrl;
     still.alt = "The frozen frame";
-    still.classList.add("mirrored"); // as the live view showed it
+    still.classList.add("mirrored", "frozen"); // as the live view showed it
     still.hidden = false;
     video.hidden = true;
+    guide.hidden = true;
     freezeButton.hidden = true;
     resumeButton.hidden = false;
-    statusLine.textContent = "Recognising the frozen frame…";
-    while (inFlight) await new Promise((resolve) => setTimeout(resolve, 20));
-    try {
-      const { fragment, card } = await send(blob, "frozen.jpg");
-      show(fragment);
-      statusLine.textContent = card.dataset.message;
-    } catch (error) {
-      statusLine.textContent = error.message;
-    }
+    const card = answer.querySelector(".result-card");
+    statusLine.textContent = card ? `Frozen: ${card.dataset.message}` : "Frozen: no answer yet.";
     startCountdown(goLive);
   }
 
@@ -184,7 +227,8 @@
     if (stillUrl) URL.revokeObjectURL(stillUrl);
     stillUrl = URL.createObjectURL(file);
     still.onerror = () => { still.hidden = true; };
-    still.classList.remove("mirrored");
+    still.classList.remove("mirrored", "frozen");
+    handBox.hidden = true;
     still.src = stillUrl;
     still.alt = "The chosen photo";
     still.hidden = false;
@@ -215,7 +259,7 @@
     choose.hidden = false;
     stageHint.textContent = "Choose a photo of one hand signing a digit.";
     stageHint.hidden = false;
-    statusLine.textContent = reason;
+    statusLine.textContent = ""; // the reason is said once, in the help below
     cameraWhy.textContent = reason;
     cameraHow.hidden = !howTo;
     cameraHelp.hidden = false;

@@ -48,14 +48,34 @@ window.AslDigits = {
     return new File([blob], (file.name || "photo").replace(/\.[^.]*$/, "") + ".jpg", { type: "image/jpeg" });
   },
 
-  // POST ``blob`` as field "image" to ``url``; resolve to {ok, html, card} where card is the result element.
-  async recognise(blob, filename, url, fields = {}) {
+  // POST ``body`` to ``url`` reporting the share sent to ``onProgress`` (fetch cannot); resolve like fetch.
+  sendWithProgress(url, body, onProgress) {
+    return new Promise((resolve, reject) => {
+      const request = new XMLHttpRequest();
+      request.open("POST", url);
+      request.setRequestHeader("Accept", "text/html");
+      request.upload.onprogress = (event) => { if (event.lengthComputable) onProgress(event.loaded / event.total); };
+      request.onload = () => resolve({
+        ok: request.status >= 200 && request.status < 300,
+        status: request.status,
+        text: async () => request.responseText,
+      });
+      request.onerror = () => reject(new Error("network"));
+      request.send(body);
+    });
+  },
+
+  // POST ``blob`` as field "image" to ``url``; resolve to {fragment, card} where card is the result element.
+  // Photos over 1 MB report how much was sent to ``onProgress`` (a share from 0 to 1), when given.
+  async recognise(blob, filename, url, fields = {}, onProgress = null) {
     const body = new FormData();
     body.append("image", blob, filename || "photo.jpg");
     for (const [name, value] of Object.entries(fields)) if (value) body.append(name, value);
     let response;
     try {
-      response = await fetch(url, { method: "POST", body, headers: { Accept: "text/html" } });
+      response = onProgress && blob.size > 1024 * 1024
+        ? await this.sendWithProgress(url, body, onProgress)
+        : await fetch(url, { method: "POST", body, headers: { Accept: "text/html" } });
     } catch (networkError) {
       throw new Error("The server cannot be reached. Check the connection and try again.");
     }

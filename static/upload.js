@@ -11,6 +11,7 @@
   const resultBox = document.getElementById("result");
   const submit = document.getElementById("submit");
   const clear = document.getElementById("clear");
+  const progress = document.getElementById("upload-progress");
   const resultUrl = root.dataset.resultUrl;
   const maxMb = Number(root.dataset.maxUploadMb) || 10;
   let previewUrl = null;
@@ -61,7 +62,11 @@
       const sent = await AslDigits.shrink(file);
       const problem = AslDigits.problemWith(sent, maxMb);
       if (problem) throw new Error(problem);
-      const { fragment, card } = await AslDigits.recognise(sent, file.name, resultUrl);
+      const { fragment, card } = await AslDigits.recognise(sent, file.name, resultUrl, {}, (share) => {
+        progress.hidden = false;
+        progress.value = share;
+        status.textContent = share < 1 ? `Sending the photo… ${Math.round(share * 100)}%` : "Recognising…";
+      });
       resultBox.replaceChildren(fragment);
       resetPreview(); // one photo on screen: the result shows it with the square the model read
       status.textContent = card.dataset.message;
@@ -70,11 +75,15 @@
       heading.focus({ preventScroll: true });
       const another = document.getElementById("try-another");
       if (another) another.addEventListener("click", tryAnother);
+      submit.hidden = true; // the answer is there: choosing another photo recognises it at once
     } catch (error) {
       resultBox.replaceChildren();
       showError(error.message);
+      submit.textContent = "Try again";
+      submit.hidden = false;
     } finally {
       submit.disabled = false;
+      progress.hidden = true;
     }
   }
 
@@ -91,7 +100,9 @@
     input.click();
   }
 
-  // Choosing a file recognises it at once, like dropping, pasting, the camera and the examples.
+  // Choosing a file recognises it at once, like dropping, pasting, the camera and the examples, so the
+  // "Recognise" button (for pages without JavaScript) only shows to try again after a failure.
+  submit.hidden = true;
   input.addEventListener("change", () => { if (input.files[0]) take(input.files[0]); });
   // A correction is sent in the page; the form works without JavaScript too.
   resultBox.addEventListener("submit", async (event) => {

@@ -231,6 +231,7 @@ def test_kiosk_without_a_camera_says_why_offers_a_retry_and_takes_photos(browser
     page.wait_for_selector("#choose:not([hidden])", timeout=20_000)
     assert page.locator("#camera-help").is_visible() and page.inner_text("#camera-why").strip()  # why, in words
     assert page.locator("#camera-retry").is_visible()
+    assert page.inner_text("#kiosk-status").strip() == ""  # the reason is said once, in the help
     assert page.locator("#still").is_visible() and "example" in page.get_attribute("#still", "alt")  # not an empty box
     box = page.locator("#choose").bounding_box()
     assert box["height"] >= 44 and box["width"] >= 120  # touch-sized
@@ -241,6 +242,13 @@ def test_kiosk_without_a_camera_says_why_offers_a_retry_and_takes_photos(browser
     assert page.locator("#still").is_visible()  # the chosen photo is shown with its answer
     assert not problems, problems
     page.close()
+    phone = browser_without_camera.new_context(**PHONE)
+    page = phone.new_page()
+    page.goto(live_server + "/kiosk")
+    page.wait_for_selector("#choose:not([hidden])", timeout=20_000)
+    box = page.locator("#choose").bounding_box()
+    assert box["y"] + box["height"] <= PHONE["viewport"]["height"], box  # "Choose photo" in view on a phone
+    phone.close()
 
 
 def test_kiosk_fits_a_phone_screen_both_ways_and_freezes_as_it_showed(browser, live_server):
@@ -253,28 +261,39 @@ def test_kiosk_fits_a_phone_screen_both_ways_and_freezes_as_it_showed(browser, l
         for selector in ("#stage", "#freeze", "#kiosk-result .answer-heading"):
             box = page.locator(selector).bounding_box()
             assert box["y"] >= 0 and box["y"] + box["height"] <= viewport["height"], (viewport, selector, box)
+        assert page.locator("#kiosk-result .bars meter").first.is_visible()  # the ten bars, on phones too
+        page.wait_for_selector("#hand-box:not([hidden])", timeout=10_000)  # the hand square, drawn live
+        assert float(page.get_attribute("#hand-rect", "width")) > 0.05
+        shown = page.get_attribute("#kiosk-result .result-card", "data-message")
         page.locator("#freeze").tap()
         page.wait_for_selector("#still:not([hidden])", timeout=10_000)
-        assert "mirrored" in page.get_attribute("#still", "class")  # the frozen frame is the mirror image, as live
+        classes = page.get_attribute("#still", "class")
+        assert "mirrored" in classes and "frozen" in classes  # the frame as the live view showed it, cropped alike
+        assert page.locator("#guide").is_hidden() and page.locator("#hand-box").is_visible()
+        frames = page.evaluate("window.kioskStats.frames")
+        page.wait_for_timeout(600)
+        assert page.evaluate("window.kioskStats.frames") == frames  # frozen: the steadied answer, no new request
+        assert page.inner_text("#kiosk-status") == f"Frozen: {shown}"
         context.close()
 
 
 @pytest.mark.parametrize("path", ["/", "/kiosk", "/signs", "/api"])
-def test_axe_finds_no_serious_accessibility_problem_on_phone_or_desktop(browser, live_server, path):
-    for options in ({"viewport": {"width": 1280, "height": 800}}, PHONE):
-        context = browser.new_context(**options, permissions=["camera"], bypass_csp=True)  # to load axe itself
+def test_axe_finds_no_accessibility_problem_on_phone_or_desktop_light_or_dark(browser, live_server, path):
+    for options, scheme in [
+        (o, s) for o in ({"viewport": {"width": 1280, "height": 800}}, PHONE) for s in ("light", "dark")
+    ]:
+        context = browser.new_context(**options, color_scheme=scheme, permissions=["camera"], bypass_csp=True)
         page = context.new_page()
         page.goto(live_server + path)
         if path == "/":
             page.set_input_files("#image", str(EXAMPLE))  # audit the page with an answer on it
             page.wait_for_selector("#result-heading", timeout=20_000)
         page.wait_for_timeout(700)
-        page.add_script_tag(path=str(AXE))
+        page.add_script_tag(path=str(AXE))  # bypass_csp above: to load axe itself
         violations = page.evaluate(
             "async () => (await axe.run(document)).violations.map(v => [v.id, v.impact, v.nodes.length])"
         )
-        serious = [v for v in violations if v[1] in ("serious", "critical")]
-        assert not serious, (path, options.get("is_mobile", False), serious)
+        assert not violations, (path, options.get("is_mobile", False), scheme, violations)
         context.close()
 
 
