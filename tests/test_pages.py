@@ -23,8 +23,46 @@ def schema(client, name: str) -> dict:
 def test_openapi_document_describes_the_routes(client):
     document = client.get("/api/openapi.json").get_json()
     assert document["openapi"].startswith("3.1")
-    assert set(document["paths"]) == {"/api/predict", "/api/predict/batch", "/api/model", "/healthz"}
+    assert set(document["paths"]) == {
+        "/api/predict",
+        "/api/predict/batch",
+        "/api/model",
+        "/api/files/{name}",
+        "/healthz",
+    }
     jsonschema.Draft202012Validator.check_schema(schema(client, "Prediction"))
+    operations = [op["operationId"] for path in document["paths"].values() for op in path.values()]
+    assert len(set(operations)) == len(operations) == 5 and document["servers"] and document["info"]["version"]
+
+
+def test_the_model_files_can_be_taken_away_with_their_hashes(client):
+    import hashlib
+
+    from webapp.version import __version__
+
+    described = client.get("/api/model").get_json()
+    jsonschema.validate(described, schema(client, "Model"))
+    assert described["version"] == __version__ and described["unsure_below"] and described["data"]["photos"]
+    files = {item["file"]: item for item in described["downloads"]}
+    assert {"asl_digits.h5", "asl_digits.tflite", "asl_digits.geometry.npz", "hand_landmark_lite.tflite"} <= set(files)
+    item = files["asl_digits.tflite"]
+    sent = client.get(item["url"])
+    assert sent.status_code == 200 and "attachment" in sent.headers["Content-Disposition"]
+    assert hashlib.sha256(sent.data).hexdigest() == item["sha256"] and len(sent.data) == item["bytes"]
+    assert all(item["licence"] for item in files.values())
+    for name in ("wsgi.py", "..%2Fwsgi.py", "asl_digits.manifest.json", "%2Fetc%2Fpasswd"):
+        assert client.get(f"/api/files/{name}").status_code == 404
+    page = client.get("/api").get_data(as_text=True)
+    assert item["sha256"] in page and 'href="/api/files/asl_digits.tflite"' in page
+
+
+def test_the_version_is_the_projects():
+    import tomllib
+
+    from recognition.paths import PROJECT_ROOT
+    from webapp.version import __version__
+
+    assert tomllib.loads((PROJECT_ROOT / "pyproject.toml").read_text())["project"]["version"] == __version__
 
 
 def test_real_answers_match_the_openapi_document(client):

@@ -4,7 +4,8 @@
 
 Hands: the valid (choice) or test (report) split, plus its domain-shift set. Non-hands: pictures
 shipped in scikit-image, matplotlib and scikit-learn (animals, faces, food, objects, scenes), plain
-colours, gradients, noise, shapes, patterns, skin-coloured blobs and text,
+colours, gradients, noise, shapes, patterns, skin-coloured blobs, text and people who are not
+signing (faces on shoulders, some with arms crossed: :func:`people_non_hands`),
 split in two halves by a fixed draw (one to choose, one to report). The rule is
 ``recognition.recogniser.says_no_hand``: for a hand neither the hand check nor the look confirms, a
 faint hand-landmark presence while the classifier is unsure, or no palm or a faint one while the
@@ -22,82 +23,18 @@ import json
 from pathlib import Path
 
 import numpy as np
-from PIL import Image, ImageDraw, ImageFilter
 
 from bench import save_result
 from recognition.batch import recognise_all
 from recognition.paths import DEFAULT_MODEL, PROJECT_ROOT
 from recognition.settings import Settings
 from tuning.harness import outside_reading, served, split_reading
+from tuning.non_hands import package_pictures, people_non_hands, synthetic_non_hands
 
 SCORES = (0.05, 0.1, 0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 0.5, 0.6, 0.7)
 CONFIDENCES = (0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95, 0.99, 1.01)
 PRESENCES = (0.0, 0.01, 0.02, 0.05, 0.1, 0.2, 0.3)  # 0: the presence never decides
 PRESENCE_CONFIDENCES = (0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1.01)  # with a faint presence, "no hand" under this confidence
-
-
-def package_pictures() -> list[np.ndarray]:
-    """Every RGB-able picture shipped in scikit-image, matplotlib's sample data and scikit-learn (none is a hand)."""
-    import matplotlib
-    import sklearn.datasets
-    from skimage.data import data_dir
-
-    paths = sorted(Path(data_dir).glob("*.png")) + sorted(Path(data_dir).glob("*.jpg"))
-    paths += sorted((Path(matplotlib.get_data_path()) / "sample_data").glob("*.[pj][np]g"))
-    paths += sorted((Path(sklearn.datasets.__file__).parent / "images").glob("*.jpg"))
-    pictures = []
-    for path in paths:
-        try:
-            with Image.open(path) as picture:
-                rgb = picture.convert("RGB")
-        except OSError:
-            continue
-        if min(rgb.size) >= 32:
-            rgb.thumbnail((640, 640))
-            pictures.append(np.asarray(rgb))
-    return pictures
-
-
-def synthetic_non_hands(rng: np.random.Generator) -> list[np.ndarray]:
-    """Plain colours, gradients, noise, shapes, patterns, skin-coloured blobs and text: what people send by mistake."""
-    pictures = []
-    for _ in range(12):
-        pictures.append(np.full((240, 320, 3), rng.integers(0, 256, 3), np.uint8))
-    for _ in range(6):
-        ramp = np.linspace(0, 1, 320)[None, :, None]
-        pictures.append(
-            (rng.integers(0, 256, 3) * ramp + rng.integers(0, 256, 3) * (1 - ramp)).repeat(240, 0).astype(np.uint8)
-        )
-    for _ in range(6):
-        pictures.append(rng.integers(0, 256, (240, 320, 3), dtype=np.uint8))
-    for _ in range(6):  # shapes on a colour
-        canvas = Image.new("RGB", (320, 240), tuple(int(v) for v in rng.integers(0, 256, 3)))
-        draw = ImageDraw.Draw(canvas)
-        for _shape in range(4):
-            x, y = int(rng.integers(0, 260)), int(rng.integers(0, 180))
-            box = (x, y, x + int(rng.integers(20, 120)), y + int(rng.integers(20, 120)))
-            fill = tuple(int(v) for v in rng.integers(0, 256, 3))
-            (draw.ellipse if rng.random() < 0.5 else draw.rectangle)(box, fill=fill)
-        pictures.append(np.asarray(canvas))
-    for _ in range(6):  # stripes and checkerboards
-        cell = int(rng.integers(8, 48))
-        ys, xs = np.mgrid[0:240, 0:320] // cell
-        pattern = ((xs + ys) % 2 if rng.random() < 0.5 else xs % 2).astype(bool)
-        a, b = rng.integers(0, 256, 3), rng.integers(0, 256, 3)
-        pictures.append(np.where(pattern[..., None], a, b).astype(np.uint8))
-    for _ in range(6):  # soft skin-coloured blobs: the colour of a hand without its shape
-        canvas = Image.new("RGB", (320, 240), tuple(int(v) for v in rng.integers(0, 256, 3)))
-        skin = tuple(int(v) for v in np.array([224, 172, 140]) * rng.uniform(0.5, 1.05))
-        x, y = int(rng.integers(40, 200)), int(rng.integers(20, 120))
-        ImageDraw.Draw(canvas).ellipse(
-            (x, y, x + int(rng.integers(60, 120)), y + int(rng.integers(60, 120))), fill=skin
-        )
-        pictures.append(np.asarray(canvas.filter(ImageFilter.GaussianBlur(4))))
-    for words in ("Hello", "ASL 7", "1 2 3 4 5", "receipt total 12.50", "no hand here", "0123456789"):
-        canvas = Image.new("RGB", (320, 240), tuple(int(v) for v in rng.integers(180, 256, 3)))
-        ImageDraw.Draw(canvas).text((20, 100), words, fill=(0, 0, 0))
-        pictures.append(np.asarray(canvas))
-    return pictures
 
 
 def signals(recogniser, pictures) -> np.ndarray:
@@ -157,7 +94,7 @@ def main() -> int:
         "model": args.model.name,
         "backend": recogniser.backend,
         "chosen_on_valid": best,
-        **reported_figures(measured, best),
+        **reported_figures(measured, best, recogniser.settings.unsure_below),
         "grid_rows": len(grid),
         "grid_allowed_best": sorted(allowed, key=lambda row: (-row["non_hands_caught"], row["false_no_hand"]))[:20],
     }
@@ -174,6 +111,9 @@ def measure(recogniser, model: Path) -> dict[str, dict[str, np.ndarray]]:
     non_hands = package_pictures() + synthetic_non_hands(rng)
     order = rng.permutation(len(non_hands))
     halves = {"choose": [non_hands[i] for i in order[::2]], "report": [non_hands[i] for i in order[1::2]]}
+    people = people_non_hands(np.random.default_rng(13))
+    halves["choose"] += people[::2]
+    halves["report"] += people[1::2]
     measured = {}
     for split, half in (("valid", "choose"), ("test", "report")):
         hands = [p for pictures in split_reading(model, split).kinds.values() for p in pictures]
@@ -181,6 +121,7 @@ def measure(recogniser, model: Path) -> dict[str, dict[str, np.ndarray]]:
     outside = outside_reading()
     if outside is not None:
         measured["outside"] = {"hands": signals(recogniser, outside.kinds["plain"])}
+    measured["people"] = {"report": measured["test"]["non_hands"][-len(people[1::2]) :]}
     return measured
 
 
@@ -198,7 +139,7 @@ def grid_of(measured: dict[str, dict[str, np.ndarray]]) -> list[dict]:
     return grid
 
 
-def reported_figures(measured: dict[str, dict[str, np.ndarray]], best: dict) -> dict:
+def reported_figures(measured: dict[str, dict[str, np.ndarray]], best: dict, sure_from: float) -> dict:
     """Return the chosen rule's figures on the test split and the reporting half of the non-hands."""
     rule = (best["score"], best["confidence"], best["presence"], best["presence_confidence"])
     test = measured["test"]
@@ -207,6 +148,14 @@ def reported_figures(measured: dict[str, dict[str, np.ndarray]], best: dict) -> 
         "test_false_no_hand": float(no_hand(test["hands"], *rule).mean()),
         "report_non_hands": len(test["non_hands"]),
         "report_non_hands_caught": float(no_hand(test["non_hands"], *rule).mean()),
+        "report_non_hands_sure_digit": float(
+            (~no_hand(test["non_hands"], *rule) & (test["non_hands"][:, 1] >= sure_from)).mean()
+        ),
+        "report_people": len(measured["people"]["report"]),
+        "report_people_caught": float(no_hand(measured["people"]["report"], *rule).mean()),
+        "report_people_sure_digit": float(
+            (~no_hand(measured["people"]["report"], *rule) & (measured["people"]["report"][:, 1] >= sure_from)).mean()
+        ),
         "no_palm_at_all": {
             "test_hands": float((test["hands"][:, 0] == 0).mean()),
             "report_non_hands": float((test["non_hands"][:, 0] == 0).mean()),

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, jsonify, request
+from flask import Blueprint, current_app, jsonify, request, send_file, url_for
+from werkzeug.exceptions import NotFound
 
 from recognition.decode import ACCEPTED_MEDIA_TYPES, ImageRejected, Rejection
 from webapp.answers import read_track, recognise_uploads
+from webapp.downloads import downloadable, listing
 from webapp.errors import json_errors
 from webapp.loader import get_holder, get_recogniser
 from webapp.openapi import openapi_document
 from webapp.uploads import uploads_from
+from webapp.version import __version__
 
 blueprint = Blueprint("api", __name__, url_prefix="/api")
 json_errors(blueprint)
@@ -71,9 +74,35 @@ def model_info():
                 "max_upload_mb": current_app.config["MAX_UPLOAD_MB"],
                 "max_batch_files": current_app.config["MAX_BATCH_FILES"],
                 "max_image_megapixels": current_app.config["MAX_IMAGE_MEGAPIXELS"],
+                "max_decoded_mb": current_app.config["MAX_DECODED_MB"],
             },
+            "data": _data_limits(card),
+            "downloads": listing(holder.model_path, lambda name: url_for("api.model_file", name=name)),
+            "version": __version__,
         }
     )
+
+
+@blueprint.get("/files/<name>")
+def model_file(name: str):
+    """Send one of the model's downloadable files (``GET /api/model`` lists them with their SHA-256)."""
+    offered = downloadable(get_holder().model_path)
+    if name not in offered:
+        raise NotFound()
+    return send_file(offered[name][0], as_attachment=True, download_name=name, mimetype="application/octet-stream")
+
+
+def _data_limits(card: dict) -> dict:
+    """Return what the model learnt from, and so where it may read less well."""
+    data = card.get("data") or {}
+    return {
+        "trained_on": "Sign Language Digits Dataset: 100x100 photos of one right hand each, school students, "
+        "plain light backgrounds, palm to the camera",
+        "photos": data.get("counts"),
+        "split": data.get("split"),
+        "weaker_on": "other signing styles, hands leaning far from upright on photographs, distant or small hands, "
+        "a hand in front of a face; see docs/model-card.md",
+    }
 
 
 @blueprint.get("/openapi.json")

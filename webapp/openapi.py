@@ -8,6 +8,7 @@ from typing import Any
 
 from recognition.settings import Settings
 from webapp.schemas import BATCH, ERROR, HEALTH, IMAGE_BODY, IMAGE_PART, MODEL, PREDICTION
+from webapp.version import __version__
 
 
 def _errors(*statuses: int) -> dict[str, Any]:
@@ -45,7 +46,7 @@ def openapi_document(settings: Settings) -> dict[str, Any]:
         "openapi": "3.1.0",
         "info": {
             "title": "ASL digits",
-            "version": "1",
+            "version": __version__,
             "description": "Recognise the American Sign Language digit (0-9) signed by one hand in a photo. "
             "Uploads are decoded in memory and never stored.",
         },
@@ -94,6 +95,20 @@ def _paths() -> dict[str, Any]:
                 "operationId": "describeModel",
                 "summary": "Describe the served model",
                 "responses": {"200": _json("Model", "The model"), **_errors(503)},
+            }
+        },
+        "/api/files/{name}": {
+            "get": {
+                "operationId": "downloadModelFile",
+                "summary": "Download one of the model's files (listed with their SHA-256 by /api/model)",
+                "parameters": [{"name": "name", "in": "path", "required": True, "schema": {"type": "string"}}],
+                "responses": {
+                    "200": {
+                        "description": "The file",
+                        "content": {"application/octet-stream": {"schema": {"type": "string", "format": "binary"}}},
+                    },
+                    "404": {"description": "No such file is offered"},
+                },
             }
         },
         "/healthz": {

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from flask import Blueprint, current_app, render_template, request
+from flask import Blueprint, current_app, render_template, request, url_for
 
 from recognition.decode import ACCEPTED_MEDIA_TYPES, ACCEPTED_NAMES, ImageRejected
 from recognition.preprocessing import CLASS_NAMES
 from webapp.answers import Answered, preview_data_url, read_track, recognise_uploads
+from webapp.downloads import listing
 from webapp.errors import describe
 from webapp.loader import get_holder
 from webapp.uploads import uploads_from
@@ -128,8 +129,10 @@ def signs():
 def api_docs():
     """Show the API contract with examples."""
     configured = str(current_app.config["PUBLIC_URL"] or "").rstrip("/")
+    downloads = listing(get_holder().model_path, lambda name: url_for("api.model_file", name=name))
     return render_template(
         "api.html",
+        downloads=downloads,
         base_url=configured or EXAMPLE_ORIGIN,
         origin_from_browser=not configured,
         cors_origins=current_app.config["CORS_ORIGINS"],

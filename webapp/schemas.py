@@ -178,6 +178,27 @@ MODEL: dict = {
         },
         "metrics": {"type": "object"},
         "limits": {"type": "object"},
+        "unsure_below": {"type": "number", "description": "The served threshold under which answers are unsure."},
+        "settings": {"type": "object", "description": "Every threshold the served pipeline uses."},
+        "accepted_types": {"type": "array", "items": {"type": "string"}},
+        "data": {"type": "object", "description": "What the model learnt from, and where it reads less well."},
+        "version": {"type": "string", "description": "The app's version."},
+        "downloads": {
+            "type": "array",
+            "description": "The model's files, fetched from GET /api/files/{name}.",
+            "items": {
+                "type": "object",
+                "required": ["file", "url", "bytes", "sha256", "licence"],
+                "properties": {
+                    "file": {"type": "string"},
+                    "what": {"type": "string"},
+                    "url": {"type": "string"},
+                    "bytes": {"type": "integer"},
+                    "sha256": {"type": "string", "pattern": "^[0-9a-f]{64}$"},
+                    "licence": {"type": "string"},
+                },
+            },
+        },
     },
 }
 
