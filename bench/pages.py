@@ -4,12 +4,15 @@
 
 Per page and viewport (desktop 1280x800, phone 390x844): bytes transferred and load time; the
 upload page's time from Recognise to the answer on screen (a 12-MP phone photo and a small one);
-the live kiosk with a fake camera for 15 s: answers shown per second and each frame's round trip.
+the live kiosk with a fake camera for 15 s: answers shown per second and each frame's round trip;
+a held and a jittered sign (moved and turned from frame to frame) for 15 s each: changes of the shown
+answer and of its unsure banner, frames read right, and whether freezing keeps the shown answer.
 Saves screenshots to docs/screenshots/ and the figures to bench/results/pages.json.
 """
 
 from __future__ import annotations
 
+import itertools
 import json
 import statistics
 import tempfile
@@ -21,7 +24,7 @@ from PIL import Image
 from bench import save_result
 from bench.serving import hand_photo, phone_jpeg
 from recognition.paths import DEFAULT_MODEL, PROJECT_ROOT
-from tests.support.browser import CHROMIUM, PHONE, write_y4m
+from tests.support.browser import CHROMIUM, PHONE, jittered_sign, write_y4m
 from tests.support.load import Gunicorn
 from tests.support.samples import big_phone_jpeg
 
@@ -95,9 +98,51 @@ def main() -> int:
             report[name]["kiosk_live"] = measure_kiosk(page, base, name)
             context.close()
         browser.close()
+        clip = work / "jittered.y4m"
+        write_y4m(clip, jittered_sign(Image.open(PROJECT_ROOT / "static" / "examples" / "digit_5.jpg")))
+        report["kiosk_steadiness"] = {
+            "held": steadiness(playwright, camera, base, 5),
+            "jittered": steadiness(playwright, clip, base, 5),
+        }
     save_result("pages.json", report)
     print(json.dumps(report, indent=1))
     return 0
+
+
+def steadiness(playwright, camera: Path, base: str, digit: int, seconds: int = 15) -> dict:
+    """Watch the kiosk for ``seconds`` on a fake camera clip of ``digit``: how often the shown answer and its
+    unsure banner change, how many frames were read right, and whether freezing keeps the shown answer."""
+    browser = playwright.chromium.launch(
+        executable_path=CHROMIUM,
+        args=[
+            "--no-sandbox",
+            "--use-fake-device-for-media-stream",
+            "--use-fake-ui-for-media-stream",
+            f"--use-file-for-fake-video-capture={camera}",
+        ],
+    )
+    page = browser.new_context(**DESKTOP, permissions=["camera"]).new_page()
+    page.goto(base + "/kiosk")
+    page.wait_for_timeout(2000)
+    page.evaluate("() => { window.kioskStats.shown = []; window.kioskStats.own = []; }")
+    page.wait_for_timeout(seconds * 1000)
+    stats = page.evaluate("window.kioskStats")
+    shown, own = stats["shown"], stats["own"]
+    live = page.get_attribute("#kiosk-result .result-card", "data-message")
+    page.keyboard.press("Space")
+    page.wait_for_timeout(500)
+    frozen = page.inner_text("#kiosk-status")
+    browser.close()
+    banner = sum(a.endswith("?") != b.endswith("?") for a, b in itertools.pairwise(shown))
+    return {
+        "seconds": seconds,
+        "frames": len(own),
+        "frames_right": round(sum(o.rstrip("?") == str(digit) for o in own) / max(len(own), 1), 3),
+        "shown_answer_changes": len(shown),  # each a new answer shown within the window
+        "banner_changes": banner,
+        "shown": shown,
+        "freeze_keeps_the_shown_answer": frozen == f"Frozen: {live}",
+    }
 
 
 def measure_pages(context, page, base: str, name: str, photos: dict) -> dict:

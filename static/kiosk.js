@@ -44,7 +44,7 @@
   let countdown = null;
   let stillUrl = null;
   // Measured by the browser tests and bench/pages.py: answers shown and each frame's round trip.
-  window.kioskStats = { answers: 0, frames: 0, followed: 0, latenciesMs: [], maxInFlight: 0, inFlightNow: 0 };
+  window.kioskStats = { answers: 0, frames: 0, followed: 0, latenciesMs: [], maxInFlight: 0, inFlightNow: 0, shown: [], own: [] };
 
   // Put a new answer's card in the answer area (the tests and bench/pages.py count these).
   function show(fragment) {
@@ -139,13 +139,14 @@
       const key = steadyKey(card);
       const own = card.dataset.noHand === "true" ? "none" : card.dataset.digit + (card.dataset.unsure === "true" ? "?" : "");
       candidate = key === candidate.key ? { key, count: candidate.count + 1 } : { key, count: 1 };
+      window.kioskStats.own.push(own);
       drawHand(card, canvas.width, canvas.height, true);
       // Show a frame's own answer only when it is the steady one: the digit and banner change only when the
       // average does; while it holds, the card follows the frames with the steadied percentage.
       if (candidate.count >= STEADY_FRAMES && own === key) {
         const changed = key !== shownKey;
         shownKey = key;
-        if (changed) show(fragment); else updateBars(card);
+        if (changed) { show(fragment); window.kioskStats.shown.push(key); } else updateBars(card);
         const sure = answer.querySelector("#confidence");
         const mean = key !== "none" && !key.endsWith("?") ? steadyConfidence(Number(card.dataset.digit)) : null;
         if (sure && mean !== null) sure.textContent = `${Math.round(mean * 100)}% sure`;
