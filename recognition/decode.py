@@ -8,25 +8,27 @@ a failure of the code after decoding is a bug and is left to the app's 500 handl
 
 Process-wide setup (the HEIF opener, the allocator's trim threshold) is applied by
 :func:`recognition.memory.configure_process`, called once by the app factory, never on import.
+
+:class:`ImageRejected` and :class:`Rejection` (:mod:`recognition.rejections`) and the limits
+(:mod:`recognition.decode_cost`) are imported from here by the web app.
 """
 
 from __future__ import annotations
 
-import enum
 import io
 import logging
 import math
 import struct
-import threading
 import warnings
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
-from dataclasses import dataclass
 
 from PIL import Image, UnidentifiedImageError
 
+from recognition.decode_cost import DecodeBudget, DecodeLimits, DecodeMemory, tiff_strip_count, working_bytes
 from recognition.memory import give_back_memory
 from recognition.preprocessing import to_rgb
+from recognition.rejections import ImageRejected, Rejection
 
 log = logging.getLogger(__name__)
 
@@ -53,7 +55,7 @@ BYTES_PER_PIXEL = {"1": 1, "L": 1, "P": 1, "I;16": 2, "I;16B": 2, "I;16L": 2, "I
 # Peak memory of a decode over its picture's size, where a codec holds copies (measured by bench/hostile.py:
 # Pillow's WebP path keeps the decoder's canvas, a bytes copy and the image; libavif and libheif one more).
 DECODE_COPIES = {"WEBP": 4.0, "AVIF": 2.2, "HEIF": 2.0}
-BIG_DECODE_BYTES = 32 * 1024 * 1024  # decodes above this take the process's one big-decode slot
+BIG_DECODE_BYTES = 32 * 1024 * 1024  # after a decode above this, freed memory is given back to the system
 # What Pillow and its codecs raise on bad data (besides UnidentifiedImageError, an OSError).
 CODEC_ERRORS = (
     OSError,
@@ -68,52 +70,13 @@ CODEC_ERRORS = (
     ZeroDivisionError,
 )
 DECODE_FAILURES = (*CODEC_ERRORS, MemoryError, Image.DecompressionBombError, Image.DecompressionBombWarning)
-_big_decode = threading.Semaphore(1)
+_memory = DecodeMemory(240 * 2**20)  # every decode of the process together (configure_decode_memory)
 
 
-class Rejection(enum.Enum):
-    """Why an upload cannot be classified (the web layer maps each to an HTTP status)."""
-
-    UNREADABLE = "unreadable"  # not an image, corrupt, empty, or no file at all
-    TOO_LARGE = "too large"  # over a size, pixel, decode or count limit
-    NOT_ACCEPTED = "not accepted"  # an image format that is not accepted
-
-
-class ImageRejected(Exception):
-    """An upload that cannot be classified: a message for people and the ``reason``."""
-
-    def __init__(self, message: str, reason: Rejection = Rejection.UNREADABLE) -> None:
-        super().__init__(message)
-        if not isinstance(reason, Rejection):
-            raise TypeError(f"a rejection's reason is a Rejection, not {reason!r}")
-        self.message = message
-        self.reason = reason
-
-
-@dataclass(frozen=True)
-class DecodeLimits:
-    """What one picture may cost to decode."""
-
-    max_megapixels: float = 40
-    max_decoded_mb: float = 120
-
-
-class DecodeBudget:
-    """The decoded bytes one request may spend on all its pictures together; not shared between threads."""
-
-    def __init__(self, max_mb: float) -> None:
-        self.max_mb = max_mb
-        self.left = max_mb * 1024 * 1024
-
-    def spend(self, decoded_bytes: int) -> None:
-        """Take ``decoded_bytes`` from the budget, or refuse it as too large when it would run out."""
-        if decoded_bytes > self.left:
-            raise ImageRejected(
-                f"The pictures of this request would take more than {self.max_mb:g} MB to decode together; "
-                "send fewer or smaller pictures.",
-                Rejection.TOO_LARGE,
-            )
-        self.left -= decoded_bytes
+def configure_decode_memory(total_mb: float, wait_seconds: float = 15.0) -> None:
+    """Set the bytes all decodes of this process may hold at once (the app sets it from its settings)."""
+    global _memory
+    _memory = DecodeMemory(round(total_mb * 2**20), wait_seconds)
 
 
 def _sniff_unsupported(data: bytes) -> str | None:
@@ -146,12 +109,13 @@ def _refuse_costly(image: Image.Image, data: bytes, limits: DecodeLimits) -> int
         raise ImageRejected(
             f"{image.format} images are not accepted; please send {ACCEPTED_NAMES}.", Rejection.NOT_ACCEPTED
         )
+    if image.format in ("JPEG", "MPO") and data.count(b"\xff\xda") > MAX_JPEG_SCANS:
+        raise ImageRejected(
+            f"The JPEG has more than {MAX_JPEG_SCANS} progressive scans; please send a normal photo.",
+            Rejection.TOO_LARGE,
+        )
+    full_size = image.size
     if image.format in ("JPEG", "MPO"):
-        if data.count(b"\xff\xda") > MAX_JPEG_SCANS:
-            raise ImageRejected(
-                f"The JPEG has more than {MAX_JPEG_SCANS} progressive scans; please send a normal photo.",
-                Rejection.TOO_LARGE,
-            )
         image.draft("RGB", (WORK_SIZE, WORK_SIZE))  # decode at 1/2, 1/4 or 1/8 scale, never below WORK_SIZE
     width, height = image.size  # for a JPEG, the size it decodes to
     if width * height > limits.max_megapixels * 1_000_000:
@@ -177,6 +141,7 @@ def _refuse_costly(image: Image.Image, data: bytes, limits: DecodeLimits) -> int
             Rejection.TOO_LARGE,
         )
     decoded = round(width * height * BYTES_PER_PIXEL.get(image.mode, 4) * DECODE_COPIES.get(image.format, 1.0))
+    decoded = working_bytes(image, full_size, decoded, reduction_factor(image.size) >= 2)
     if decoded > limits.max_decoded_mb * 1024 * 1024:
         raise ImageRejected(
             f"The image would take {decoded / 2**20:.0f} MB to decode; the limit is {limits.max_decoded_mb:g} MB.",
@@ -187,15 +152,17 @@ def _refuse_costly(image: Image.Image, data: bytes, limits: DecodeLimits) -> int
 
 @contextmanager
 def _decode_slot(decoded_bytes: int) -> Iterator[None]:
-    """Hold the process's one big-decode slot while a big picture decodes, and give its memory back after."""
-    if decoded_bytes <= BIG_DECODE_BYTES:
-        yield
-        return
-    with _big_decode:
+    """Hold the picture's bytes of the process's decode memory while it decodes; give big ones back after."""
+    with _memory.held(decoded_bytes) as granted:
+        if not granted:
+            raise ImageRejected(
+                "The server is decoding other large pictures; please try again in a moment.", Rejection.BUSY
+            )
         try:
             yield
         finally:
-            give_back_memory()
+            if decoded_bytes > BIG_DECODE_BYTES:
+                give_back_memory()
 
 
 def _rejection(error: BaseException, limits: DecodeLimits) -> ImageRejected:
@@ -226,6 +193,12 @@ def decode_picture(data: bytes, limits: DecodeLimits | None = None, budget: Deco
     if unsupported:
         raise ImageRejected(
             f"{unsupported} images are not accepted; please send {ACCEPTED_NAMES}.", Rejection.NOT_ACCEPTED
+        )
+    strips = tiff_strip_count(data)
+    if strips is not None and strips > MAX_TIFF_TILES:
+        raise ImageRejected(
+            f"The TIFF is cut into {strips} strips or tiles; at most {MAX_TIFF_TILES} are accepted.",
+            Rejection.TOO_LARGE,
         )
     with warnings.catch_warnings():
         warnings.simplefilter("error", Image.DecompressionBombWarning)

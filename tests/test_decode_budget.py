@@ -156,3 +156,72 @@ def test_a_200_megapixel_phone_jpeg_is_read_at_an_eighth_of_its_size():
 
     picture = decode_picture(big_phone_jpeg(16320, 12240))  # decoded at 2040x1530, then reduced as any picture
     assert picture.size == (16320 // 8 // 3, 12240 // 8 // 3)
+
+
+def test_a_progressive_jpegs_full_size_coefficients_are_counted_before_decoding():
+    import time
+
+    from recognition.decode import DecodeLimits, ImageRejected, decode_picture
+
+    buffer = io.BytesIO()
+    Image.new("L", (4000, 4000), 128).save(buffer, "JPEG", progressive=True, quality=50)
+    started = time.perf_counter()
+    with pytest.raises(ImageRejected) as refused:  # decoded at 1/8 it is 0.25 MB; libjpeg would hold 32 MB
+        decode_picture(buffer.getvalue(), DecodeLimits(max_megapixels=40, max_decoded_mb=16))
+    assert "MB to decode" in refused.value.message and time.perf_counter() - started < 0.2
+    baseline = io.BytesIO()
+    Image.new("L", (4000, 4000), 128).save(baseline, "JPEG", quality=50)
+    assert decode_picture(baseline.getvalue(), DecodeLimits(max_megapixels=40, max_decoded_mb=16)).size
+
+
+def test_an_rgba_pictures_reduce_copy_is_counted():
+    from recognition.decode import DecodeLimits, ImageRejected, decode_picture
+
+    buffer = io.BytesIO()
+    Image.new("RGBA", (3000, 3000), (10, 200, 30, 128)).save(buffer, "PNG")
+    with pytest.raises(ImageRejected):  # 36 MB decoded and a 36 MB premultiplied copy: over 60 MB
+        decode_picture(buffer.getvalue(), DecodeLimits(max_megapixels=40, max_decoded_mb=60))
+    assert decode_picture(buffer.getvalue(), DecodeLimits(max_megapixels=40, max_decoded_mb=80)).mode == "RGB"
+
+
+def test_a_tiff_with_a_million_strips_is_refused_from_its_header():
+    import struct
+    import time
+
+    from recognition.decode import ImageRejected, decode_picture
+
+    entries = [(256, 4, 1, 33), (257, 4, 1, 1_200_000), (258, 3, 1, 8), (273, 4, 1_200_000, 0), (277, 3, 1, 1)]
+    header = b"II" + struct.pack("<HI", 42, 8) + struct.pack("<H", len(entries))
+    header += b"".join(struct.pack("<HHII", *entry) for entry in entries) + b"\0\0\0\0"
+    started = time.perf_counter()
+    with pytest.raises(ImageRejected) as refused:
+        decode_picture(header + b"\0" * 1000)
+    assert "strips" in refused.value.message and time.perf_counter() - started < 0.05
+
+
+def test_decodes_at_once_share_one_budget_of_bytes():
+    import threading
+    import time
+
+    from recognition.decode_cost import DecodeMemory
+
+    memory = DecodeMemory(10, wait_seconds=2)
+    order: list[str] = []
+    with memory.held(6) as first:
+        assert first
+
+        def second() -> None:
+            with memory.held(6) as granted:
+                order.append(f"second {granted}")
+
+        waiting = threading.Thread(target=second)
+        waiting.start()
+        time.sleep(0.2)
+        order.append("first done")
+    waiting.join(3)
+    assert order == ["first done", "second True"]  # the second waited for the first's bytes
+    with memory.held(11) as too_big:
+        assert not too_big  # more than the whole budget: refused at once
+    short = DecodeMemory(10, wait_seconds=0.1)
+    with short.held(8), short.held(8) as late:
+        assert not late

@@ -8,6 +8,7 @@ from typing import Any
 
 from flask import Flask
 
+from recognition.decode import configure_decode_memory
 from recognition.memory import configure_process
 from recognition.paths import PROJECT_ROOT
 from webapp.config import DEFAULTS
@@ -28,6 +29,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         app.config.from_mapping(config)
     app.config["MAX_CONTENT_LENGTH"] = int(float(app.config["MAX_UPLOAD_MB"]) * 1024 * 1024)
     app.config["MAX_FORM_MEMORY_SIZE"] = app.config["MAX_CONTENT_LENGTH"]
+    configure_decode_memory(float(app.config["MAX_WORKER_DECODE_MB"]))
     if not logging.getLogger().handlers:
         logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
 

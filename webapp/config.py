@@ -19,6 +19,9 @@ DEFAULTS: dict[str, object] = {
     "MAX_IMAGE_MEGAPIXELS": 40,  # larger (as decoded: JPEGs at their reduced scale) is refused as a decompression bomb
     "MAX_DECODED_MB": 120,  # memory one decoded image may take (pixels x bytes per pixel)
     "MAX_REQUEST_DECODED_MB": 480,  # ... and all the images of one request together
+    # ... and all the decodes of one worker process at once, codecs' own buffers counted (a decode waits up
+    # to 15 s for its share, then is answered 503): the worker's memory beyond the models is bounded by this.
+    "MAX_WORKER_DECODE_MB": 240,
     "BODY_TIMEOUT_SECONDS": 20,  # a request body must arrive within this (plus 1 s per 100 KB)
     "UNSURE_BELOW": None,  # confidence under which the result is marked unsure; None: the model's settings file
     "KIOSK_IDLE_SECONDS": 8,  # kiosk goes back to the live camera after this

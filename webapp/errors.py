@@ -32,7 +32,12 @@ MESSAGES = {
 JSON_PREFIXES: list[str] = []  # url prefixes of the JSON blueprints, for unrouted paths under them
 
 
-STATUS_OF_REJECTION = {Rejection.UNREADABLE: 400, Rejection.TOO_LARGE: 413, Rejection.NOT_ACCEPTED: 415}
+STATUS_OF_REJECTION = {
+    Rejection.UNREADABLE: 400,
+    Rejection.TOO_LARGE: 413,
+    Rejection.NOT_ACCEPTED: 415,
+    Rejection.BUSY: 503,
+}
 
 
 def describe(error: Exception) -> tuple[str, int]:
