@@ -198,3 +198,18 @@ def load_images(root: Path, relative_paths: list[str], size: int = IMAGE_SIZE) -
         log.warning("skipped %d unreadable file(s) of %d", len(skipped), len(relative_paths))
     stacked = np.stack(images) if images else np.zeros((0, size, size, 3), np.uint8)
     return LoadedImages(stacked, np.asarray(labels, np.int32), kept, skipped)
+
+
+def load_outside(folder: Path) -> tuple[list[np.ndarray], np.ndarray] | None:
+    """Return the photos under ``folder/<digit>/`` as they are (RGB, not resized) and their labels; ``None`` if none.
+
+    For the outside signer: served pictures are read at their own size, as the app reads uploads.
+    """
+    paths = sorted(Path(folder).glob("[0-9]/*.jpg"))
+    if not paths:
+        return None
+    pictures = []
+    for path in paths:
+        with Image.open(path) as image:
+            pictures.append(np.asarray(to_rgb(image)))
+    return pictures, np.array([int(path.parent.name) for path in paths], np.int32)

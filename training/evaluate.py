@@ -56,6 +56,7 @@ def answer_metrics(labels: np.ndarray, recognitions: list[Recognition]) -> dict:
         "count": len(labels),
         "accuracy": float(right.mean()),
         "confident_wrong_rate": float((~right & confident).mean()),
+        "right_but_unsure_rate": float((right & ~confident).sum() / max(int(right.sum()), 1)),
         "no_hand_rate": float(no_hand.mean()),
         "hand_found_rate": float(np.mean([r.hand is not None for r in recognitions])),
         "per_digit": {

@@ -9,6 +9,8 @@ from recognition.paths import PROJECT_ROOT
 SHARED_DIR = PROJECT_ROOT.parent / "shared"
 SHARED_DATA = SHARED_DIR / "datasets" / "sign-language-digits" / "Dataset"
 SHARED_WEIGHTS = SHARED_DIR / "weights" / "mobilenet_1_0_224_imagenet_no_top.weights.h5"
+# Another signer, webcam photos in a room: read to choose and to report, never to fit (its README says why).
+SHARED_OUTSIDE = SHARED_DIR / "datasets" / "asl-digits-other-signer" / "photos"
 
 
 def default_data_dir() -> Path | None:

@@ -143,8 +143,11 @@ def localise_and_fit_geometry(state: Run) -> None:
 def evaluate(state: Run) -> None:
     """Score every split and the shift set as served, through the fp32 export once it agrees with the .h5."""
     from recognition.backends import LiteRTPredictor
-    from training.evaluate import score_as_served
+    from recognition.batch import prepare_all
+    from training.data import load_outside
+    from training.evaluate import evaluate_split, score_as_served
     from training.export import export_tflite
+    from training.paths import SHARED_DATA, SHARED_OUTSIDE
 
     files = state.files
     if state.config.export:
@@ -159,6 +162,11 @@ def evaluate(state: Run) -> None:
     state.metrics = score_as_served(
         state.scorer, state.prepared, state.labels, ("train", "valid", "test"), state.shift_set
     )
+    outside = load_outside(SHARED_OUTSIDE) if Path(state.config.data) == SHARED_DATA else None
+    if outside is not None:  # another signer in a real room: read as served, never fitted on
+        state.metrics["outside_signer"] = evaluate_split(
+            state.scorer, prepare_all(state.scorer, outside[0]), outside[1]
+        )
     for name in ("train", "valid", "test"):
         log.info("%s accuracy %.4f (%s)", name, state.metrics[name]["accuracy"], state.scorer.backend)
     if state.config.export:

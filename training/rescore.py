@@ -25,11 +25,11 @@ def rescore(model: Path, data: Path | None = None, copies: int = 2) -> dict:
     from recognition.model_files import ModelFiles, sha256_of
     from recognition.recogniser import Recogniser
     from training.card import hand_models
-    from training.data import load_images, read_manifest
-    from training.evaluate import score_as_served
+    from training.data import load_images, load_outside, read_manifest
+    from training.evaluate import evaluate_split, score_as_served
     from training.geometry import blend_note, fit_for_training
     from training.parity import score_int8, served_part
-    from training.paths import SHARED_DATA
+    from training.paths import SHARED_DATA, SHARED_OUTSIDE
     from training.shift import build_shift_set
 
     files = ModelFiles.from_h5(model)
@@ -51,6 +51,9 @@ def rescore(model: Path, data: Path | None = None, copies: int = 2) -> dict:
 
     labels = {name: data.labels for name, data in loaded.items()}
     metrics = score_as_served(fp32, prepared, labels, ("train", "valid", "test"), shift)
+    outside = load_outside(SHARED_OUTSIDE)
+    if outside is not None:  # read as served, never fitted on
+        metrics["outside_signer"] = evaluate_split(fp32, prepare_all(fp32, outside[0]), outside[1])
     int8, gate = score_int8(fp32, files.export("int8"), copies, prepared, labels, shift, metrics)
     exports = card["files"]["exports"]
     exports["fp32"]["metrics"] = served_part(metrics)

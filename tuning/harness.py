@@ -12,15 +12,12 @@ from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
-from PIL import Image
 
 from recognition.model_files import ModelFiles
 from recognition.recogniser import Recogniser
-from training.data import load_images, read_manifest
-from training.paths import SHARED_DATA, SHARED_DIR
+from training.data import load_images, load_outside, read_manifest
+from training.paths import SHARED_DATA, SHARED_OUTSIDE
 from training.shift import build_shift_set
-
-OUTSIDE_SIGNER = SHARED_DIR / "datasets" / "asl-digits-other-signer" / "photos"
 
 
 @dataclass(frozen=True)
@@ -50,13 +47,10 @@ def split_reading(model: str | Path, split: str = "valid", shift: bool = True) -
 
 
 @lru_cache(maxsize=1)
-def outside_reading(folder: Path = OUTSIDE_SIGNER) -> Reading | None:
+def outside_reading(folder: Path = SHARED_OUTSIDE) -> Reading | None:
     """Return the outside signer's photos (``None`` when they are not there), for choosing, never for fitting."""
-    paths = sorted(folder.glob("[0-9]/*.jpg"))
-    if not paths:
-        return None
-    pictures = [np.asarray(Image.open(path).convert("RGB")) for path in paths]
-    return Reading("outside", {"plain": pictures}, np.array([int(path.parent.name) for path in paths]))
+    found = load_outside(folder)
+    return None if found is None else Reading("outside", {"plain": found[0]}, found[1])
 
 
 def readings(model: str | Path, split: str = "valid", shift: bool = True, outside: bool = True) -> list[Reading]:
