@@ -57,17 +57,22 @@ def pair_advice(first: int, second: int) -> str:
     return PAIR_ADVICE.get(frozenset({first, second}), GENERAL_ADVICE)
 
 
-def cause_of(cut: Cut) -> str | None:
-    """Return what in the picture most likely made the answer unsure, as advice, or ``None`` when nothing shows."""
+def cause_of(cut: Cut, square: np.ndarray | None = None) -> str | None:
+    """Return what in the picture most likely made the answer unsure, as advice, or ``None`` when nothing shows.
+
+    ``square`` (the classifier's input) is measured for light and focus when given.
+    """
     hand, (width, height) = cut.hand, cut.size
     if hand is not None and (hand.confirmed or (cut.look is not None and cut.look.presence >= 0.5)):
         past = max(-hand.left, -hand.top, hand.left + hand.side - width, hand.top + hand.side - height)
         if past > OUTSIDE_SHARE * hand.side:
             return CUT_OFF
-    if cut.brightness is not None and cut.brightness < DARKEST:
-        return TOO_DARK
-    if cut.sharpness is not None and cut.sharpness < SHARPEST_BLUR:
-        return BLURRED
+    if square is not None:
+        brightness, sharpness = square_quality(square)
+        if brightness < DARKEST:
+            return TOO_DARK
+        if sharpness < SHARPEST_BLUR:
+            return BLURRED
     if hand is not None and hand.confirmed:
         if hand.side < SMALLEST_SHARE * min(width, height):
             return TOO_SMALL
@@ -78,6 +83,6 @@ def cause_of(cut: Cut) -> str | None:
     return None
 
 
-def advice_for(first: int, second: int, cut: Cut | None = None) -> str:
-    """Return the one thing to change: the cause ``cut`` shows, else what tells the two digits apart."""
-    return (cause_of(cut) if cut is not None else None) or pair_advice(first, second)
+def advice_for(first: int, second: int, cut: Cut | None = None, square: np.ndarray | None = None) -> str:
+    """Return the one thing to change: the cause ``cut`` and ``square`` show, else what tells the two digits apart."""
+    return (cause_of(cut, square) if cut is not None else None) or pair_advice(first, second)

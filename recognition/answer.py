@@ -75,7 +75,10 @@ class Answer:
             recognition.unsure,
             recognition.no_hand,
             second,
-            advice_for(digit, second, recognition.cut),
+            # the picture's cause is looked for only when it will be said (measuring the square costs a little)
+            advice_for(digit, second, recognition.cut, recognition.square)
+            if recognition.unsure
+            else advice_for(digit, second),
         )
 
     @property

@@ -57,22 +57,26 @@ def palm_frame(world: np.ndarray, right_hand: float) -> np.ndarray:
     return framed / max(float(np.linalg.norm(points[MIDDLE_BASE])), 1e-9)
 
 
-def _angle(a: np.ndarray, b: np.ndarray) -> float:
-    cos = float(np.dot(a, b) / max(float(np.linalg.norm(a) * np.linalg.norm(b)), 1e-12))
-    return float(np.arccos(np.clip(cos, -1.0, 1.0)))
+def _angles(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Return the angles (radians) between the vectors of ``a`` and ``b`` along their last axis."""
+    norms = np.maximum(np.linalg.norm(a, axis=-1) * np.linalg.norm(b, axis=-1), 1e-12)
+    return np.arccos(np.clip((a * b).sum(axis=-1) / norms, -1.0, 1.0))
+
+
+CHAINS = np.array([[WRIST, *finger] for finger in FINGERS])  # wrist and the four joints of each finger
+PAIRS = np.array([(i, j) for i in range(len(TIPS)) for j in range(i + 1, len(TIPS))])
 
 
 def world_features(world: np.ndarray, right_hand: float) -> np.ndarray:
     """Return the 89 world features: 20 points in the palm frame, 15 joint bends, 4 spreads, 10 tip distances."""
     framed = palm_frame(np.asarray(world, np.float64), right_hand)
-    bends = []
-    for finger in FINGERS:
-        chain = [framed[WRIST], *(framed[i] for i in finger)]
-        bends += [_angle(chain[k] - chain[k - 1], chain[k + 1] - chain[k]) for k in range(1, 4)]
-    first_bones = [framed[finger[1]] - framed[finger[0]] for finger in FINGERS]
-    spreads = [_angle(first_bones[i], first_bones[i + 1]) for i in range(4)]
+    bones = np.diff(framed[CHAINS], axis=1)  # (5 fingers, 4 bones, 3)
+    bends = _angles(bones[:, :-1], bones[:, 1:]).reshape(-1)  # each finger's three joints, in turn
+    spreads = _angles(bones[:-1, 1], bones[1:, 1])  # between neighbouring fingers' first bones
+    tips = framed[list(TIPS)]
+    distances = np.linalg.norm(tips[PAIRS[:, 0]] - tips[PAIRS[:, 1]], axis=1)
     x, y, z = framed[:, 0], framed[:, 1], framed[:, 2]
-    return np.concatenate([x[1:], y[1:], z[1:], bends, spreads, _tip_distances(x, y, z)]).astype(np.float32)
+    return np.concatenate([x[1:], y[1:], z[1:], bends, spreads, distances]).astype(np.float32)
 
 
 def shape_features(points: np.ndarray, world: np.ndarray | None, right_hand: float, kind: str) -> np.ndarray:

@@ -13,7 +13,6 @@ from pathlib import Path
 import numpy as np
 from PIL import Image
 
-from recognition.advice import square_quality
 from recognition.answer import is_unsure, says_no_hand
 from recognition.backends import Predictor, load_predictor, predict_side_by_side
 from recognition.framing import HandBox, center_square, frame, region_for_hand, square_from_look
@@ -163,11 +162,7 @@ class Recogniser:
         tracks = tracks or [None] * len(pictures)
         cuts = tuple(self.find(picture, track) for picture, track in zip(pictures, tracks, strict=True))
         inputs = np.stack([to_model_input(p, cut.box, turn=cut.turn) for p, cut in zip(pictures, cuts, strict=True)])
-        measured = tuple(
-            replace(cut, brightness=light, sharpness=sharp)
-            for cut, (light, sharp) in zip(cuts, map(square_quality, inputs), strict=True)
-        )
-        return Prepared(inputs, measured, self.detector is not None)
+        return Prepared(inputs, cuts, self.detector is not None)
 
     def classify(self, prepared: Prepared, workers: int = 1) -> list[Recognition]:
         """Classify prepared squares (the same squares may be classified by several backends).
@@ -180,8 +175,8 @@ class Recogniser:
             probabilities = self.predictor.predict(prepared.inputs)
         shapes = self.read_shapes(prepared.looks)
         return [
-            self.answer(row, cut, shape, prepared.localised)
-            for row, cut, shape in zip(probabilities, prepared.cuts, shapes, strict=True)
+            replace(self.answer(row, cut, shape, prepared.localised), square=square)
+            for row, cut, shape, square in zip(probabilities, prepared.cuts, shapes, prepared.inputs, strict=True)
         ]
 
     def answer(self, image: np.ndarray, cut: Cut, shape: np.ndarray | None, localised: bool) -> Recognition:

@@ -31,8 +31,6 @@ class Cut:
     look: HandLook | None = None  # what the hand-landmark model saw of the hand
     followed: bool = False  # the hand was followed from a track (no palm detector)
     turn: float = 0.0  # degrees the square is turned (anticlockwise) to stand the hand upright
-    brightness: float | None = None  # mean brightness (0-255) of the square read (recognition.advice)
-    sharpness: float | None = None  # its Laplacian over brightness variance: low when blurred
 
 
 @dataclass(frozen=True)
@@ -76,6 +74,7 @@ class Recognition:
     unsure: bool = False  # the confidence is under the model's "unsure" threshold
     image_probabilities: np.ndarray | None = None  # the MobileNet's own, when geometry was blended in
     geometry_probabilities: np.ndarray | None = None  # the geometry model's, when it read the hand
+    square: np.ndarray | None = None  # the classifier's input square (a view), for advice on light and focus
 
     box = property(lambda self: self.cut.box)
     size = property(lambda self: self.cut.size)

@@ -42,14 +42,16 @@ def test_each_cause_gets_its_own_advice():
     light, sharp = square_quality(square)
     hand = HandBox(100, 100, 200, 0.9).checked(0.9, 0.5)
 
-    def cut(found: HandBox, brightness: float = light, sharpness: float = sharp) -> Cut:
-        return Cut(found, (100, 100, 300, 300), size, brightness=brightness, sharpness=sharpness)
+    assert light > 50 and sharp > 0.006  # the example is lit and sharp
 
-    assert advice_for(7, 8, cut(hand)) == advice_for(7, 8)  # nothing wrong with the picture: the pair's advice
-    assert advice_for(7, 8, cut(HandBox(-90, 100, 200, 0.9).checked(0.9, 0.5))) == CUT_OFF
-    assert advice_for(7, 8, cut(hand, brightness=20)) == TOO_DARK
+    def cut(found: HandBox) -> Cut:
+        return Cut(found, (100, 100, 300, 300), size)
+
+    assert advice_for(7, 8, cut(hand), square) == advice_for(7, 8)  # nothing wrong with the picture: the pair's
+    assert advice_for(7, 8, cut(HandBox(-90, 100, 200, 0.9).checked(0.9, 0.5)), square) == CUT_OFF
+    assert advice_for(7, 8, cut(hand), (square * 0.1).astype(np.uint8)) == TOO_DARK
     blurred = np.asarray(Image.fromarray(square).filter(ImageFilter.GaussianBlur(3)))
-    assert advice_for(7, 8, cut(hand, sharpness=square_quality(blurred)[1])) == BLURRED
+    assert advice_for(7, 8, cut(hand), blurred) == BLURRED
     assert advice_for(7, 8, cut(HandBox(10, 10, 60, 0.9).checked(0.9, 0.5))) == TOO_SMALL
     leaning = HandBox(100, 100, 200, 0.9, lean=np.radians(-50)).checked(0.9, 0.5)
     assert advice_for(7, 8, cut(leaning)) == "Hold your hand upright: it leans 50° to the left."
