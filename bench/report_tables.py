@@ -43,6 +43,8 @@ def image_section(image: dict) -> str:
 def pages_section(pages: dict) -> str:
     if not pages:
         return ""
+    steadiness = pages.get("kiosk_steadiness") or {}
+    pages = {view: found for view, found in pages.items() if view != "kiosk_steadiness"}
     rows = [
         [view, page, v["bytes"], v["requests"], v["load_ms"]]
         for view, found in pages.items()
@@ -69,5 +71,24 @@ def pages_section(pages: dict) -> str:
             )
             + f", {live.get('frames_sent', 0) / 15:.1f} frames answered a second, round trip p50 "
             f"{live.get('frame_round_trip_p50_ms', '—')} ms.\n"
+        )
+    if steadiness:
+        out.append(
+            "\nThe kiosk's steadiness (desktop, a fake camera showing a 5, 15 s each; jittered: the hand moved up to "
+            "20 pixels and turned up to 8 degrees from frame to frame):\n\n"
+            + table(
+                ["sign", "frames", "read right", "shown answer changes", "banner changes", "freeze keeps the answer"],
+                [
+                    [
+                        name,
+                        found["frames"],
+                        f"{found['frames_right'] * 100:.0f}%",
+                        found["shown_answer_changes"],
+                        found["banner_changes"],
+                        "yes" if found["freeze_keeps_the_shown_answer"] else "no",
+                    ]
+                    for name, found in steadiness.items()
+                ],
+            )
         )
     return "".join(out)
