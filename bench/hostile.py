@@ -25,6 +25,7 @@ from tests.support.load import HOST, Client, Gunicorn, rss_mib
 from tests.support.samples import (
     big_phone_jpeg,
     constant_png,
+    decoder_heavy_shapes,
     hostile_shapes,
     jpeg_with_bad_exif,
     png_16bit,
@@ -71,6 +72,7 @@ def shapes(server: Gunicorn) -> dict:
     workers = server.workers()
     report = {}
     cases = {name: (data, "/api/predict") for name, (data, _statuses) in hostile_shapes().items()}
+    cases.update({name: (data, "/api/predict") for name, (data, _statuses) in decoder_heavy_shapes().items()})
     cases["batch of 16 palette PNGs 17000x900"] = (constant_png(17000, 900, "P"), "/api/predict/batch")
     cases["48-MP phone JPEG 8000x6000"] = (big_phone_jpeg(8000, 6000), "/api/predict")
     cases["200-MP JPEG 16320x12240"] = (big_phone_jpeg(16320, 12240), "/api/predict")

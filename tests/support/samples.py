@@ -77,7 +77,7 @@ def _png_chunk(kind: bytes, body: bytes) -> bytes:
 def constant_png(width: int, height: int, mode: str = "L") -> bytes:
     """A PNG of ``width`` x ``height`` constant pixels, a few KB on disk however large: ``L``, ``RGB`` or ``P`` (with
     transparency)."""
-    colour_type, channels = {"L": (0, 1), "RGB": (2, 3), "P": (3, 1)}[mode]
+    colour_type, channels = {"L": (0, 1), "RGB": (2, 3), "P": (3, 1), "RGBA": (6, 4)}[mode]
     row = b"\x00" + b"\x80" * (width * channels)
     compressor = zlib.compressobj(9)
     rows_per_call = max(1, (1 << 22) // len(row))
@@ -88,6 +88,40 @@ def constant_png(width: int, height: int, mode: str = "L") -> bytes:
         chunks += [_png_chunk(b"PLTE", bytes(range(256)) * 3), _png_chunk(b"tRNS", b"\x00" * 128 + b"\xff" * 128)]
     chunks += [_png_chunk(b"IDAT", body), _png_chunk(b"IEND", b"")]
     return b"\x89PNG\r\n\x1a\n" + b"".join(chunks)
+
+
+def tiff_with_strip_count(width: int, height: int, strips: int) -> bytes:
+    """A TIFF header and first directory claiming ``strips`` strips (the offsets themselves are not there)."""
+    entries = [(256, 4, 1, width), (257, 4, 1, height), (258, 3, 1, 8), (273, 4, strips, 0), (277, 3, 1, 1)]
+    header = b"II" + struct.pack("<HI", 42, 8) + struct.pack("<H", len(entries))
+    return header + b"".join(struct.pack("<HHII", *entry) for entry in entries) + b"\0" * 1004
+
+
+def png_with_big_exif(entries: int = 130_000) -> bytes:
+    """A small PNG whose eXIf chunk holds ``entries`` IFD entries, orientation 6 among them (PNG sets no cap)."""
+    ifd = struct.pack("<H", min(entries, 65535)) + struct.pack("<HHII", 0x0112, 3, 1, 6)
+    ifd += struct.pack("<HHII", 0x010E, 2, 4, 0) * (min(entries, 65535) - 1) + b"\0\0\0\0"
+    exif = b"II*\x00" + struct.pack("<I", 8) + ifd
+    exif = exif * max(1, entries // 65535)
+    plain = encode(sample_hand(), "PNG")
+    return plain[:33] + _png_chunk(b"eXIf", exif) + plain[33:]
+
+
+def decoder_heavy_shapes() -> dict[str, tuple[bytes, set[int]]]:
+    """Name -> (file, the statuses it may get): pictures whose decoder holds far more than the picture decoded."""
+    progressive = io.BytesIO()
+    Image.new("L", (16000, 16000), 128).save(progressive, "JPEG", progressive=True, quality=20)
+    tiff16 = io.BytesIO()
+    Image.fromarray(np.full((2600, 10400), 30000, np.uint16)).save(
+        tiff16, "TIFF", compression="tiff_adobe_deflate", tiffinfo={278: 2600}
+    )
+    return {
+        "progressive grey JPEG 16000x16000": (progressive.getvalue(), {413}),
+        "RGBA PNG 5400x5400": (constant_png(5400, 5400, "RGBA"), {413}),
+        "TIFF 33x1200000 claiming a strip per row": (tiff_with_strip_count(33, 1_200_000, 1_200_000), {413}),
+        "PNG with 130000 EXIF entries, orientation 6": (png_with_big_exif(), {200}),
+        "16-bit grey TIFF 10400x2600 in one deflate strip": (tiff16.getvalue(), {200, 413}),
+    }
 
 
 def rle8_bmp(width: int, height: int) -> bytes:
