@@ -186,17 +186,12 @@ def test_keyboard_only_upload(browser, live_server):
     page.goto(live_server + "/")
     page.keyboard.press("Tab")
     assert page.evaluate("document.activeElement.className") == "skip-link"  # the first stop skips the navigation
-    page.set_input_files("#image", str(EXAMPLE))
-    page.wait_for_selector("#result-heading", timeout=20_000)
     page.focus("#image")
-    page.keyboard.press("Tab")
-    for _ in range(4):
-        if page.evaluate("document.activeElement.id") == "submit":
-            break
-        page.keyboard.press("Tab")
-    assert page.evaluate("document.activeElement.id") == "submit"
-    page.keyboard.press("Enter")
+    page.set_input_files("#image", str(EXAMPLE))  # as the picker does once a file is chosen with the keyboard
     wait_until(page, "document.activeElement && document.activeElement.id === 'result-heading'", 20_000)
+    assert page.locator("#submit").is_hidden()  # choosing recognised at once: no button that would do nothing
+    page.keyboard.press("Tab")  # from the answer, on to what can be done with it
+    assert page.evaluate("document.activeElement.tagName") in ("A", "SUMMARY", "BUTTON", "INPUT")
     page.close()
 
 
@@ -399,4 +394,24 @@ def test_a_person_corrects_a_wrong_answer_with_consent(browser, collecting_serve
     (correction,) = FeedbackStore(folder).corrections()
     assert correction.digit == 4 and correction.photo.is_file()
     assert not problems, problems
+    page.close()
+
+
+def test_without_javascript_the_answer_lands_in_view_and_on_desktop_the_photo_is_large(browser, live_server):
+    context = browser.new_context(**PHONE, java_script_enabled=False)
+    page = context.new_page()
+    page.goto(live_server + "/")
+    page.set_input_files("#image", str(EXAMPLE))
+    page.click("#submit")  # without JavaScript the form posts and the page comes back with the answer
+    page.wait_for_selector("#result-heading")
+    box = page.locator("#result-heading").bounding_box()
+    assert box["y"] >= 0 and box["y"] + box["height"] <= PHONE["viewport"]["height"], box
+    context.close()
+    page = browser.new_page(viewport={"width": 1366, "height": 768})
+    page.goto(live_server + "/")
+    page.set_input_files("#image", str(EXAMPLE))
+    page.wait_for_selector(".seen-photo", timeout=20_000)
+    page.wait_for_function("document.querySelector('.seen-photo').complete")
+    photo = page.locator(".seen-photo").bounding_box()
+    assert photo["width"] >= 300, photo  # a small photo shown large enough to see the square read
     page.close()
