@@ -4,6 +4,8 @@
 
 - 16 slow-header clients (a header byte every 0.5 s), direct and through nginx: the latency of
   normal requests sent meanwhile, and how long gunicorn keeps such a client.
+- 900 connections each sending 792 KB of headers with no blank line, direct: each worker's peak
+  memory growth while they are open and what stays after they close.
 - 12 normal keep-alive clients and 2 clients whose bodies the app answers without reading
   (415 for a text/plain body), through nginx, for ``--seconds``: innocent answers by status.
 - 12 normal keep-alive clients through nginx while one gunicorn worker is killed (SIGKILL).
@@ -111,6 +113,42 @@ def worker_killed(port: int, server: Gunicorn, normal: bytes, seconds: float = 1
     }
 
 
+def header_flood(server: Gunicorn, connections: int = 900, header_kb: int = 792) -> dict:
+    """Open ``connections`` that each send ``header_kb`` KB of headers with no blank line; return each worker's
+    peak RSS growth while they are open and its growth once they are closed."""
+    import contextlib
+
+    from tests.support.load import rss_mib
+
+    workers = server.workers()
+    before = {pid: rss_mib(pid) for pid in workers}
+    peak = dict(before)
+    payload = b"GET / HTTP/1.1\r\nHost: x\r\nX-Pad: " + b"a" * (header_kb * 1024)
+    opened, answered = [], 0
+    for _ in range(connections):
+        connection = socket.create_connection((HOST, server.port), timeout=5)
+        connection.setblocking(False)
+        with contextlib.suppress(OSError):
+            connection.send(payload)
+        opened.append(connection)
+        if len(opened) % 100 == 0:
+            peak = {pid: max(peak[pid], rss_mib(pid)) for pid in workers}
+    time.sleep(2)
+    peak = {pid: max(peak[pid], rss_mib(pid)) for pid in workers}
+    for connection in opened:
+        with contextlib.suppress(OSError):
+            answered += connection.recv(16).startswith(b"HTTP/1.1 431")
+        connection.close()
+    time.sleep(2)
+    return {
+        "connections": connections,
+        "header_kb_sent_each": header_kb,
+        "answered_431": answered,
+        "worker_peak_growth_mib": [round(peak[pid] - before[pid], 1) for pid in workers],
+        "worker_growth_after_mib": [round(rss_mib(pid) - before[pid], 1) for pid in workers],
+    }
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--seconds", type=float, default=20)
@@ -120,6 +158,8 @@ def main() -> int:
     with Gunicorn(free_port(), DEFAULT_MODEL) as server:
         report["slow_headers_direct"] = slow_headers(server.port, normal)
         print("direct", report["slow_headers_direct"], flush=True)
+        report["header_flood_direct"] = header_flood(server)
+        print("header flood", report["header_flood_direct"], flush=True)
         with tempfile.TemporaryDirectory() as prefix, Nginx(free_port(), server.port, Path(prefix)) as nginx:
             report["slow_headers_through_nginx"] = slow_headers(nginx.port, normal)
             print("nginx", report["slow_headers_through_nginx"], flush=True)

@@ -132,6 +132,16 @@ def hostile_section(hostile: dict, connections: dict) -> str:
                         f"{found['slow_dropped_after_s_max']} s",
                     ]
                 )
+        flood = connections.get("header_flood_direct")
+        if flood:
+            rows.append(
+                [
+                    f"{flood['connections']} connections each sending {flood['header_kb_sent_each']} KB of headers, "
+                    "direct",
+                    f"{flood['answered_431']} answered 431; workers grew {flood['worker_peak_growth_mib']} MiB at "
+                    f"peak, {flood['worker_growth_after_mib']} MiB after",
+                ]
+            )
         unread = connections.get("unread_bodies_through_nginx")
         if unread:
             rows.append(
