@@ -90,6 +90,48 @@ def bare_pipeline_rows(serving: dict) -> list[list[str]]:
     return rows
 
 
+def connection_rows(connections: dict) -> list[list[str]]:
+    """Return the rows of the connection-level abuse table (bench/connections.py)."""
+    rows = []
+    for where in ("direct", "through_nginx"):
+        found = connections.get(f"slow_headers_{where}")
+        if found:
+            rows.append(
+                [
+                    f"{found['slow_clients']} slow-header clients, {where.replace('_', ' ')}",
+                    f"normal requests {found['normal_statuses']}, slowest {found['normal_max_ms']} ms; "
+                    f"{found['slow_clients_dropped']} slow clients dropped, the last after "
+                    f"{found['slow_dropped_after_s_max']} s",
+                ]
+            )
+    flood = connections.get("header_flood_direct")
+    if flood:
+        rows.append(
+            [
+                f"{flood['connections']} connections each sending {flood['header_kb_sent_each']} KB of headers, direct",
+                f"{flood['answered_431']} answered 431; workers grew {flood['worker_peak_growth_mib']} MiB at "
+                f"peak, {flood['worker_growth_after_mib']} MiB after",
+            ]
+        )
+    unread = connections.get("unread_bodies_through_nginx")
+    if unread:
+        rows.append(
+            [
+                f"12 clients + 2 sending bodies the app does not read, {unread['seconds']:.0f} s, through nginx",
+                f"innocent answers {unread['innocent_by_status']}",
+            ]
+        )
+    killed = connections.get("worker_killed_through_nginx")
+    if killed:
+        rows.append(
+            [
+                f"12 clients, a worker killed, {killed['seconds']:.0f} s, through nginx",
+                f"answers {killed['by_status']}",
+            ]
+        )
+    return rows
+
+
 def hostile_section(hostile: dict, connections: dict) -> str:
     out = ["\n## Hostile input (`python -m bench.hostile`, `python -m bench.connections`)\n\n"]
     shapes = hostile.get("shapes", {})
@@ -120,45 +162,7 @@ def hostile_section(hostile: dict, connections: dict) -> str:
             )
         )
     if connections:
-        rows = []
-        for where in ("direct", "through_nginx"):
-            found = connections.get(f"slow_headers_{where}")
-            if found:
-                rows.append(
-                    [
-                        f"{found['slow_clients']} slow-header clients, {where.replace('_', ' ')}",
-                        f"normal requests {found['normal_statuses']}, slowest {found['normal_max_ms']} ms; "
-                        f"{found['slow_clients_dropped']} slow clients dropped, the last after "
-                        f"{found['slow_dropped_after_s_max']} s",
-                    ]
-                )
-        flood = connections.get("header_flood_direct")
-        if flood:
-            rows.append(
-                [
-                    f"{flood['connections']} connections each sending {flood['header_kb_sent_each']} KB of headers, "
-                    "direct",
-                    f"{flood['answered_431']} answered 431; workers grew {flood['worker_peak_growth_mib']} MiB at "
-                    f"peak, {flood['worker_growth_after_mib']} MiB after",
-                ]
-            )
-        unread = connections.get("unread_bodies_through_nginx")
-        if unread:
-            rows.append(
-                [
-                    f"12 clients + 2 sending bodies the app does not read, {unread['seconds']:.0f} s, through nginx",
-                    f"innocent answers {unread['innocent_by_status']}",
-                ]
-            )
-        killed = connections.get("worker_killed_through_nginx")
-        if killed:
-            rows.append(
-                [
-                    f"12 clients, a worker killed, {killed['seconds']:.0f} s, through nginx",
-                    f"answers {killed['by_status']}",
-                ]
-            )
-        out.append("\n" + table(["connections", "outcome"], rows))
+        out.append("\n" + table(["connections", "outcome"], connection_rows(connections)))
     return "".join(out)
 
 
