@@ -415,3 +415,49 @@ def test_without_javascript_the_answer_lands_in_view_and_on_desktop_the_photo_is
     photo = page.locator(".seen-photo").bounding_box()
     assert photo["width"] >= 300, photo  # a small photo shown large enough to see the square read
     page.close()
+
+
+@pytest.fixture(scope="module")
+def doubting_server(shipped_model, tmp_path_factory):
+    """A server that flags every answer unsure and collects corrections: the states the audit must see."""
+    from webapp import create_app
+
+    folder = tmp_path_factory.mktemp("corrections")
+    app = create_app({"MODEL_PATH": str(shipped_model), "FEEDBACK_DIR": str(folder), "UNSURE_BELOW": 1.01})
+    app.extensions[EXTENSION].get()
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+
+
+def axe_violations(page) -> list:
+    page.add_script_tag(path=str(AXE))
+    return page.evaluate("async () => (await axe.run(document)).violations.map(v => [v.id, v.impact, v.nodes.length])")
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_axe_finds_nothing_in_the_unsure_no_hand_correction_and_no_camera_states(
+    browser, browser_without_camera, doubting_server, live_server, tmp_path, scheme
+):
+    wall = tmp_path / "wall.png"
+    Image.new("RGB", (320, 240), (200, 205, 210)).save(wall)
+    for options in ({"viewport": {"width": 1280, "height": 800}}, PHONE):
+        context = browser.new_context(**options, color_scheme=scheme, bypass_csp=True)
+        page = context.new_page()
+        page.goto(doubting_server + "/")
+        page.set_input_files("#image", str(EXAMPLE))
+        page.wait_for_selector(".unsure-heading", timeout=20_000)
+        page.click(".feedback summary")  # the correction form open
+        assert not axe_violations(page), ("unsure + correction", scheme, options)
+        page.goto(doubting_server + "/")
+        page.set_input_files("#image", str(wall))
+        page.wait_for_selector(".no-hand", timeout=20_000)
+        assert not axe_violations(page), ("no hand", scheme, options)
+        context.close()
+    context = browser_without_camera.new_context(**PHONE, color_scheme=scheme, bypass_csp=True)
+    page = context.new_page()
+    page.goto(live_server + "/kiosk")
+    page.wait_for_selector("#camera-help:not([hidden])", timeout=20_000)
+    assert not axe_violations(page), ("kiosk without a camera", scheme)
+    context.close()
