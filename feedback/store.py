@@ -46,7 +46,12 @@ class Correction:
     answered: int | None
     confidence: float | None
     created: str
-    photo: Path | None  # None for an orphan: a note whose photo is missing
+    photo: Path | None  # the photo's file; None for an orphan (a note whose photo is missing) or in a database
+    where: str = ""  # where the photo is kept, for people ("database" for the database store)
+
+    @property
+    def orphan(self) -> bool:
+        return self.photo is None and not self.where
 
 
 def clean_confidence(value: object) -> float | None:

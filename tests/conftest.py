@@ -48,3 +48,16 @@ def app(make_app):
 @pytest.fixture()
 def client(app):
     return app.test_client()
+
+
+@pytest.fixture(scope="session")
+def database_url():
+    """A real PostgreSQL server (Debian's, installed by the test command), its database's URL."""
+    import os
+
+    if os.environ.get("ASL_SKIP_POSTGRES_TESTS") == "1":
+        pytest.skip("skipped on purpose (ASL_SKIP_POSTGRES_TESTS=1)")
+    from tests.support.postgres import postgres_server
+
+    with postgres_server() as url:
+        yield url

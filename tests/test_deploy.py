@@ -119,3 +119,17 @@ def test_the_image_runs_gunicorn_as_a_user_with_the_serving_install_only():
     for copied in re.findall(r"^COPY --chown=\S+ (.+?) \S+$", dockerfile, re.MULTILINE):
         for path in copied.split():
             assert (PROJECT_ROOT / path).exists() and f"!{path}" in ignored, path
+
+
+def test_the_shared_corrections_overlay_gives_every_replica_one_database_from_a_secret():
+    overlay = KUBERNETES / "overlays" / "shared-corrections"
+    kustomization = yaml.safe_load((overlay / "kustomization.yaml").read_text())
+    (patch,) = kustomization["patches"]
+    (operation,) = yaml.safe_load(patch["patch"])
+    variable = operation["value"]
+    assert variable["name"].removeprefix("ASL_") in DEFAULTS and variable["name"] == "ASL_FEEDBACK_DATABASE_URL"
+    secret = yaml.safe_load((overlay / "secret.yaml").read_text())
+    reference = variable["valueFrom"]["secretKeyRef"]
+    assert secret["kind"] == "Secret" and reference["name"] == secret["metadata"]["name"]
+    assert reference["key"] in secret["stringData"] and secret["stringData"]["url"].startswith("postgresql://")
+    assert "FEEDBACK_DIR" not in str(kustomization)  # the folder stays unset: one store for every replica

@@ -52,7 +52,7 @@ def test_each_package_imports_only_what_its_job_allows():
         "recognition": {"recognition"},  # serves and scores: never training, the web app or benches
         "feedback": {"recognition", "feedback"},  # the corrections people send
         "webapp": {"recognition", "feedback", "webapp"},  # HTTP only
-        "training": {"recognition", "training"},
+        "training": {"recognition", "training", "feedback"},  # feedback: corrections to train on
         "bench": {"recognition", "training", "webapp", "bench", "tests.support"},  # measurements, never choices
         "tuning": {"recognition", "training", "bench", "tuning"},  # choosers: write settings, results under bench/
     }

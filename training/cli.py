@@ -93,10 +93,10 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument(
         "--extra-data",
-        type=Path,
         action="append",
         default=[],
-        help="a folder of corrections (<digit>/*.jpg, e.g. ASL_FEEDBACK_DIR), added to training only; may be repeated",
+        help="corrections: a folder (<digit>/*.jpg, e.g. ASL_FEEDBACK_DIR) or a postgresql:// URL "
+        "(ASL_FEEDBACK_DATABASE_URL), added to training only; may be repeated",
     )
     parser.add_argument(
         "--seed", type=int, default=42, help="seed of the split, the initialisation and the augmentation"

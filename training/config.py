@@ -23,6 +23,5 @@ class TrainingConfig:
     shift: bool = True  # measure the domain-shift set
     export: bool = True  # write the LiteRT exports (fp32 and int8)
     distribute: str = "none"  # none | mirrored (all local GPUs) | multiworker (TF_CONFIG); training.distribute
-    extra_data: tuple[
-        Path, ...
-    ] = ()  # folders of corrections (<digit>/*.jpg): training only, each photo its own person
+    # corrections, folders (<digit>/*.jpg) or postgresql:// URLs: training only, each photo its own person
+    extra_data: tuple[str | Path, ...] = ()

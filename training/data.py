@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import logging
 import re
+import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -213,3 +214,16 @@ def load_outside(folder: Path) -> tuple[list[np.ndarray], np.ndarray] | None:
         with Image.open(path) as image:
             pictures.append(np.asarray(to_rgb(image)))
     return pictures, np.array([int(path.parent.name) for path in paths], np.int32)
+
+
+def load_corrections(source: str | Path) -> tuple[LoadedImages, str]:
+    """Return the corrections at ``source`` (a folder, or a ``postgresql://`` URL read through the feedback
+    store) as images and labels, and a name for the card."""
+    from feedback import open_store
+    from feedback.database import is_database_url
+
+    if not is_database_url(source):
+        return load_images(source, extra_images(source)), Path(source).name
+    with tempfile.TemporaryDirectory() as folder:
+        open_store(str(source)).export(Path(folder))
+        return load_images(folder, extra_images(folder)), "corrections database"

@@ -53,7 +53,7 @@ def run(config: TrainingConfig) -> TrainingResult:
 
 def load_data(state: Run) -> None:
     """Split by subject (or reuse a manifest's splits) and read every split, extra training folders included."""
-    from training.data import DataError, LoadedImages, discover, extra_images, load_images, read_manifest, split
+    from training.data import DataError, LoadedImages, discover, load_corrections, load_images, read_manifest, split
 
     config = state.config
     if config.manifest:
@@ -62,9 +62,9 @@ def load_data(state: Run) -> None:
     else:
         state.splits = split(discover(config.data), config.seed, config.valid_fraction, config.test_fraction)
     loaded = {name: load_images(config.data, state.splits[name]) for name in ("train", "valid", "test")}
-    for folder in config.extra_data:
-        found = load_images(folder, extra_images(folder))
-        state.extra[Path(folder).name] = len(found.labels)
+    for source in config.extra_data:
+        found, name = load_corrections(source)
+        state.extra[name] = len(found.labels)
         train = loaded["train"]
         loaded["train"] = LoadedImages(
             np.concatenate([train.images, found.images]),
@@ -72,7 +72,7 @@ def load_data(state: Run) -> None:
             train.paths,  # the manifest lists the data set's files; extra photos are counted in the card
             train.skipped + found.skipped,
         )
-        log.info("extra training data %s: %d photos", folder, len(found.labels))
+        log.info("extra training data %s: %d photos", name, len(found.labels))
     for name, data in loaded.items():
         log.info("%s: %d images loaded, %d skipped", name, len(data.labels), len(data.skipped))
     if any(len(data.labels) == 0 for data in loaded.values()):

@@ -32,6 +32,9 @@ DEFAULTS: dict[str, object] = {
     # A folder for the corrections people choose to send ("Wrong? It was ..."), with their consent; empty: the
     # offer is not shown and nothing is ever stored. Review with: python -m feedback FOLDER list.
     "FEEDBACK_DIR": "",
+    # ... or a PostgreSQL database for them, for several instances ("postgresql://user@host/db"; a Secret in
+    # Kubernetes): the photo and its note in one row, the same caps and consent. Set, it is used instead of the folder.
+    "FEEDBACK_DATABASE_URL": "",
     "FEEDBACK_MAX_COUNT": 10_000,  # corrections the folder may hold; beyond, new ones are refused (503)
     "FEEDBACK_MAX_MB": 500,  # ... and megabytes
     "FEEDBACK_PER_HOUR": 30,  # corrections one client address may send an hour, per worker process (429 beyond)

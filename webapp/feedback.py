@@ -1,6 +1,6 @@
 """POST /feedback: a person says which digit a photo really showed, with consent; stored only if an operator opted in.
 
-Without ``FEEDBACK_DIR`` (``ASL_FEEDBACK_DIR``) the route answers 404 and nothing is ever written.
+Without ``FEEDBACK_DIR`` or ``FEEDBACK_DATABASE_URL`` (``ASL_...``) the route answers 404 and nothing is ever written.
 With it, the small copy of the photo the answer showed (at most 480 pixels, re-encoded without
 metadata) and the digit are stored (:mod:`feedback.store`); nothing about the person is kept.
 """
@@ -16,7 +16,8 @@ from flask import Blueprint, Flask, current_app, render_template, request
 from PIL import Image
 from werkzeug.exceptions import NotFound
 
-from feedback.store import FeedbackStore, StoreFull, StoreUnavailable
+from feedback import open_store
+from feedback.store import StoreFull, StoreUnavailable
 from recognition.decode import DecodeLimits, ImageRejected, decode_picture
 from webapp.answers import PREVIEW_SIDE
 from webapp.errors import describe
@@ -35,14 +36,14 @@ def init_app(app: Flask) -> None:
 
 
 def feedback_enabled() -> bool:
-    return bool(current_app.config.get("FEEDBACK_DIR"))
+    return bool(current_app.config.get("FEEDBACK_DATABASE_URL") or current_app.config.get("FEEDBACK_DIR"))
 
 
-def get_store() -> FeedbackStore:
+def get_store():
+    """Return where corrections go: the database when its URL is set (several instances), else the folder."""
     config = current_app.config
-    return FeedbackStore(
-        config["FEEDBACK_DIR"], int(config["FEEDBACK_MAX_COUNT"]), int(float(config["FEEDBACK_MAX_MB"]) * 2**20)
-    )
+    location = config.get("FEEDBACK_DATABASE_URL") or config["FEEDBACK_DIR"]
+    return open_store(location, int(config["FEEDBACK_MAX_COUNT"]), int(float(config["FEEDBACK_MAX_MB"]) * 2**20))
 
 
 def _number(name: str, low: int, high: int) -> int | None:

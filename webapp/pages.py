@@ -47,7 +47,7 @@ def page_settings() -> dict:
         "kiosk_idle_seconds": config["KIOSK_IDLE_SECONDS"],
         "unsure_below": get_holder().settings.unsure_below,
         "accepted_types": ",".join(ACCEPTED_MEDIA_TYPES),
-        "feedback_enabled": bool(config.get("FEEDBACK_DIR")),
+        "feedback_enabled": bool(config.get("FEEDBACK_DIR") or config.get("FEEDBACK_DATABASE_URL")),
         "accepted_names": ACCEPTED_NAMES,
     }
 
