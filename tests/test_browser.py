@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import os
 import threading
 from pathlib import Path
@@ -331,6 +332,12 @@ def test_every_page_is_clean_in_the_console_on_phone_and_desktop(browser, live_s
         page.wait_for_load_state("load")
         page.wait_for_timeout(700)  # the kiosk never idles: it recognises live
         assert page.locator("h1").count() == 1
+        sizes = page.evaluate(
+            "() => ['h1', 'h2', 'h3'].map(tag => [...document.querySelectorAll(tag)]"
+            ".filter(e => e.offsetParent && !e.classList.contains('answer-heading'))"
+            ".map(e => parseFloat(getComputedStyle(e).fontSize)))"
+        )
+        assert all(max(lower, default=0) < min(higher) for higher, lower in itertools.pairwise(sizes) if higher)
         assert [p for p in problems if "404" not in p or path != "/nowhere"] == [], problems
         assert page.evaluate("document.documentElement.scrollWidth") <= options["viewport"]["width"]
         context.close()
