@@ -197,3 +197,28 @@ def test_many_oversized_header_senders_leave_the_worker_small(server):
     time.sleep(1)
     assert peak - before < 60, (before, peak)  # at most 32 KB held a connection, not what was sent
     assert rss_mib(worker) - before < 40
+
+
+def test_the_api_pages_examples_run_as_shown(server, tmp_path):
+    """The Python example (standard library only) and the curl example work against the served API."""
+    import html
+    import re
+    import shutil
+    import urllib.request
+
+    base = f"http://{HOST}:{server.port}"
+    with urllib.request.urlopen(base + "/api", timeout=10) as response:
+        page = response.read().decode()
+    blocks = [
+        html.unescape(re.sub(r"<[^>]+>", "", block)) for block in re.findall(r"<pre[^>]*>(.*?)</pre>", page, re.S)
+    ]
+    blocks = [block.replace("http://127.0.0.1:8000", base) for block in blocks]  # as the page's script shows it
+    python = next(block for block in blocks if block.startswith("import json"))
+    (tmp_path / "hand.jpg").write_bytes((PROJECT_ROOT / "static" / "examples" / "digit_5.jpg").read_bytes())
+    ran = subprocess.run([sys.executable, "-c", python], cwd=tmp_path, capture_output=True, text=True, timeout=60)
+    assert ran.returncode == 0 and ran.stdout.strip() == "5", (ran.stdout, ran.stderr)
+    curl = shutil.which("curl")
+    if curl:
+        command = next(block for block in blocks if block.startswith("curl -F")).splitlines()[0]
+        ran = subprocess.run(command.replace("curl", curl, 1), shell=True, cwd=tmp_path, capture_output=True, text=True)
+        assert ran.returncode == 0 and '"digit":5' in ran.stdout.replace(" ", ""), ran.stdout[:300]
