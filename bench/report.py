@@ -100,6 +100,13 @@ def card_accuracy(card: dict, files: ModelFiles) -> str:
             "standard deviation "
             f"{spread['std'] * 100:.2f} points ([benchmarks.md](benchmarks.md)).\n"
         )
+        shipped = (seeds.get("runs") or {}).get("shipped", {}).get("test")
+        if shipped is not None and abs(shipped - test["accuracy"]) > 1e-9:
+            out.append(
+                f"\nThose runs were scored as served at the time (the shipped run: {pct(shipped)}); the answer has "
+                "changed since ([decisions.md](decisions.md)), and the shipped model now reads "
+                f"{pct(test['accuracy'])} of the test photos. The seeds were not trained again.\n"
+            )
     rows = [["test", *(pct(v, 1) for v in test["per_digit"].values())]]
     weakest = [f"test **{min(test['per_digit'], key=test['per_digit'].get)}**"]
     if outside:
