@@ -154,3 +154,83 @@ def distant(image: np.ndarray, mask: np.ndarray, background: np.ndarray, rng: np
     side = int(short * rng.uniform(0.25, 0.4) / 0.8)  # the photo's hand fills about 0.8 of it
     corner = (int(rng.integers(0, width - side + 1)), int(rng.integers(0, height - side + 1)))
     return pasted(image, mask, background, (width, height), side, corner)
+
+
+def person_behind(
+    background: np.ndarray, size: tuple[int, int], rng: np.random.Generator, face_side: int, centre_x: int
+) -> np.ndarray:
+    """Return ``background`` resized to ``size`` with a drawn person on it: a skin-coloured face with hair and
+    eyes, a neck and shoulders in a shirt, the face ``face_side`` pixels wide, centred at ``centre_x``."""
+    from PIL import ImageDraw
+
+    scene = Image.fromarray(background).resize(size, Image.Resampling.BILINEAR)
+    draw = ImageDraw.Draw(scene)
+    height = size[1]
+    skin = tuple(int(v) for v in np.array([224, 172, 140]) * rng.uniform(0.5, 1.05))
+    shirt = tuple(int(v) for v in rng.integers(0, 256, 3))
+    top = int(height * rng.uniform(0.05, 0.2))
+    face_height = int(face_side * 1.3)
+    draw.rounded_rectangle(
+        (centre_x - int(1.4 * face_side), top + face_height + face_side // 4, centre_x + int(1.4 * face_side), height),
+        face_side // 3,
+        fill=shirt,
+    )
+    draw.rectangle(
+        (
+            centre_x - face_side // 5,
+            top + face_height - 10,
+            centre_x + face_side // 5,
+            top + face_height + face_side // 4,
+        ),
+        fill=skin,
+    )
+    hair = tuple(int(v) for v in rng.integers(10, 90, 3))
+    draw.ellipse(
+        (centre_x - face_side // 2 - 6, top - 12, centre_x + face_side // 2 + 6, top + face_height // 2), fill=hair
+    )
+    draw.ellipse((centre_x - face_side // 2, top, centre_x + face_side // 2, top + face_height), fill=skin)
+    for eye in (-1, 1):
+        x, y = centre_x + eye * face_side // 5, top + face_height // 2 - face_side // 10
+        draw.ellipse(
+            (x - face_side // 14, y - face_side // 24, x + face_side // 14, y + face_side // 24), fill=(40, 30, 30)
+        )
+    draw.arc(
+        (
+            centre_x - face_side // 5,
+            top + int(face_height * 0.68),
+            centre_x + face_side // 5,
+            top + int(face_height * 0.82),
+        ),
+        20,
+        160,
+        fill=(120, 50, 50),
+        width=3,
+    )
+    return np.asarray(scene)
+
+
+def webcam_frame(
+    image: np.ndarray,
+    mask: np.ndarray,
+    background: np.ndarray,
+    rng: np.random.Generator,
+    hand_share: tuple[float, float] = (0.3, 0.5),
+    over_face: bool = False,
+) -> np.ndarray:
+    """Return a 640x480 webcam frame of a room with a person in it holding the hand up (``hand_share`` of the
+    frame's height), beside the face, or in front of it with ``over_face``."""
+    size = (640, 480)
+    side = int(size[1] * rng.uniform(*hand_share) / 0.8)  # the photo's hand fills about 0.8 of it
+    face_side = int(rng.uniform(0.2, 0.3) * size[1])
+    centre_x = int(rng.uniform(0.3, 0.7) * size[0])
+    scene = person_behind(background, size, rng, face_side, centre_x)
+    if over_face:
+        left = centre_x - side // 2 + int(rng.integers(-face_side // 3, face_side // 3 + 1))
+        top = int(rng.uniform(0.0, 0.15) * size[1])
+    else:
+        away = face_side + side // 3
+        left = centre_x + (away if (rng.random() < 0.5 and centre_x + away + side <= size[0]) else -away - side)
+        top = int(rng.uniform(0.15, 0.45) * size[1])
+    left = int(np.clip(left, -side // 6, size[0] - side + side // 6))
+    top = int(np.clip(top, 0, size[1] - side // 2))
+    return pasted(image, mask, scene, size, side, (left, top))

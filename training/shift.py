@@ -6,6 +6,8 @@ draws its own photographs from other files (``training.scenes.TRAINING_PHOTOS``;
 they are disjoint). Most kinds keep the 224x224 square; ``wide_off_centre`` renders a 16:9 or
 4:3 frame with a small hand off-centre, and ``hand_distant`` a 4:3 photo with the hand a quarter
 to 0.4 of its short side anywhere (a phone held at arm's length): only hand localisation reads those well.
+``webcam_room`` and ``hand_before_face`` are 640x480 webcam frames of a drawn person in front of a
+photograph, the hand held up beside the face or large in front of it, as a kiosk sees people.
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ from training.distortions import (
     turned,
     under_exposed,
     wall_colour,
+    webcam_frame,
     wide,
 )
 from training.scenes import package_picture, place_hand, random_crop
@@ -74,6 +77,8 @@ SHIFT_KINDS = (
     "tilted_on_photo",
     "left_tilted_on_photo",
     "turned_3d_strong",
+    "webcam_room",
+    "hand_before_face",
 )
 TILT_DEGREES = (25, 60)  # the tilted kinds lean the hand this much, either way (people hold their hands so)
 # Gains applied to the hand's pixels to render lighter and darker skin than the dataset's students'.
@@ -183,13 +188,19 @@ class ShiftRenderers:
                 np.ascontiguousarray(image[:, ::-1]), np.ascontiguousarray(mask[:, ::-1])
             ),
             "turned_3d_strong": lambda image, _m: turned(image, rng, (0.28, 0.38)),
+            # Webcam frames of a person in a room: the hand up beside the face, or large in front of it.
+            "webcam_room": lambda image, mask: webcam_frame(image, mask, self.photo(480), rng),
+            "hand_before_face": lambda image, mask: webcam_frame(
+                image, mask, self.photo(480), rng, hand_share=(0.5, 0.6), over_face=True
+            ),
         }
 
 
 def build_shift_set(images: np.ndarray, seed: int = 2024) -> dict[str, list[np.ndarray]]:
     """Return, per kind of shift, every image of ``images`` re-rendered that way (labels unchanged).
 
-    Every picture is RGB uint8; all are 224x224 but those of ``wide_off_centre`` and ``hand_distant``.
+    Every picture is RGB uint8; all are 224x224 but the frames of ``wide_off_centre``, ``hand_distant``,
+    ``webcam_room`` and ``hand_before_face``.
     """
     masks = hand_masks(images)
     renderers = shift_renderers(seed)

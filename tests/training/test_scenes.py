@@ -53,11 +53,15 @@ def test_shift_set_renders_every_kind_for_every_image():
         assert len(rendered) == len(images), kind
         for picture in rendered:
             assert picture.dtype == np.uint8 and picture.shape[2] == 3, kind
-            if kind not in ("wide_off_centre", "hand_distant"):
+            if kind not in ("wide_off_centre", "hand_distant", "webcam_room", "hand_before_face"):
                 assert picture.shape[:2] == (224, 224), kind
     assert all(picture.shape[0] == 224 and picture.shape[1] > 224 for picture in shifted["wide_off_centre"])
     # A 4:3 phone photo either way up, its hand a small part of it.
     assert all(sorted(picture.shape[:2]) == [336, 448] for picture in shifted["hand_distant"])
+    # Webcam frames of a person with the hand held up: 640x480.
+    assert all(
+        picture.shape[:2] == (480, 640) for kind in ("webcam_room", "hand_before_face") for picture in shifted[kind]
+    )
     np.testing.assert_array_equal(np.stack(shifted["mirrored"]), images[:, :, ::-1])
     assert not np.array_equal(np.stack(shifted["background_black"]), images)
     dark = np.stack(shifted["other_skin_tones"]).astype(int)
