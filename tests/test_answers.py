@@ -148,3 +148,11 @@ def test_every_page_starts_with_a_skip_link_to_its_content(client):
     for path in ("/", "/kiosk", "/signs", "/api"):
         page = client.get(path).get_data(as_text=True)
         assert 'class="skip-link" href="#main"' in page and 'id="main"' in page, path
+
+
+def test_the_kiosk_asks_someone_not_signing_to_show_one_hand(client):
+    wall = encode(Image.new("RGB", (480, 360), (200, 205, 210)))
+    kiosk = client.post("/result?picture=0&from=kiosk", data={"image": (io.BytesIO(wall), "frame.jpg")})
+    page = client.post("/result", data={"image": (io.BytesIO(wall), "photo.jpg")})
+    assert b'data-no-hand="true"' in kiosk.data and b">Show one hand</h2>" in kiosk.data
+    assert b">No hand found</h2>" in page.data

@@ -106,6 +106,7 @@ def result_fragment():
         preview=preview,
         outline=answered.outline,
         try_another=request.args.get("from") != "kiosk",
+        in_kiosk=request.args.get("from") == "kiosk",
         **page_settings(),
     )
     return page, 200, NO_STORE
