@@ -112,7 +112,7 @@ class DecodeLimits:
     """What one picture may cost to decode."""
 
     max_megapixels: float = 40
-    max_decoded_mb: float = 120
+    max_decoded_mb: float = 160  # a 48-MP progressive phone JPEG needs 140 (its coefficients)
 
 
 class DecodeBudget:

@@ -225,3 +225,16 @@ def test_decodes_at_once_share_one_budget_of_bytes():
     short = DecodeMemory(10, wait_seconds=0.1)
     with short.held(8), short.held(8) as late:
         assert not late
+
+
+def test_a_48_mp_progressive_phone_jpeg_is_accepted_with_its_coefficients_counted():
+    from recognition.decode import DecodeBudget, DecodeLimits, decode_picture
+    from recognition.memory import configure_process
+
+    configure_process()
+    buffer = io.BytesIO()
+    Image.new("RGB", (8000, 6000), (120, 90, 60)).save(buffer, "JPEG", progressive=True, quality=80)
+    budget = DecodeBudget(480)
+    picture = decode_picture(buffer.getvalue(), DecodeLimits(), budget)
+    assert picture.size == (1000, 750)
+    assert 479 * 2**20 - budget.left > 130 * 2**20  # the full-size coefficients (about 140 MB) were charged

@@ -17,7 +17,7 @@ DEFAULTS: dict[str, object] = {
     "MAX_UPLOAD_MB": 10,  # whole request, all files together, however it is framed
     "MAX_BATCH_FILES": 16,
     "MAX_IMAGE_MEGAPIXELS": 40,  # larger (as decoded: JPEGs at their reduced scale) is refused as a decompression bomb
-    "MAX_DECODED_MB": 120,  # memory one decoded image may take (pixels x bytes per pixel)
+    "MAX_DECODED_MB": 160,  # memory one image may take to decode (pixels x bytes, codec buffers counted)
     "MAX_REQUEST_DECODED_MB": 480,  # ... and all the images of one request together
     # ... and all the decodes of one worker process at once, codecs' own buffers counted (a decode waits up
     # to 15 s for its share, then is answered 503): the worker's memory beyond the models is bounded by this.
