@@ -70,6 +70,27 @@ class GeometryModel:
         return exp / exp.sum(axis=1, keepdims=True)
 
 
+def tempered(probabilities: np.ndarray, temperature: float) -> np.ndarray:
+    """Return ``probabilities`` softened (temperature above 1) or sharpened (below 1); themselves at 1."""
+    if temperature == 1.0:
+        return probabilities
+    logits = np.log(np.clip(probabilities, 1e-12, 1.0)) / temperature
+    logits -= logits.max(axis=-1, keepdims=True)
+    exp = np.exp(logits)
+    return exp / exp.sum(axis=-1, keepdims=True)
+
+
+def fit_temperature(probabilities: np.ndarray, labels: np.ndarray) -> float:
+    """Return the temperature (0.3 to 8) that gives ``labels`` the highest likelihood (calibration on validation)."""
+    candidates = np.exp(np.linspace(np.log(0.3), np.log(8.0), 60))
+    rows = np.arange(len(labels))
+
+    def loss(temperature: float) -> float:
+        return float(-np.log(np.clip(tempered(probabilities, temperature)[rows, labels], 1e-12, 1.0)).mean())
+
+    return float(min(candidates, key=loss))
+
+
 def blend(image_probabilities: np.ndarray, geometry_probabilities: np.ndarray | None, weight: float) -> np.ndarray:
     """Return the MobileNet's probabilities blended with the geometry model's (``weight`` of them); alone when there are
     none."""

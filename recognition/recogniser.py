@@ -16,7 +16,7 @@ from PIL import Image
 from recognition.answer import is_unsure, says_no_hand
 from recognition.backends import Predictor, load_predictor, predict_side_by_side
 from recognition.framing import HandBox, center_square, frame, region_for_hand, square_from_look
-from recognition.geometry import GeometryModel, blend
+from recognition.geometry import GeometryModel, blend, tempered
 from recognition.hands import PalmDetector
 from recognition.interpreters import Occupancy
 from recognition.landmarks import HandLook, LandmarkModel
@@ -181,7 +181,10 @@ class Recogniser:
 
     def answer(self, image: np.ndarray, cut: Cut, shape: np.ndarray | None, localised: bool) -> Recognition:
         """Return the recognition of one square from the MobileNet's and the geometry model's probabilities."""
-        probabilities = blend(image, shape, self.settings.geometry_weight)
+        settings = self.settings
+        if shape is not None:
+            shape = tempered(shape, settings.geometry_temperature)
+        probabilities = blend(tempered(image, settings.image_temperature), shape, settings.geometry_weight)
         confidence = confidence_of(probabilities)
         no_hand = localised and says_no_hand(cut.hand, confidence, self.settings, cut.look)
         unsure = is_unsure(confidence, self.settings.unsure_below)

@@ -59,6 +59,10 @@ class Settings:
     # model's, geometry_weight of them (0: the MobileNet alone).
     geometry_weight: float = 0.4
     geometry_presence: float = 0.3
+    # Calibration (tuning/geometry.py): each model's probabilities tempered before they are blended
+    # (1: as the model gives them).
+    image_temperature: float = 1.0
+    geometry_temperature: float = 1.0
 
     def __post_init__(self) -> None:
         for name in (
@@ -74,6 +78,8 @@ class Settings:
         ):
             if not 0.0 <= float(getattr(self, name)) <= 1.01:  # above 1: never reached by a probability
                 raise ValueError(f"{name} must be between 0 and 1.01, not {getattr(self, name)}")
+        if self.image_temperature <= 0 or self.geometry_temperature <= 0:
+            raise ValueError("the temperatures must be above 0")
         if self.palms_per_look < 1 or self.most_checks < 0 or self.hand_scale <= 0 or self.zoom_below <= 0:
             raise ValueError(
                 "palms_per_look must be at least 1, most_checks at least 0, hand_scale and zoom_below above 0"

@@ -29,6 +29,7 @@ from recognition.model_files import ModelFiles, sha256_of
 from recognition.paths import DEFAULT_MODEL, PROJECT_ROOT
 from recognition.settings import Settings
 from training.geometry import fit_geometry
+from tuning.calibration import add_calibrated_twins
 from tuning.reads import landmarks_of, read_everything
 
 WEIGHTS = (0.0, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 1.0)
@@ -91,9 +92,10 @@ def main() -> int:
     reads = read_everything(files, base, PROJECT_ROOT / "runs" / f"geometry_reads3d_{sha256_of(files.h5)[:12]}.npz")
     models = fit_candidates(reads["train"]["plain"], base.hand_present, args.seed)
     shapes = {name: shapes_of(model, reads) for name, model in models.items()}
+    reads_for, temperatures = add_calibrated_twins(models, shapes, reads, base.hand_present)
     readings = [name for name in ("valid", "outside") if name in reads]
     grid = {
-        (name, w, p): {r: score(reads[r], shapes[name][r], w, p, base.unsure_below) for r in readings}
+        (name, w, p): {r: score(reads_for[name][r], shapes[name][r], w, p, base.unsure_below) for r in readings}
         for name in models
         for w in WEIGHTS
         for p in PRESENCES
@@ -109,16 +111,17 @@ def main() -> int:
         "candidates": {
             candidate: {
                 "features": model.features,
-                "noise": NOISES[candidate],
+                "noise": NOISES[candidate.removesuffix(", calibrated")],
+                "temperatures": {"image": temperatures[candidate][0], "geometry": temperatures[candidate][1]},
                 "alone": {
-                    split: score(reads[split], shapes[candidate][split], 1.0, 0.0, base.unsure_below)
+                    split: score(reads_for[candidate][split], shapes[candidate][split], 1.0, 0.0, base.unsure_below)
                     for split in reads
                     if split != "train"
                 },
             }
             for candidate, model in models.items()
         },
-        "answers": answers_table(reads, shapes, base, chosen),
+        "answers": answers_table(reads_for, shapes, base, chosen, served_before(files, base)),
         "chosen": {"candidate": name, "geometry_weight": weight, "geometry_presence": presence},
         "best_pairs": {
             f"{n}; weight {w:g}, presence {p:g}": grid[(n, w, p)]
@@ -128,11 +131,29 @@ def main() -> int:
     save_result(args.out, report)
     print(json.dumps({k: report[k] for k in ("chosen", "answers")}, indent=1, default=str)[:6000])
     if args.write:
-        models[name].save(files.geometry)
-        note = f"tuning/geometry.py: {RULE} (feature set and landmark noise: {name})"
-        settings = base.with_values(geometry_weight=weight, geometry_presence=presence)
-        print("wrote", files.geometry, settings.save(files, {"geometry_weight": note, "geometry_presence": note}))
+        write_choice(files, base, models[name], chosen, temperatures[name])
     return 0
+
+
+def served_before(files: ModelFiles, base: Settings) -> str:
+    """Return the candidate that matches what is served now (its feature set, no noise, calibrated or not)."""
+    features = GeometryModel.load(files.geometry).features if files.geometry.is_file() else "planar"
+    calibrated = base.image_temperature != 1.0 or base.geometry_temperature != 1.0
+    return f"{features}, no noise" + (", calibrated" if calibrated else "")
+
+
+def write_choice(files: ModelFiles, base: Settings, model: GeometryModel, chosen: tuple, temperatures: tuple) -> None:
+    """Save the chosen geometry model beside the .h5 and its blend and temperatures into the settings file."""
+    name, weight, presence = chosen
+    model.save(files.geometry)
+    note = f"tuning/geometry.py: {RULE} (feature set and landmark noise: {name})"
+    values = {
+        "geometry_weight": weight,
+        "geometry_presence": presence,
+        "image_temperature": temperatures[0],
+        "geometry_temperature": temperatures[1],
+    }
+    print("wrote", files.geometry, base.with_values(**values).save(files, dict.fromkeys(values, note)))
 
 
 def fit_candidates(train: dict, least_presence: float, seed: int) -> dict[str, GeometryModel]:
@@ -172,20 +193,19 @@ def choose(grid: dict, readings: list[str]) -> tuple[str, float, float]:
     return max(allowed, key=lambda key: worse_of(grid[key], readings))
 
 
-def answers_table(reads: dict, shapes: dict, base: Settings, chosen: tuple[str, float, float]) -> dict:
-    """Return the MobileNet alone, the shipped blend and the chosen blend on every reading and the test split."""
-    served_name = next(n for n in shapes if n.startswith("planar,"))
+def answers_table(reads_for: dict, shapes: dict, base: Settings, chosen: tuple, before: str) -> dict:
+    """Return the MobileNet alone, the blend served before this choice and the chosen one, on every reading."""
     rows = {
-        "MobileNet alone": (served_name, 0.0, 0.0),
-        f"planar geometry refitted, weight {base.geometry_weight:g}, presence {base.geometry_presence:g} (as before)": (
-            served_name,
+        "MobileNet alone": (before, 0.0, 0.0),
+        f"{before}, weight {base.geometry_weight:g}, presence {base.geometry_presence:g} (served before)": (
+            before,
             base.geometry_weight,
             base.geometry_presence,
         ),
         f"{chosen[0]}, weight {chosen[1]:g}, presence {chosen[2]:g} (chosen)": chosen,
     }
     return {
-        label: {split: score(reads[split], shapes[n][split], w, p, base.unsure_below) for split in shapes[n]}
+        label: {split: score(reads_for[n][split], shapes[n][split], w, p, base.unsure_below) for split in shapes[n]}
         for label, (n, w, p) in rows.items()
     }
 
