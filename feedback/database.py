@@ -8,12 +8,9 @@ cannot pass them. psycopg (and the system's libpq) are imported only when a URL 
 
 from __future__ import annotations
 
-import secrets
-import time
 from pathlib import Path
 
-from feedback.store import NAME_LENGTH, Correction, StoreFull, StoreUnavailable, clean_confidence
-from recognition.preprocessing import CLASS_NAMES
+from feedback.store import Correction, StoreUnavailable, clean_confidence, new_correction, refuse_when_full
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS corrections (
@@ -64,28 +61,22 @@ class DatabaseStore:
         """Store a JPEG photo as a correction to ``digit`` in one transaction; return it."""
         import psycopg
 
-        if not 0 <= digit < len(CLASS_NAMES):
-            raise ValueError(f"not a digit: {digit}")
-        identifier = secrets.token_hex(NAME_LENGTH // 2)
-        created = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
-        confidence = clean_confidence(confidence)
-        answered = answered if isinstance(answered, int) and 0 <= answered < len(CLASS_NAMES) else None
+        record = new_correction(digit, answered, confidence, None, where="database")
         try:
             with self._connect() as connection, connection.transaction():
                 connection.execute("LOCK TABLE corrections IN SHARE ROW EXCLUSIVE MODE")
                 count, size = connection.execute(
                     "SELECT count(*), coalesce(sum(length(photo)), 0) FROM corrections"
                 ).fetchone()
-                if count >= self.max_count or size + len(jpeg) > self.max_bytes:
-                    raise StoreFull(f"the store holds {count} corrections, {size / 2**20:.1f} MB: its limit")
+                refuse_when_full(count, size, len(jpeg), self.max_count, self.max_bytes)
                 connection.execute(
                     "INSERT INTO corrections (id, digit, answered, confidence, created, photo) "
                     "VALUES (%s, %s, %s, %s, %s, %s)",
-                    (identifier, digit, answered, confidence, created, jpeg),
+                    (record.id, digit, record.answered, record.confidence, record.created, jpeg),
                 )
         except psycopg.Error as error:
             raise StoreUnavailable(f"the correction could not be written: {error}") from error
-        return Correction(identifier, digit, answered, confidence, created, None, where="database")
+        return record
 
     def corrections(self) -> list[Correction]:
         """Return every stored correction, oldest first."""

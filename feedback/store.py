@@ -20,7 +20,7 @@ import os
 import secrets
 import tempfile
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from recognition.preprocessing import CLASS_NAMES
@@ -52,6 +52,23 @@ class Correction:
     @property
     def orphan(self) -> bool:
         return self.photo is None and not self.where
+
+
+def new_correction(digit: int, answered: object, confidence: object, photo: Path | None, where: str = "") -> Correction:
+    """Return the record of a correction about to be stored: a new random name, the time, the answer and
+    confidence kept only when they are a digit and a probability; raise ``ValueError`` if ``digit`` is not one."""
+    if not 0 <= digit < len(CLASS_NAMES):
+        raise ValueError(f"not a digit: {digit}")
+    identifier = secrets.token_hex(NAME_LENGTH // 2)
+    created = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
+    answered = answered if isinstance(answered, int) and 0 <= answered < len(CLASS_NAMES) else None
+    return Correction(identifier, digit, answered, clean_confidence(confidence), created, photo, where)
+
+
+def refuse_when_full(count: int, size: int, adding: int, max_count: int, max_bytes: int) -> None:
+    """Raise :class:`StoreFull` when one more correction of ``adding`` bytes would pass a store's caps."""
+    if count >= max_count or size + adding > max_bytes:
+        raise StoreFull(f"the store holds {count} corrections, {size / 2**20:.1f} MB: its limit")
 
 
 def clean_confidence(value: object) -> float | None:
@@ -97,18 +114,11 @@ class FeedbackStore:
 
     def save(self, jpeg: bytes, digit: int, answered: int | None = None, confidence: float | None = None) -> Correction:
         """Store a JPEG photo as a correction to ``digit``, photo and note together; return it."""
-        if not 0 <= digit < len(CLASS_NAMES):
-            raise ValueError(f"not a digit: {digit}")
-        count, size = self.usage()
-        if count >= self.max_count or size + len(jpeg) + 200 > self.max_bytes:
-            raise StoreFull(f"the store holds {count} corrections, {size / 2**20:.1f} MB: its limit")
-        identifier = secrets.token_hex(NAME_LENGTH // 2)
-        created = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
-        confidence = clean_confidence(confidence)
-        answered = answered if isinstance(answered, int) and 0 <= answered < len(CLASS_NAMES) else None
-        note = {"digit": digit, "answered": answered, "confidence": confidence, "created": created}
         folder = self.root / str(digit)
-        photo, note_path = folder / f"{identifier}.jpg", folder / f"{identifier}.json"
+        record = new_correction(digit, answered, confidence, None)
+        refuse_when_full(*self.usage(), len(jpeg) + 200, self.max_count, self.max_bytes)  # 200: about the note
+        note = {"digit": digit, "answered": record.answered, "confidence": record.confidence, "created": record.created}
+        photo, note_path = folder / f"{record.id}.jpg", folder / f"{record.id}.json"
         written: list[Path] = []
         try:
             folder.mkdir(parents=True, exist_ok=True)
@@ -121,7 +131,7 @@ class FeedbackStore:
             for path in written:
                 path.unlink(missing_ok=True)
             raise StoreUnavailable(f"the correction could not be written: {error.strerror or error}") from error
-        return Correction(identifier, digit, answered, confidence, created, photo)
+        return replace(record, photo=photo)
 
     def corrections(self) -> list[Correction]:
         """Return every stored correction, oldest first, orphans (notes without a photo) included."""
