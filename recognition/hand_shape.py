@@ -24,9 +24,13 @@ WORLD = 3 * 20 + 15 + 4 + 10
 FEATURE_SETS = {"planar": PLANAR, "planar+world": PLANAR + WORLD}
 
 
-def _tip_distances(x: np.ndarray, y: np.ndarray, z: np.ndarray) -> list[float]:
+PAIRS = np.array([(i, j) for i in range(len(TIPS)) for j in range(i + 1, len(TIPS))])
+
+
+def _tip_distances(x: np.ndarray, y: np.ndarray, z: np.ndarray) -> np.ndarray:
+    """Return the 10 distances between fingertips, pair by pair (thumb-index first)."""
     tips = np.stack([x[list(TIPS)], y[list(TIPS)], z[list(TIPS)]], axis=1)
-    return [float(np.linalg.norm(tips[i] - tips[j])) for i in range(len(TIPS)) for j in range(i + 1, len(TIPS))]
+    return np.linalg.norm(tips[PAIRS[:, 0]] - tips[PAIRS[:, 1]], axis=1)
 
 
 def planar_features(points: np.ndarray, right_hand: float) -> np.ndarray:
@@ -64,19 +68,14 @@ def _angles(a: np.ndarray, b: np.ndarray) -> np.ndarray:
 
 
 CHAINS = np.array([[WRIST, *finger] for finger in FINGERS])  # wrist and the four joints of each finger
-PAIRS = np.array([(i, j) for i in range(len(TIPS)) for j in range(i + 1, len(TIPS))])
-
-
 def world_features(world: np.ndarray, right_hand: float) -> np.ndarray:
     """Return the 89 world features: 20 points in the palm frame, 15 joint bends, 4 spreads, 10 tip distances."""
     framed = palm_frame(np.asarray(world, np.float64), right_hand)
     bones = np.diff(framed[CHAINS], axis=1)  # (5 fingers, 4 bones, 3)
     bends = _angles(bones[:, :-1], bones[:, 1:]).reshape(-1)  # each finger's three joints, in turn
     spreads = _angles(bones[:-1, 1], bones[1:, 1])  # between neighbouring fingers' first bones
-    tips = framed[list(TIPS)]
-    distances = np.linalg.norm(tips[PAIRS[:, 0]] - tips[PAIRS[:, 1]], axis=1)
     x, y, z = framed[:, 0], framed[:, 1], framed[:, 2]
-    return np.concatenate([x[1:], y[1:], z[1:], bends, spreads, distances]).astype(np.float32)
+    return np.concatenate([x[1:], y[1:], z[1:], bends, spreads, _tip_distances(x, y, z)]).astype(np.float32)
 
 
 def shape_features(points: np.ndarray, world: np.ndarray | None, right_hand: float, kind: str) -> np.ndarray:

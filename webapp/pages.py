@@ -11,6 +11,7 @@ from recognition.preprocessing import CLASS_NAMES
 from webapp.answers import Answered, preview_data_url, read_track, recognise_uploads
 from webapp.downloads import listing
 from webapp.errors import describe
+from webapp.feedback import feedback_enabled
 from webapp.loader import get_holder
 from webapp.uploads import uploads_from
 
@@ -47,7 +48,7 @@ def page_settings() -> dict:
         "kiosk_idle_seconds": config["KIOSK_IDLE_SECONDS"],
         "unsure_below": get_holder().settings.unsure_below,
         "accepted_types": ",".join(ACCEPTED_MEDIA_TYPES),
-        "feedback_enabled": bool(config.get("FEEDBACK_DIR") or config.get("FEEDBACK_DATABASE_URL")),
+        "feedback_enabled": feedback_enabled(),
         "accepted_names": ACCEPTED_NAMES,
     }
 
