@@ -19,8 +19,12 @@ from pathlib import Path
 from recognition.paths import DEFAULT_MODEL
 
 
-def rescore(model: Path, data: Path | None = None, copies: int = 2) -> dict:
-    """Fit the geometry model of ``model`` on ``data`` (its data set), score it as served, write and return its card."""
+def rescore(model: Path, data: Path | None = None, outside: Path | None = None, copies: int = 2) -> dict:
+    """Fit the geometry model of ``model`` on ``data`` (its data set), score it as served, write and return its card.
+
+    ``outside`` holds photos of a signer outside the data set (``<digit>/*.jpg``), read as served and never
+    fitted on; by default the shared outside signer, only when ``data`` is the shared data set.
+    """
     from recognition.batch import prepare_all
     from recognition.model_files import ModelFiles, sha256_of
     from recognition.recogniser import Recogniser
@@ -51,9 +55,11 @@ def rescore(model: Path, data: Path | None = None, copies: int = 2) -> dict:
 
     labels = {name: data.labels for name, data in loaded.items()}
     metrics = score_as_served(fp32, prepared, labels, ("train", "valid", "test"), shift)
-    outside = load_outside(SHARED_OUTSIDE)
-    if outside is not None:  # read as served, never fitted on
-        metrics["outside_signer"] = evaluate_split(fp32, prepare_all(fp32, outside[0]), outside[1])
+    if outside is None and Path(data or SHARED_DATA) == SHARED_DATA:
+        outside = SHARED_OUTSIDE
+    photos = load_outside(outside) if outside is not None else None
+    if photos is not None:  # read as served, never fitted on
+        metrics["outside_signer"] = evaluate_split(fp32, prepare_all(fp32, photos[0]), photos[1])
     int8, gate = score_int8(fp32, files.export("int8"), copies, prepared, labels, shift, metrics)
     exports = card["files"]["exports"]
     exports["fp32"]["metrics"] = served_part(metrics)
@@ -79,8 +85,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--data", type=Path, help="the data set the model was trained on (default: the shared ASL digits)"
     )
+    parser.add_argument(
+        "--outside",
+        type=Path,
+        help="photos of a signer outside the data set, <digit>/*.jpg, read as served and never fitted on "
+        "(default: the shared outside signer when --data is the shared data set)",
+    )
     args = parser.parse_args(argv)
-    card = rescore(args.model, args.data)
+    card = rescore(args.model, args.data, args.outside)
     metrics = card["metrics"]
     print(
         f"test {metrics['test']['accuracy']:.4f}, valid {metrics['valid']['accuracy']:.4f}, "

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from PIL import Image
 
 from recognition.geometry import GeometryModel
 from recognition.hand_shape import FEATURE_SETS
@@ -78,10 +79,15 @@ def test_rescore_scores_a_trained_model_again_as_served(trained_model, dataset_d
     shutil.copytree(trained_model.parent, copy)
     model = copy / trained_model.name
     before = json.loads(model.with_suffix(".json").read_text())
-    assert main(["--model", str(model), "--data", str(dataset_dir)]) == 0
+    outside = tmp_path / "outside"
+    for digit, name in ((3, "a.jpg"), (3, "b.jpg"), (7, "c.jpg")):
+        (outside / str(digit)).mkdir(parents=True, exist_ok=True)
+        Image.new("RGB", (96, 72), (40 * digit, 90, 120)).save(outside / str(digit) / name)
+    assert main(["--model", str(model), "--data", str(dataset_dir), "--outside", str(outside)]) == 0
     card = json.loads(model.with_suffix(".json").read_text())
     assert card["rescored"]["why"] and card["history"] == before["history"]
     assert card["files"]["geometry"]["fitted"] is False  # synthetic hands: the landmark model sees none
-    assert set(card["metrics"]) == {"train", "valid", "test", "domain_shift"}
+    assert set(card["metrics"]) == {"train", "valid", "test", "domain_shift", "outside_signer"}
+    assert card["metrics"]["outside_signer"]["count"] == 3
     assert card["metrics"]["test"]["count"] == before["metrics"]["test"]["count"]
     assert "parity" in card["files"]["exports"]["int8"]
