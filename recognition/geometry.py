@@ -4,7 +4,8 @@ The training command fits it (:mod:`training.geometry`) on the landmarks of the 
 saves it as ``NAME.geometry.npz`` beside ``NAME.h5``: feature means and scales, then the weights
 and biases of each layer (ReLU between layers, softmax at the end). Serving runs it in NumPy.
 The MobileNet stays the image classifier; where the landmark model sees a hand, the two answers
-are blended (:func:`blend`, with the weight chosen on validation by tuning/geometry.py).
+are pooled (:func:`blend`: a weighted geometric mean, the weight chosen on two validation readings
+by tuning/geometry.py).
 """
 
 from __future__ import annotations
@@ -92,8 +93,16 @@ def fit_temperature(probabilities: np.ndarray, labels: np.ndarray) -> float:
 
 
 def blend(image_probabilities: np.ndarray, geometry_probabilities: np.ndarray | None, weight: float) -> np.ndarray:
-    """Return the MobileNet's probabilities blended with the geometry model's (``weight`` of them); alone when there are
-    none."""
+    """Return the MobileNet's and the geometry model's probabilities pooled as a weighted geometric mean
+    (``weight`` for the geometry), renormalised; the MobileNet's alone when there are none or ``weight`` is 0.
+
+    Where the two agree the answer is surer than either; where they disagree it leans to the surer
+    and heavier one and its confidence drops (a linear mean keeps half the doubt of the weaker model
+    even when the other is right; tuning/geometry.py measures both).
+    """
     if geometry_probabilities is None or weight <= 0:
         return image_probabilities
-    return (1.0 - weight) * image_probabilities + weight * geometry_probabilities
+    logs = (1.0 - weight) * np.log(np.clip(image_probabilities, 1e-12, 1.0))
+    logs = logs + weight * np.log(np.clip(geometry_probabilities, 1e-12, 1.0))
+    pooled = np.exp(logs - logs.max(axis=-1, keepdims=True))
+    return pooled / pooled.sum(axis=-1, keepdims=True)

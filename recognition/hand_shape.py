@@ -68,6 +68,8 @@ def _angles(a: np.ndarray, b: np.ndarray) -> np.ndarray:
 
 
 CHAINS = np.array([[WRIST, *finger] for finger in FINGERS])  # wrist and the four joints of each finger
+
+
 def world_features(world: np.ndarray, right_hand: float) -> np.ndarray:
     """Return the 89 world features: 20 points in the palm frame, 15 joint bends, 4 spreads, 10 tip distances."""
     framed = palm_frame(np.asarray(world, np.float64), right_hand)

@@ -55,8 +55,8 @@ class Settings:
     upright_from_degrees: float = 180.0
     upright_min_share: float = 0.0
     # Hand geometry (tuning/geometry.py): where the landmark model's presence on the hand's region
-    # reaches geometry_presence, the answer is the MobileNet's probabilities blended with the geometry
-    # model's, geometry_weight of them (0: the MobileNet alone).
+    # reaches geometry_presence, the answer pools the MobileNet's probabilities with the geometry
+    # model's as a weighted geometric mean, geometry_weight for the geometry (0: the MobileNet alone).
     geometry_weight: float = 0.4
     geometry_presence: float = 0.3
     # Calibration (tuning/geometry.py): each model's probabilities tempered before they are blended

@@ -86,11 +86,22 @@ def test_geometry_model_saves_loads_and_predicts_probabilities(tmp_path):
         GeometryModel(model.mean, model.scale, (model.weights[0],), (model.biases[0],))  # 8 outputs, not 10
 
 
-def test_blend_weighs_the_geometry_and_falls_back_to_the_image():
-    image, shape = np.eye(10)[3], np.eye(10)[5]
+def test_blend_pools_as_a_weighted_geometric_mean_and_falls_back_to_the_image():
+    image = np.full(10, 0.02)
+    image[3], image[5] = 0.72, 0.1
+    shape = np.full(10, 0.01)
+    shape[3], shape[5] = 0.12, 0.8
     assert blend(image, None, 0.6) is image
-    np.testing.assert_allclose(blend(image, shape, 0.6), 0.4 * image + 0.6 * shape)
-    assert int(np.argmax(blend(image, shape, 0.0))) == 3
+    assert blend(image, shape, 0.0) is image
+    pooled = blend(image, shape, 0.6)
+    expected = image**0.4 * shape**0.6
+    np.testing.assert_allclose(pooled, expected / expected.sum(), rtol=1e-9)
+    assert int(np.argmax(pooled)) == 5 and int(np.argmax(blend(image, shape, 0.3))) == 3
+    agreeing = blend(shape, shape, 0.5)
+    np.testing.assert_allclose(agreeing, shape, rtol=1e-9)  # one opinion twice is the same opinion
+    rows = blend(np.stack([image, shape]), np.stack([shape, image]), 0.5)
+    np.testing.assert_allclose(rows.sum(axis=1), 1.0)
+    assert rows[0].max() < 0.72 and rows[0].max() < 0.8  # disagreement lowers the confidence
 
 
 def test_landmark_model_sees_the_example_hand_and_not_a_plain_wall():

@@ -6,35 +6,38 @@ Every picture of the train split (with its mirror image), of the valid and test 
 shift sets, and of the outside signer is located as served, looked at by the hand-landmark model
 (picture and world landmarks) and read by the MobileNet (fp32 export); the reads are cached under
 runs/. One geometry model is fitted on the train looks per candidate (feature set: planar or
-planar+world; landmark noise: none or 0.03 palm lengths, :mod:`training.geometry`); then each
-(candidate, weight, presence gate) is scored on the two readings, the validation split (mean over
-photos and every shift kind) and the outside signer (never fitted on), and the one with the best
-worse-of-the-two mean and confident-wrong at or under 1% on both is chosen. The MobileNet alone,
-the blend before and the chosen one are reported on the test split too. ``--write`` saves the chosen
-geometry model beside the .h5 and the pair into its settings file. Writes bench/results/geometry.json.
+planar+world; landmark noise: none or 0.03 palm lengths, :mod:`training.geometry`), each also with
+both models calibrated; then each (candidate, pooling rule, weight, presence gate) is scored on the
+two readings, the validation split (photos and every shift kind) and the outside signer (never
+fitted on), at the lowest unsure threshold keeping confident-wrong at or under 1% on both
+(:mod:`tuning.blending`), and the one with the best worse-of-the-two share of pictures answered
+right and surely is chosen. The MobileNet alone, the blend before and the chosen one are reported
+on the test split too. ``--write`` saves the chosen geometry model beside the .h5 and its weight,
+gate, temperatures and unsure threshold into its settings file. Writes bench/results/geometry.json.
 """
 
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 from pathlib import Path
 
 import numpy as np
 
 from bench import save_result
-from recognition.answer import is_unsure
 from recognition.geometry import GeometryModel
 from recognition.model_files import ModelFiles, sha256_of
 from recognition.paths import DEFAULT_MODEL, PROJECT_ROOT
 from recognition.settings import Settings
 from training.geometry import fit_geometry
+from tuning.blending import alone, scored
 from tuning.calibration import add_calibrated_twins
 from tuning.reads import landmarks_of, read_everything
 
-WEIGHTS = (0.0, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 1.0)
-PRESENCES = (0.3, 0.5, 0.7, 0.9)
-MOST_CONFIDENT_WRONG = 0.01
+WEIGHTS = (0.0, 0.2, 0.3, 0.4, 0.5, 0.6, 0.65, 0.7, 0.75, 0.8, 0.85, 0.9, 1.0)
+PRESENCES = (0.3, 0.5, 0.7, 0.8, 0.9, 0.95)
+RULES = ("geometric", "linear")
 CANDIDATES = {
     "planar, no noise": ("planar", 0.0),
     "planar, noise 0.03": ("planar", 0.03),
@@ -43,39 +46,9 @@ CANDIDATES = {
 }
 NOISES = {name: noise for name, (_kind, noise) in CANDIDATES.items()}
 RULE = (
-    "the best worse-of-two mean (validation photos and shift kinds; the outside signer) with confident-wrong "
-    "<= 1% on both"
+    "the best worse-of-two share of pictures answered right and surely (validation photos and shift kinds; "
+    "the outside signer), at the lowest unsure threshold keeping confident-wrong <= 1% on both"
 )
-
-
-def score(sets: dict[str, dict], shapes: dict[str, np.ndarray], weight: float, presence: float, unsure: float) -> dict:
-    """Return accuracy per kind, per digit (plain) and the confident-wrong and right-but-unsure shares of a blend."""
-    per_kind, wrong, doubted, right_count, count = {}, 0, 0, 0, 0
-    per_digit: dict[str, float] = {}
-    for kind, read_set in sets.items():
-        labels = read_set["labels"]
-        seen = (read_set["presence"] >= presence)[:, None]
-        rows = np.where(seen, (1 - weight) * read_set["image"] + weight * shapes[kind], read_set["image"])
-        answers, sure = rows.argmax(axis=1), ~is_unsure(rows.max(axis=1) / rows.sum(axis=1), unsure)
-        right = answers == labels
-        per_kind[kind] = float(right.mean())
-        if kind == "plain":
-            per_digit = {str(d): float(right[labels == d].mean()) for d in range(10) if (labels == d).any()}
-        wrong += int((~right & sure).sum())
-        doubted += int((right & ~sure).sum())
-        right_count += int(right.sum())
-        count += len(labels)
-    shift = {k: v for k, v in per_kind.items() if k != "plain"}
-    return {
-        "plain": per_kind["plain"],
-        "shift_mean": float(np.mean(list(shift.values()))) if shift else None,
-        "mean": float(np.mean(list(per_kind.values()))),
-        "worst_kind": min(shift, key=shift.get) if shift else None,
-        "confident_wrong": wrong / count,
-        "right_but_unsure": doubted / max(right_count, 1),
-        "per_kind": per_kind,
-        "per_digit": per_digit,
-    }
 
 
 def main() -> int:
@@ -95,13 +68,10 @@ def main() -> int:
     reads_for, temperatures = add_calibrated_twins(models, shapes, reads, base.hand_present)
     readings = [name for name in ("valid", "outside") if name in reads]
     grid = {
-        (name, w, p): {r: score(reads_for[name][r], shapes[name][r], w, p, base.unsure_below) for r in readings}
-        for name in models
-        for w in WEIGHTS
-        for p in PRESENCES
+        key: scored(reads_for, shapes, key, readings, readings, None)
+        for key in itertools.product(models, RULES, WEIGHTS, PRESENCES)
     }
     chosen = choose(grid, readings)
-    name, weight, presence = chosen
     report = {
         "model": files.h5.name,
         "pictures": {split: int(sum(len(k["labels"]) for k in kinds.values())) for split, kinds in reads.items()},
@@ -113,25 +83,22 @@ def main() -> int:
                 "features": model.features,
                 "noise": NOISES[candidate.removesuffix(", calibrated")],
                 "temperatures": {"image": temperatures[candidate][0], "geometry": temperatures[candidate][1]},
-                "alone": {
-                    split: score(reads_for[candidate][split], shapes[candidate][split], 1.0, 0.0, base.unsure_below)
-                    for split in reads
-                    if split != "train"
-                },
+                "alone": alone(reads_for, shapes, candidate),
             }
             for candidate, model in models.items()
         },
-        "answers": answers_table(reads_for, shapes, base, chosen, served_before(files, base)),
-        "chosen": {"candidate": name, "geometry_weight": weight, "geometry_presence": presence},
-        "best_pairs": {
-            f"{n}; weight {w:g}, presence {p:g}": grid[(n, w, p)]
-            for n, w, p in sorted(grid, key=lambda key: -worse_of(grid[key], readings))[:12]
-        },
+        "answers": answers_table(reads_for, shapes, base, chosen, grid[chosen][0], served_before(files, base)),
+        "chosen": dict(zip(("candidate", "rule", "geometry_weight", "geometry_presence"), chosen, strict=True))
+        | {"unsure_below": grid[chosen][0]},
+        "best": [
+            {"key": list(key), "unsure_below": grid[key][0], **grid[key][1]}
+            for key in sorted(grid, key=lambda key: -worse_of(grid[key], readings))[:12]
+        ],
     }
     save_result(args.out, report)
     print(json.dumps({k: report[k] for k in ("chosen", "answers")}, indent=1, default=str)[:6000])
     if args.write:
-        write_choice(files, base, models[name], chosen, temperatures[name])
+        write_choice(files, base, models[chosen[0]], chosen, temperatures[chosen[0]], grid[chosen][0])
     return 0
 
 
@@ -142,16 +109,20 @@ def served_before(files: ModelFiles, base: Settings) -> str:
     return f"{features}, no noise" + (", calibrated" if calibrated else "")
 
 
-def write_choice(files: ModelFiles, base: Settings, model: GeometryModel, chosen: tuple, temperatures: tuple) -> None:
-    """Save the chosen geometry model beside the .h5 and its blend and temperatures into the settings file."""
-    name, weight, presence = chosen
+def write_choice(
+    files: ModelFiles, base: Settings, model: GeometryModel, chosen: tuple, temperatures: tuple, unsure: float
+) -> None:
+    """Save the chosen geometry model beside the .h5, and its weight, gate, temperatures and the unsure threshold
+    chosen with them into the settings file."""
+    name, _rule, weight, presence = chosen
     model.save(files.geometry)
-    note = f"tuning/geometry.py: {RULE} (feature set and landmark noise: {name})"
+    note = f"tuning/geometry.py: {RULE} (feature set and landmark noise: {name}; pooled as a weighted geometric mean)"
     values = {
         "geometry_weight": weight,
         "geometry_presence": presence,
         "image_temperature": temperatures[0],
         "geometry_temperature": temperatures[1],
+        "unsure_below": unsure,
     }
     print("wrote", files.geometry, base.with_values(**values).save(files, dict.fromkeys(values, note)))
 
@@ -178,36 +149,32 @@ def shapes_of(model: GeometryModel, reads: dict) -> dict[str, dict[str, np.ndarr
     }
 
 
-def worse_of(scores: dict, readings: list[str]) -> float:
-    """Return the worse of the readings' means (validation: photos and shift kinds; the outside signer: photos)."""
-    return min(scores[r]["mean"] for r in readings)
+def worse_of(entry: tuple, readings: list[str]) -> float:
+    """Return the worse of the readings' right-and-sure shares (validation: photos and shift kinds; the outside
+    signer: photos) at the entry's threshold; -1 when no threshold keeps confident-wrong at or under 1%."""
+    threshold, scores = entry
+    return -1.0 if threshold is None else min(scores[r]["right_and_sure"] for r in readings)
 
 
-def choose(grid: dict, readings: list[str]) -> tuple[str, float, float]:
-    """Return the (candidate, weight, presence) with the best worse-of-the-readings mean, confident-wrong capped."""
-    allowed = [
-        key
-        for key, scores in grid.items()
-        if all(scores[r]["confident_wrong"] <= MOST_CONFIDENT_WRONG for r in readings)
-    ] or list(grid)
-    return max(allowed, key=lambda key: worse_of(grid[key], readings))
+def choose(grid: dict, readings: list[str]) -> tuple[str, str, float, float]:
+    """Return the (candidate, rule, weight, presence) with the best worse-of-the-readings right-and-sure share."""
+    return max(grid, key=lambda key: (worse_of(grid[key], readings), min(grid[key][1][r]["mean"] for r in readings)))
 
 
-def answers_table(reads_for: dict, shapes: dict, base: Settings, chosen: tuple, before: str) -> dict:
+def answers_table(reads_for: dict, shapes: dict, base: Settings, chosen: tuple, unsure: float, before: str) -> dict:
     """Return the MobileNet alone, the blend served before this choice and the chosen one, on every reading."""
     rows = {
-        "MobileNet alone": (before, 0.0, 0.0),
+        "MobileNet alone": ((before, "linear", 0.0, 0.0), base.unsure_below),
         f"{before}, weight {base.geometry_weight:g}, presence {base.geometry_presence:g} (served before)": (
-            before,
-            base.geometry_weight,
-            base.geometry_presence,
+            (before, "linear", base.geometry_weight, base.geometry_presence),
+            base.unsure_below,
         ),
-        f"{chosen[0]}, weight {chosen[1]:g}, presence {chosen[2]:g} (chosen)": chosen,
+        f"{chosen[0]}, {chosen[1]}, weight {chosen[2]:g}, presence {chosen[3]:g}, unsure below {unsure:g} (chosen)": (
+            chosen,
+            unsure,
+        ),
     }
-    return {
-        label: {split: score(reads_for[n][split], shapes[n][split], w, p, base.unsure_below) for split in shapes[n]}
-        for label, (n, w, p) in rows.items()
-    }
+    return {label: scored(reads_for, shapes, key, list(shapes[key[0]]), [], t)[1] for label, (key, t) in rows.items()}
 
 
 if __name__ == "__main__":

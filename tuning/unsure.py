@@ -27,7 +27,7 @@ from recognition.paths import DEFAULT_MODEL
 from recognition.settings import Settings
 from tuning.harness import readings, served, split_reading
 
-THRESHOLDS = tuple(round(0.5 + 0.05 * step, 2) for step in range(10))  # 0.5 ... 0.95
+THRESHOLDS = tuple(round(0.5 + 0.01 * step, 2) for step in range(46))  # 0.5 ... 0.95
 TARGET = 0.01  # confident-wrong rate to stay under
 CHOOSING = ("valid", "outside")  # the readings a threshold must meet TARGET on (test only reports)
 
