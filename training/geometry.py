@@ -152,7 +152,7 @@ def blend_note(settings: Settings) -> str:
     """Return how serving joins the geometry model's answer to the MobileNet's, for the card."""
     return (
         f"where the landmark model's presence on the hand's region reaches {settings.geometry_presence:g}, "
-        f"{1 - settings.geometry_weight:g} x MobileNet + {settings.geometry_weight:g} x geometry; else the MobileNet "
-        "alone "
-        "(chosen on validation by tuning/geometry.py)"
+        f"the weighted geometric mean MobileNet^{1 - settings.geometry_weight:g} x geometry^"
+        f"{settings.geometry_weight:g} of the calibrated probabilities, renormalised; else the MobileNet alone "
+        "(chosen on two validation readings by tuning/geometry.py)"
     )
