@@ -108,8 +108,8 @@ PREDICTION = {
                 "geometry": {
                     "oneOf": [{"type": "null"}, PROBABILITIES],
                     "description": "The hand-geometry model's probabilities from the hand's landmarks; null when the "
-                    "landmark "
-                    "model did not see a hand surely enough. `probabilities` blends the two.",
+                    "landmark model did not see a hand surely enough. `probabilities` pools the two (a weighted "
+                    "geometric mean of both, calibrated).",
                 },
             },
         },
