@@ -15,6 +15,14 @@ def reading_cells(scores: dict | None, shift: bool = True) -> list[str]:
     return [*cells, pct(scores["confident_wrong"]), pct(scores["right_but_unsure"])]
 
 
+def chosen_words(chosen: dict) -> str:
+    """Return the chosen candidate, pooling rule, weight, gate and unsure threshold in words."""
+    rule = {"geometric": "weighted geometric mean", "linear": "weighted mean"}.get(chosen.get("rule", "linear"))
+    words = f"{chosen['candidate']}, {rule}, weight {chosen['geometry_weight']:g}, "
+    words += f"presence gate {chosen['geometry_presence']:g}"
+    return words + (f", unsure below {chosen['unsure_below']:g}" if chosen.get("unsure_below") is not None else "")
+
+
 def geometry_section(geometry: dict) -> str:
     """Return the section on the hand-geometry model and how it joins the MobileNet, chosen on two readings."""
     if not geometry or "answers" not in geometry:
@@ -44,11 +52,11 @@ def geometry_section(geometry: dict) -> str:
     return (
         "\n## Hand geometry beside the MobileNet (`python -m tuning.geometry`)\n\nEach candidate geometry model "
         f"(feature set, landmark noise) fitted on {geometry['train_looks']:,} looks at the train split's hands (and "
-        "their mirror images); each (candidate, weight, presence gate) scored on two readings, "
+        "their mirror images), and its calibrated twin; each (candidate, pooling rule, weight, presence gate) "
+        "scored on two readings, "
         f"{pictures['valid']:,} validation pictures (photos and every shift kind) and the outside signer's "
         f"{pictures.get('outside', 0):,} webcam photos (never fitted on), and chosen by {geometry['rule']}; the test "
-        f"split ({pictures['test']:,} pictures) only reports. Chosen: **{geometry['chosen']['candidate']}, weight "
-        f"{geometry['chosen']['geometry_weight']:g}, presence gate {geometry['chosen']['geometry_presence']:g}**."
+        f"split ({pictures['test']:,} pictures) only reports. Chosen: **{chosen_words(geometry['chosen'])}**."
         "\n\nEach geometry model alone:\n\n"
         + table(["candidate", "valid plain", "valid mean", "outside signer", "test plain"], candidates)
         + "\nThe answers served (plain: photos; shift: mean of the shift kinds; cw: confident-wrong; unsure: right "
