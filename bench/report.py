@@ -63,6 +63,23 @@ def card_intro(card: dict, files: ModelFiles) -> str:
     return "".join(out)
 
 
+def seeds_scored_then(seeds: dict, test_accuracy: float) -> str:
+    """Return the note that the seed runs were scored with the answer of their time ("" without a shipped run)."""
+    shipped = (seeds.get("runs") or {}).get("shipped", {}).get("test")
+    if shipped is None:
+        return ""
+    now = (
+        "reads the same"
+        if abs(shipped - test_accuracy) < 1e-9
+        else f"now reads {pct(test_accuracy)} of the test photos"
+    )
+    return (
+        f"\nThose runs were scored as served at the time (the shipped run: {pct(shipped)}); the answer has "
+        f"changed since ([decisions.md](decisions.md)), and the shipped model {now}. The other seeds were "
+        "not trained or scored again, so their mean is of the answer as it was.\n"
+    )
+
+
 def card_accuracy(card: dict, files: ModelFiles) -> str:
     metrics = card["metrics"]
     test, outside = metrics["test"], metrics.get("outside_signer")
@@ -100,18 +117,7 @@ def card_accuracy(card: dict, files: ModelFiles) -> str:
             "standard deviation "
             f"{spread['std'] * 100:.2f} points ([benchmarks.md](benchmarks.md)).\n"
         )
-        shipped = (seeds.get("runs") or {}).get("shipped", {}).get("test")
-        if shipped is not None:
-            now = (
-                "reads the same"
-                if abs(shipped - test["accuracy"]) < 1e-9
-                else f"now reads {pct(test['accuracy'])} of the test photos"
-            )
-            out.append(
-                f"\nThose runs were scored as served at the time (the shipped run: {pct(shipped)}); the answer has "
-                f"changed since ([decisions.md](decisions.md)), and the shipped model {now}. The other seeds were "
-                "not trained or scored again, so their mean is of the answer as it was.\n"
-            )
+        out.append(seeds_scored_then(seeds, test["accuracy"]))
     rows = [["test", *(pct(v, 1) for v in test["per_digit"].values())]]
     weakest = [f"test **{min(test['per_digit'], key=test['per_digit'].get)}**"]
     if outside:
