@@ -13,15 +13,17 @@ import numpy as np
 
 from recognition.answer import is_unsure
 from recognition.geometry import blend
-from tuning.unsure import TARGET as MOST_CONFIDENT_WRONG
-from tuning.unsure import THRESHOLDS
+from tuning.unsure import THRESHOLDS, lowest_threshold
 
 
 def pool(rule: str, image: np.ndarray, shape: np.ndarray, weight: float) -> np.ndarray:
     """Return the two models' probabilities pooled by ``rule``: "geometric" (as served) or "linear" (compared)."""
-    if rule == "geometric":
+    if rule == SERVED_RULE:
         return blend(image, shape, weight)
     return (1 - weight) * image + weight * shape
+
+
+SERVED_RULE = "geometric"  # the rule recognition.geometry.blend serves; "linear" is only compared
 
 
 def confidences(sets: dict[str, dict], shapes: dict[str, np.ndarray], rule: str, weight: float, presence: float):
@@ -60,20 +62,6 @@ def score(found: dict, unsure: float, labels: dict[str, np.ndarray]) -> dict:
         "per_kind": per_kind,
         "per_digit": per_digit,
     }
-
-
-def lowest_threshold(found_by_reading: dict[str, dict]) -> float | None:
-    """Return the lowest unsure threshold keeping confident-wrong at or under 1% on every reading's photos and on
-    the mean of its shift kinds (tuning/unsure.py's rule), or None."""
-    for threshold in THRESHOLDS:
-        worst = 0.0
-        for found in found_by_reading.values():
-            wrong = {k: float((~is_unsure(c, threshold) & ~r).mean()) for k, (c, r) in found.items()}
-            shift = [v for k, v in wrong.items() if k != "plain"]
-            worst = max(worst, wrong["plain"], float(np.mean(shift)) if shift else 0.0)
-        if worst <= MOST_CONFIDENT_WRONG:
-            return threshold
-    return None
 
 
 def scored(reads_for: dict, shapes: dict, key: tuple, splits: list[str], readings: list[str], fixed: float | None):

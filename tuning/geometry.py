@@ -31,13 +31,13 @@ from recognition.model_files import ModelFiles, sha256_of
 from recognition.paths import DEFAULT_MODEL, PROJECT_ROOT
 from recognition.settings import Settings
 from training.geometry import fit_geometry
-from tuning.blending import alone, scored
+from tuning.blending import SERVED_RULE, alone, scored
 from tuning.calibration import add_calibrated_twins
 from tuning.reads import landmarks_of, read_everything
 
 WEIGHTS = (0.0, 0.2, 0.3, 0.4, 0.5, 0.6, 0.65, 0.7, 0.75, 0.8, 0.85, 0.9, 1.0)
 PRESENCES = (0.3, 0.5, 0.7, 0.8, 0.9, 0.95)
-RULES = ("geometric", "linear")
+RULES = (SERVED_RULE, "linear")
 CANDIDATES = {
     "planar, no noise": ("planar", 0.0),
     "planar, noise 0.03": ("planar", 0.03),
@@ -157,8 +157,12 @@ def worse_of(entry: tuple, readings: list[str]) -> float:
 
 
 def choose(grid: dict, readings: list[str]) -> tuple[str, str, float, float]:
-    """Return the (candidate, rule, weight, presence) with the best worse-of-the-readings right-and-sure share."""
-    return max(grid, key=lambda key: (worse_of(grid[key], readings), min(grid[key][1][r]["mean"] for r in readings)))
+    """Return the (candidate, rule, weight, presence) with the best worse-of-the-readings right-and-sure share,
+    among those pooled as serving pools (the other rule is only compared)."""
+    servable = [key for key in grid if key[1] == SERVED_RULE]
+    return max(
+        servable, key=lambda key: (worse_of(grid[key], readings), min(grid[key][1][r]["mean"] for r in readings))
+    )
 
 
 def answers_table(reads_for: dict, shapes: dict, base: Settings, chosen: tuple, unsure: float, before: str) -> dict:

@@ -57,13 +57,29 @@ def table(measured: dict[str, np.ndarray], threshold: float) -> dict[str, dict[s
     return {"plain": plain, "shift": {key: float(np.mean([k[key] for k in kinds])) for key in plain}}
 
 
-def choose(grid: dict) -> float:
+def lowest_threshold(found_by_reading: dict[str, dict]) -> float | None:
+    """Return the lowest threshold keeping confident-wrong at or under TARGET on every reading's photos and on
+    the mean of its shift kinds, or None; ``found_by_reading`` maps reading, kind to (confidences, right)."""
+    for threshold in THRESHOLDS:
+        worst = 0.0
+        for found in found_by_reading.values():
+            wrong = {k: float((~is_unsure(c, threshold) & ~r).mean()) for k, (c, r) in found.items()}
+            shift = [v for k, v in wrong.items() if k != "plain"]
+            worst = max(worst, wrong["plain"], float(np.mean(shift)) if shift else 0.0)
+        if worst <= TARGET:
+            return threshold
+    return None
+
+
+def choose(measured: dict[str, dict[str, np.ndarray]]) -> float:
     """Return the lowest threshold keeping confident-wrong at or under TARGET on every choosing reading."""
-    for t in THRESHOLDS:
-        row = grid[f"{t:g}"]
-        if all(part["confident_wrong"] <= TARGET for name in CHOOSING if name in row for part in row[name].values()):
-            return t
-    return THRESHOLDS[-1]
+    found = {
+        name: {kind: (rows[:, 0], rows[:, 1] == 1.0) for kind, rows in measured[name].items()}
+        for name in CHOOSING
+        if name in measured
+    }
+    threshold = lowest_threshold(found)
+    return THRESHOLDS[-1] if threshold is None else threshold
 
 
 def main() -> int:
@@ -80,7 +96,7 @@ def main() -> int:
         }
         print(reading.name, {kind: len(found) for kind, found in measured[reading.name].items()}, flush=True)
     grid = {f"{t:g}": {name: table(measured[name], t) for name in measured} for t in THRESHOLDS}
-    chosen = choose(grid)
+    chosen = choose(measured)
     report = {
         "model": args.model.name,
         "backend": recogniser.backend,
