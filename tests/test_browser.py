@@ -356,10 +356,11 @@ def test_sign_guide_shows_ten_pictures_with_words(browser, live_server):
     page.goto(live_server + "/signs")
     images = page.locator(".signs img")
     assert images.count() == 10
-    assert all(
-        page.evaluate("(img) => img.complete && img.naturalWidth > 0", images.nth(i).element_handle())
-        for i in range(10)
-    )
+    for i in range(10):  # the pictures load lazily: each one as it comes into view
+        images.nth(i).scroll_into_view_if_needed()
+        loaded = "(img) => img.complete && img.naturalWidth > 0"
+        page.wait_for_function(loaded, arg=images.nth(i).element_handle(), timeout=10_000)
+        assert page.evaluate(loaded, images.nth(i).element_handle())
     assert "thumb touches the tip of the index" in page.inner_text(".signs").lower()
     page.close()
 
