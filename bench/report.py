@@ -63,20 +63,36 @@ def card_intro(card: dict, files: ModelFiles) -> str:
     return "".join(out)
 
 
+def seeds_sentence(seeds: dict) -> str:
+    """Return how far the test figure (and the outside signer's, where every run has it) moves over seeds."""
+    spread, photos = seeds["test"], seeds["test_images"]
+    moved = round((spread["max"] - spread["min"]) * photos)
+    text = (
+        f"\nOne run's test figure moves by {moved} photo{'s' if moved != 1 else ''} of {photos}: the same recipe and "
+        f"split trained with {seeds['count']} seeds scored {pct(spread['min'])}–{pct(spread['max'])} on the test "
+        f"split, mean **{pct(spread['mean'])}**, standard deviation {spread['std'] * 100:.2f} points"
+    )
+    if "outside" in seeds:
+        outside = seeds["outside"]
+        text += f"; the outside signer {pct(outside['min'])}–{pct(outside['max'])}, mean **{pct(outside['mean'])}**"
+    return text + " ([benchmarks.md](benchmarks.md)).\n"
+
+
 def seeds_scored_then(seeds: dict, test_accuracy: float) -> str:
-    """Return the note that the seed runs were scored with the answer of their time ("" without a shipped run)."""
-    shipped = (seeds.get("runs") or {}).get("shipped", {}).get("test")
-    if shipped is None:
+    """Return the note naming the seed runs scored with other settings than the shipped model's ("" if none)."""
+    runs = seeds.get("runs") or {}
+    other = [name for name, run in runs.items() if name != "shipped" and not run.get("settings_as_shipped")]
+    if not other:
         return ""
+    shipped = runs.get("shipped", {}).get("test")
     now = (
         "reads the same"
-        if abs(shipped - test_accuracy) < 1e-9
+        if shipped is None or abs(shipped - test_accuracy) < 1e-9
         else f"now reads {pct(test_accuracy)} of the test photos"
     )
     return (
-        f"\nThose runs were scored as served at the time (the shipped run: {pct(shipped)}); the answer has "
-        f"changed since ([decisions.md](decisions.md)), and the shipped model {now}. The other seeds were "
-        "not trained or scored again, so their mean is of the answer as it was.\n"
+        f"\n{', '.join(other)} were scored with the answer of their time, not the shipped model's settings "
+        f"([decisions.md](decisions.md)); the shipped model {now}.\n"
     )
 
 
@@ -109,15 +125,7 @@ def card_accuracy(card: dict, files: ModelFiles) -> str:
         )
     seeds = load("seeds")
     if seeds:
-        spread = seeds["test"]
-        out.append(
-            "\nOne run's test figure moves by about one photo: the same recipe and split trained with "
-            f"{seeds['count']} seeds "
-            f"scored {pct(spread['min'])}–{pct(spread['max'])} on the test split, mean **{pct(spread['mean'])}**, "
-            "standard deviation "
-            f"{spread['std'] * 100:.2f} points ([benchmarks.md](benchmarks.md)).\n"
-        )
-        out.append(seeds_scored_then(seeds, test["accuracy"]))
+        out.append(seeds_sentence(seeds) + seeds_scored_then(seeds, test["accuracy"]))
     rows = [["test", *(pct(v, 1) for v in test["per_digit"].values())]]
     weakest = [f"test **{min(test['per_digit'], key=test['per_digit'].get)}**"]
     if outside:

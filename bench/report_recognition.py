@@ -96,6 +96,8 @@ def seeds_section(seeds: dict) -> str:
             pct(run["valid"]),
             f"{pct(run['shift'])} ({run.get('shift_kinds', '?')} kinds)",
             f"{run['shift_worst_kind']} {pct(run['shift_worst'])}",
+            pct(run.get("outside")),
+            "yes" if run.get("settings_as_shipped") else "no",
             f"{run['total_seconds'] / 60:.1f} min" if run.get("total_seconds") else "",
         ]
         for name, run in seeds["runs"].items()
@@ -103,12 +105,17 @@ def seeds_section(seeds: dict) -> str:
     test = seeds["test"]
     return (
         f"\n## The recipe over seeds (`bash bench/seeds.sh`, `python -m bench.seeds`)\n\nThe shipped recipe and split, "
-        f"{seeds['count']} seeds, each scored as served on the {seeds['test_images']} test photos and the shift set. "
+        f"{seeds['count']} seeds, each with its own geometry model and scored as served on the "
+        f'{seeds["test_images"]} test photos, the shift set and the outside signer; "shipped settings" says whether '
+        "a run was scored with the shipped model's settings file (unsure threshold, pooling, no hand). "
         "Test "
         f"accuracy: mean **{pct(test['mean'])}**, standard deviation {test['std'] * 100:.2f} points, range "
         f"{pct(test['min'])}–"
         f"{pct(test['max'])}.\n\n"
-        + table(["run", "seed", "test", "valid", "shift", "weakest kind", "training (2 cores)"], rows)
+        + table(
+            ["run", "seed", "test", "valid", "shift", "weakest kind", "outside", "shipped settings", "training"],
+            rows,
+        )
     )
 
 
