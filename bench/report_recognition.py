@@ -85,6 +85,39 @@ def geometry_section(geometry: dict) -> str:
     )
 
 
+def seeds_sentence(seeds: dict) -> str:
+    """Return how far the test figure (and the outside signer's, where every run has it) moves over seeds."""
+    spread, photos = seeds["test"], seeds["test_images"]
+    moved = round((spread["max"] - spread["min"]) * photos)
+    text = (
+        f"\nOne run's test figure moves by {moved} photo{'s' if moved != 1 else ''} of {photos}: the same recipe and "
+        f"split trained with {seeds['count']} seeds scored {pct(spread['min'])}–{pct(spread['max'])} on the test "
+        f"split, mean **{pct(spread['mean'])}**, standard deviation {spread['std'] * 100:.2f} points"
+    )
+    if "outside" in seeds:
+        outside = seeds["outside"]
+        text += f"; the outside signer {pct(outside['min'])}–{pct(outside['max'])}, mean **{pct(outside['mean'])}**"
+    return text + " ([benchmarks.md](benchmarks.md)).\n"
+
+
+def seeds_scored_then(seeds: dict, test_accuracy: float) -> str:
+    """Return the note naming the seed runs scored with other settings than the shipped model's ("" if none)."""
+    runs = seeds.get("runs") or {}
+    other = [name for name, run in runs.items() if name != "shipped" and not run.get("settings_as_shipped")]
+    if not other:
+        return ""
+    shipped = runs.get("shipped", {}).get("test")
+    now = (
+        "reads the same"
+        if shipped is None or abs(shipped - test_accuracy) < 1e-9
+        else f"now reads {pct(test_accuracy)} of the test photos"
+    )
+    return (
+        f"\n{', '.join(other)} were scored with the answer of their time, not the shipped model's settings "
+        f"([decisions.md](decisions.md)); the shipped model {now}.\n"
+    )
+
+
 def seeds_section(seeds: dict) -> str:
     if not seeds:
         return ""
