@@ -2,9 +2,11 @@
 
 Each training picture is located as served (palm detector, hand check) and looked at by the
 hand-landmark model on the hand's upright region (:meth:`recognition.recogniser.Recogniser.look`);
-mirrored copies teach it left hands as the landmark model sees them (tilt needs no copies: the
-features are turned upright), and noisy copies of every look (landmarks moved a few hundredths of a
-palm) teach it the landmark model's own jitter. Looks whose presence is under the hand check's
+mirrored copies teach it left hands as the landmark model sees them (a turn within the picture needs
+no copies: the features are turned upright), tilted copies teach it hands turned out of the
+picture's plane (the picture landmarks turned in 3-D about the wrist; the world landmarks, read in
+the palm's own frame, do not change), and noisy copies of every look (landmarks moved a few
+hundredths of a palm) teach it the landmark model's own jitter. Looks whose presence is under the hand check's
 threshold are left out. scikit-learn fits it; :class:`recognition.geometry.GeometryModel` saves
 and runs it without scikit-learn.
 """
@@ -30,6 +32,8 @@ LEAST_PER_DIGIT = 5  # fewer hands of a digit than this and no geometry model is
 FEATURES = "planar+world"  # the feature set fitted (recognition.hand_shape; chosen by tuning/geometry.py)
 NOISE = 0.0  # landmark noise added to training copies, in palm lengths (0.03 tried: tuning/geometry.py, not chosen)
 NOISY_COPIES = 4
+TILT = 40.0  # picture landmarks of tilted copies turned up to this many degrees about each picture axis
+TILTED_COPIES = 2  # (0, 25 and 40 degrees compared: tuning/geometry.py)
 
 
 @dataclass(frozen=True)
@@ -57,6 +61,28 @@ class Landmarks:
             return np.zeros((0, FEATURE_SETS[kind]), np.float32)
         return np.stack(
             [shape_features(p, w, r, kind) for p, w, r in zip(self.points, self.world, self.right_hand, strict=True)]
+        )
+
+    def with_tilt(self, degrees: float, copies: int, rng: np.random.Generator) -> Landmarks:
+        """Return these looks and ``copies`` tilted copies of each: the picture landmarks turned about the wrist
+        by up to ``degrees`` around the picture's horizontal and vertical axes (as a hand leaning towards or
+        away from the camera); the world landmarks and handedness stay."""
+        if degrees <= 0 or copies <= 0 or not len(self.right_hand):
+            return self
+
+        def tilt(points: np.ndarray) -> np.ndarray:
+            a, b = np.radians(rng.uniform(-degrees, degrees, (2, len(points))))
+            zero, one = np.zeros_like(a), np.ones_like(a)
+            about_x = np.stack([one, zero, zero, zero, np.cos(a), -np.sin(a), zero, np.sin(a), np.cos(a)], -1)
+            about_y = np.stack([np.cos(b), zero, np.sin(b), zero, one, zero, -np.sin(b), zero, np.cos(b)], -1)
+            turn = about_x.reshape(-1, 3, 3) @ about_y.reshape(-1, 3, 3)
+            wrist = points[:, WRIST : WRIST + 1]
+            return np.einsum("nij,nkj->nki", turn, points - wrist) + wrist
+
+        return Landmarks(
+            np.concatenate([self.points, *(tilt(self.points) for _ in range(copies))]),
+            np.tile(self.world, (copies + 1, 1, 1)),
+            np.tile(self.right_hand, copies + 1),
         )
 
     def with_noise(self, sigma: float, copies: int, rng: np.random.Generator) -> Landmarks:
@@ -93,13 +119,17 @@ def fit_geometry(
     kind: str = FEATURES,
     noise: float = NOISE,
     copies: int = NOISY_COPIES,
+    tilt: float = TILT,
+    tilted_copies: int = TILTED_COPIES,
 ) -> GeometryModel:
-    """Fit the MLP on the ``kind`` features of ``landmarks`` and their noisy copies (standardised first)."""
+    """Fit the MLP on the ``kind`` features of ``landmarks``, their tilted copies and the noisy copies of all
+    (standardised first)."""
     from sklearn.neural_network import MLPClassifier
 
     if len(set(labels.tolist())) != 10:
         raise ValueError("the geometry model needs landmarks of all ten digits")
-    noisy = landmarks.with_noise(noise, copies, np.random.default_rng(seed))
+    rng = np.random.default_rng(seed)
+    noisy = landmarks.with_tilt(tilt, tilted_copies, rng).with_noise(noise, copies, rng)
     features = noisy.features(kind)
     labels = np.tile(labels, len(noisy.right_hand) // max(len(labels), 1))
     mean = features.mean(axis=0)
@@ -141,6 +171,7 @@ def fit_for_training(
         "hidden_layers": list(HIDDEN),
         "l2": ALPHA,
         "landmark_noise": {"palm_lengths": NOISE, "copies": NOISY_COPIES},
+        "tilted_copies": {"degrees": TILT, "copies": TILTED_COPIES},
         "train_looks": len(kept),
         "train_pictures": len(pictures),
         "train_accuracy": float((model.predict(landmarks.features(model.features)).argmax(axis=1) == kept).mean()),
@@ -150,9 +181,11 @@ def fit_for_training(
 
 def blend_note(settings: Settings) -> str:
     """Return how serving joins the geometry model's answer to the MobileNet's, for the card."""
+    tempered = settings.image_temperature != 1.0 or settings.geometry_temperature != 1.0
+    probabilities = "calibrated probabilities" if tempered else "probabilities (neither model tempered)"
     return (
         f"where the landmark model's presence on the hand's region reaches {settings.geometry_presence:g}, "
         f"the weighted geometric mean MobileNet^{1 - settings.geometry_weight:g} x geometry^"
-        f"{settings.geometry_weight:g} of the calibrated probabilities, renormalised; else the MobileNet alone "
+        f"{settings.geometry_weight:g} of the {probabilities}, renormalised; else the MobileNet alone "
         "(chosen on two validation readings by tuning/geometry.py)"
     )

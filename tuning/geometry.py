@@ -6,7 +6,8 @@ Every picture of the train split (with its mirror image), of the valid and test 
 shift sets, and of the outside signer is located as served, looked at by the hand-landmark model
 (picture and world landmarks) and read by the MobileNet (fp32 export); the reads are cached under
 runs/. One geometry model is fitted on the train looks per candidate (feature set: planar or
-planar+world; landmark noise: none or 0.03 palm lengths, :mod:`training.geometry`), each also with
+planar+world; landmark noise: none or 0.03 palm lengths; tilted copies: none, or turned up to 25 or
+40 degrees out of the picture's plane, :mod:`training.geometry`), each also with
 both models calibrated; then each (candidate, pooling rule, weight, presence gate) is scored on the
 two readings, the validation split (photos and every shift kind) and the outside signer (never
 fitted on), at the lowest unsure threshold keeping confident-wrong at or under 1% on both
@@ -32,19 +33,21 @@ from recognition.paths import DEFAULT_MODEL, PROJECT_ROOT
 from recognition.settings import Settings
 from training.geometry import fit_geometry
 from tuning.blending import SERVED_RULE, alone, scored
-from tuning.calibration import add_calibrated_twins
+from tuning.calibration import add_calibrated_twins, calibrated
 from tuning.reads import landmarks_of, read_everything
 
 WEIGHTS = (0.0, 0.2, 0.3, 0.4, 0.5, 0.6, 0.65, 0.7, 0.75, 0.8, 0.85, 0.9, 1.0)
 PRESENCES = (0.3, 0.5, 0.7, 0.8, 0.9, 0.95)
 RULES = (SERVED_RULE, "linear")
-CANDIDATES = {
-    "planar, no noise": ("planar", 0.0),
-    "planar, noise 0.03": ("planar", 0.03),
-    "planar+world, no noise": ("planar+world", 0.0),
-    "planar+world, noise 0.03": ("planar+world", 0.03),
+CANDIDATES = {  # feature set, landmark noise (palm lengths), tilted copies' largest turn (degrees)
+    "planar, no noise": ("planar", 0.0, 0.0),
+    "planar, noise 0.03": ("planar", 0.03, 0.0),
+    "planar+world, no noise": ("planar+world", 0.0, 0.0),
+    "planar+world, noise 0.03": ("planar+world", 0.03, 0.0),
+    "planar+world, no noise, tilted 25": ("planar+world", 0.0, 25.0),
+    "planar+world, no noise, tilted 40": ("planar+world", 0.0, 40.0),
 }
-NOISES = {name: noise for name, (_kind, noise) in CANDIDATES.items()}
+SERVED = "served now"  # the geometry model the settings file goes with, compared in the answers table
 RULE = (
     "the best worse-of-two share of pictures answered right and surely (validation photos and shift kinds; "
     "the outside signer), at the lowest unsure threshold keeping confident-wrong <= 1% on both"
@@ -81,13 +84,14 @@ def main() -> int:
         "candidates": {
             candidate: {
                 "features": model.features,
-                "noise": NOISES[candidate.removesuffix(", calibrated")],
+                "noise": CANDIDATES[candidate.removesuffix(", calibrated")][1],
+                "tilt": CANDIDATES[candidate.removesuffix(", calibrated")][2],
                 "temperatures": {"image": temperatures[candidate][0], "geometry": temperatures[candidate][1]},
                 "alone": alone(reads_for, shapes, candidate),
             }
             for candidate, model in models.items()
         },
-        "answers": answers_table(reads_for, shapes, base, chosen, grid[chosen][0], served_before(files, base)),
+        "answers": answers_table(*with_served(files, base, reads, reads_for, shapes), base, chosen, grid[chosen][0]),
         "chosen": dict(zip(("candidate", "rule", "geometry_weight", "geometry_presence"), chosen, strict=True))
         | {"unsure_below": grid[chosen][0]},
         "best": [
@@ -102,11 +106,16 @@ def main() -> int:
     return 0
 
 
-def served_before(files: ModelFiles, base: Settings) -> str:
-    """Return the candidate that matches what is served now (its feature set, no noise, calibrated or not)."""
-    features = GeometryModel.load(files.geometry).features if files.geometry.is_file() else "planar"
-    calibrated = base.image_temperature != 1.0 or base.geometry_temperature != 1.0
-    return f"{features}, no noise" + (", calibrated" if calibrated else "")
+def with_served(files: ModelFiles, base: Settings, reads: dict, reads_for: dict, shapes: dict) -> tuple[dict, dict]:
+    """Return ``reads_for`` and ``shapes`` with the geometry model served now, tempered as its settings say, added
+    as :data:`SERVED` (read beside the candidates, never chosen); unchanged without a geometry model."""
+    if not files.geometry.is_file():
+        return reads_for, shapes
+    served_shapes = shapes_of(GeometryModel.load(files.geometry), reads)
+    tempered_reads, tempered_shapes = calibrated(
+        reads, served_shapes, base.image_temperature, base.geometry_temperature
+    )
+    return {**reads_for, SERVED: tempered_reads}, {**shapes, SERVED: tempered_shapes}
 
 
 def write_choice(
@@ -116,7 +125,8 @@ def write_choice(
     chosen with them into the settings file."""
     name, _rule, weight, presence = chosen
     model.save(files.geometry)
-    note = f"tuning/geometry.py: {RULE} (feature set and landmark noise: {name}; pooled as a weighted geometric mean)"
+    candidate = name if "calibrated" in name else f"{name}, not calibrated"
+    note = f"tuning/geometry.py: {RULE} (candidate: {candidate}; pooled as a weighted geometric mean)"
     values = {
         "geometry_weight": weight,
         "geometry_presence": presence,
@@ -128,13 +138,13 @@ def write_choice(
 
 
 def fit_candidates(train: dict, least_presence: float, seed: int) -> dict[str, GeometryModel]:
-    """Fit one geometry model per feature set and landmark noise on the train looks."""
+    """Fit one geometry model per feature set, landmark noise and tilt on the train looks."""
     kept = train["presence"] >= least_presence
     landmarks = landmarks_of({key: value[kept] for key, value in train.items() if key != "image"})
     labels = train["labels"][kept]
     return {
-        name: fit_geometry(landmarks, labels, seed, kind=kind, noise=noise)
-        for name, (kind, noise) in CANDIDATES.items()
+        name: fit_geometry(landmarks, labels, seed, kind=kind, noise=noise, tilt=tilt)
+        for name, (kind, noise, tilt) in CANDIDATES.items()
     }
 
 
@@ -165,12 +175,15 @@ def choose(grid: dict, readings: list[str]) -> tuple[str, str, float, float]:
     )
 
 
-def answers_table(reads_for: dict, shapes: dict, base: Settings, chosen: tuple, unsure: float, before: str) -> dict:
-    """Return the MobileNet alone, the blend served before this choice and the chosen one, on every reading."""
+def answers_table(reads_for: dict, shapes: dict, base: Settings, chosen: tuple, unsure: float) -> dict:
+    """Return the MobileNet alone, the blend served before this choice (when there is one) and the chosen one,
+    on every reading."""
+    before = SERVED if SERVED in shapes else chosen[0]
     rows = {
-        "MobileNet alone": ((before, "linear", 0.0, 0.0), base.unsure_below),
-        f"{before}, weight {base.geometry_weight:g}, presence {base.geometry_presence:g} (served before)": (
-            (before, "linear", base.geometry_weight, base.geometry_presence),
+        "MobileNet alone": ((before, SERVED_RULE, 0.0, 0.0), base.unsure_below),
+        f"weight {base.geometry_weight:g}, presence {base.geometry_presence:g}, unsure below {base.unsure_below:g}"
+        " (served before)": (
+            (SERVED, SERVED_RULE, base.geometry_weight, base.geometry_presence),
             base.unsure_below,
         ),
         f"{chosen[0]}, {chosen[1]}, weight {chosen[2]:g}, presence {chosen[3]:g}, unsure below {unsure:g} (chosen)": (
@@ -178,7 +191,11 @@ def answers_table(reads_for: dict, shapes: dict, base: Settings, chosen: tuple, 
             unsure,
         ),
     }
-    return {label: scored(reads_for, shapes, key, list(shapes[key[0]]), [], t)[1] for label, (key, t) in rows.items()}
+    return {
+        label: scored(reads_for, shapes, key, list(shapes[key[0]]), [], t)[1]
+        for label, (key, t) in rows.items()
+        if key[0] in shapes
+    }
 
 
 if __name__ == "__main__":

@@ -48,6 +48,24 @@ def test_noisy_copies_move_every_landmark_by_a_share_of_its_palm():
     assert landmarks.with_noise(0.0, 2, np.random.default_rng(0)) is landmarks
 
 
+def test_tilted_copies_turn_the_picture_landmarks_out_of_plane_and_keep_the_world_landmarks():
+    landmarks, _ = hands(4, seed=6)
+    tilted = landmarks.with_tilt(40.0, 2, np.random.default_rng(0))
+    count = len(landmarks.right_hand)
+    assert len(tilted.right_hand) == 3 * count
+    np.testing.assert_array_equal(tilted.points[:count], landmarks.points)
+    np.testing.assert_array_equal(tilted.world[count:], np.tile(landmarks.world, (2, 1, 1)))
+    copy = tilted.points[count : 2 * count]
+    np.testing.assert_allclose(copy[:, 0], landmarks.points[:, 0])  # turned about the wrist
+    reach = np.linalg.norm(landmarks.points - landmarks.points[:, :1], axis=-1)
+    np.testing.assert_allclose(np.linalg.norm(copy - copy[:, :1], axis=-1), reach, rtol=1e-9)  # a turn, not a warp
+    drawn = np.linalg.norm((copy - landmarks.points)[..., :2], axis=-1)
+    assert float(np.median(drawn / np.maximum(reach, 1e-9))) > 0.05  # the picture positions moved
+    world_features = tilted.features("planar+world")[:, -89:]
+    np.testing.assert_allclose(world_features[count : 2 * count], world_features[:count], atol=1e-5)
+    assert landmarks.with_tilt(0.0, 2, np.random.default_rng(0)) is landmarks
+
+
 def test_geometry_needs_every_digit():
     landmarks, labels = hands(5, seed=1)
     kept = labels != 7
