@@ -51,10 +51,9 @@ def geometry_section(geometry: dict) -> str:
     by_kind = [[k, pct(first["test"]["per_kind"][k]), pct(kinds[k])] for k in sorted(kinds, key=kinds.get)]
     return (
         "\n## Hand geometry beside the MobileNet (`python -m tuning.geometry`)\n\nEach candidate geometry model "
-        "(feature set, landmark noise, tilted copies) "
-        f"fitted on {geometry['train_looks']:,} looks at the train split's hands (and "
-        "their mirror images), and its calibrated twin; each (candidate, pooling rule, weight, presence gate) "
-        "scored on two readings, "
+        f"(feature set, landmark noise, tilted copies) fitted on {geometry['train_looks']:,} looks at the train "
+        "split's hands (and their mirror images), and its calibrated twin; each (candidate, pooling rule, weight, "
+        "presence gate) scored on two readings, "
         f"{pictures['valid']:,} validation pictures (photos and every shift kind) and the outside signer's "
         f"{pictures.get('outside', 0):,} webcam photos (never fitted on), and chosen by {geometry['rule']}; the test "
         f"split ({pictures['test']:,} pictures) only reports. Chosen: **{chosen_words(geometry['chosen'])}**."
