@@ -72,8 +72,9 @@ def main(argv: list[str] | None = None) -> int:
     if args.settings_for:
         print("wrote", settings_for(args.settings_for))
         return 0
-    shipped_card = ModelFiles.from_h5(DEFAULT_MODEL).read_card()
-    shipped_settings = shipped_card["settings"]["values"]
+    shipped_files = ModelFiles.from_h5(DEFAULT_MODEL)
+    shipped_card = shipped_files.read_card()
+    shipped_settings = json.loads(shipped_files.settings.read_text())["values"]  # what is served now
     runs = {"shipped": figures(shipped_card, shipped_settings)}
     for h5 in sorted(SEEDS.glob("seed*/asl_digits.h5")):
         card = ModelFiles.from_h5(h5).read_card()
