@@ -74,7 +74,7 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     shipped_files = ModelFiles.from_h5(DEFAULT_MODEL)
     shipped_card = shipped_files.read_card()
-    shipped_settings = json.loads(shipped_files.settings.read_text())["values"]  # what is served now
+    shipped_settings = Settings.for_model(DEFAULT_MODEL).as_dict()  # what is served now
     runs = {"shipped": figures(shipped_card, shipped_settings)}
     for h5 in sorted(SEEDS.glob("seed*/asl_digits.h5")):
         card = ModelFiles.from_h5(h5).read_card()

@@ -70,12 +70,11 @@ class Landmarks:
         if degrees <= 0 or copies <= 0 or not len(self.right_hand):
             return self
 
+        from scipy.spatial.transform import Rotation
+
         def tilt(points: np.ndarray) -> np.ndarray:
-            a, b = np.radians(rng.uniform(-degrees, degrees, (2, len(points))))
-            zero, one = np.zeros_like(a), np.ones_like(a)
-            about_x = np.stack([one, zero, zero, zero, np.cos(a), -np.sin(a), zero, np.sin(a), np.cos(a)], -1)
-            about_y = np.stack([np.cos(b), zero, np.sin(b), zero, one, zero, -np.sin(b), zero, np.cos(b)], -1)
-            turn = about_x.reshape(-1, 3, 3) @ about_y.reshape(-1, 3, 3)
+            angles = np.radians(rng.uniform(-degrees, degrees, (2, len(points)))).T  # about x, then about y
+            turn = Rotation.from_euler("XY", angles).as_matrix()
             wrist = points[:, WRIST : WRIST + 1]
             return np.einsum("nij,nkj->nki", turn, points - wrist) + wrist
 
