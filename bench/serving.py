@@ -64,6 +64,15 @@ def kiosk_frame() -> bytes:
     return jpeg(frame, 85)
 
 
+def kiosk_frame_without_hand() -> bytes:
+    """A 480x360 kiosk frame of a person who is not signing (matplotlib's portrait of Grace Hopper)."""
+    from training.scenes import package_picture
+
+    portrait = Image.fromarray(package_picture("matplotlib:grace_hopper.jpg"))
+    width, height = portrait.size
+    return jpeg(portrait.crop((0, height // 8, width, height // 8 + width * 3 // 4)).resize((480, 360)), 85)
+
+
 def track_for(port: int) -> dict[str, str]:
     """Return the form field ``track`` the app answers for :func:`kiosk_frame`, as the kiosk sends it back."""
     import urllib.request
@@ -86,6 +95,9 @@ def measure_app(port: int, model: Path, small: bytes, phone: bytes, kiosk: bool 
                     port, kiosk_frame(), total=400, concurrency=1, fields=track_for(port)
                 ),
                 "kiosk_frame_searched_one_client": run_load(port, kiosk_frame(), total=400, concurrency=1, fields={}),
+                "kiosk_frame_without_hand_one_client": run_load(
+                    port, kiosk_frame_without_hand(), total=200, concurrency=1
+                ),
             }
         return {
             "ready_s": round(server.ready_s, 3),

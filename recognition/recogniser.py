@@ -25,6 +25,7 @@ from recognition.paths import CHECKER_PATH, DETECTOR_PATH
 from recognition.preprocessing import to_model_input
 from recognition.records import Cut, Prepared, Recognition, confidence_of
 from recognition.settings import Settings
+from recognition.sweep import needs_sweep, sweep
 from recognition.tracking import Track
 
 
@@ -154,8 +155,16 @@ class Recogniser:
         cut = self.follow(picture, track)
         if cut is None:
             hand, box = self.locate(picture)
-            cut = Cut(hand, box, picture.size, self.look(picture, hand))
+            cut = self.swept(picture, Cut(hand, box, picture.size, self.look(picture, hand)))
         return replace(cut, turn=self.turn_for(cut.hand, picture.size))
+
+    def swept(self, picture: Image.Image, cut: Cut) -> Cut:
+        """Return ``cut``, or the hand the landmark model sweeps up when the search saw none surely enough."""
+        if self.landmarks is None or not needs_sweep(cut.look, self.settings):
+            return cut
+        look = sweep(self.landmarks, picture, self.settings)
+        framed = None if look is None else square_from_look(picture.size, look, self.settings)
+        return cut if framed is None else Cut(*framed, picture.size, look)
 
     def prepare(self, pictures: list[Image.Image], tracks: list[Track | None] | None = None) -> Prepared:
         """Find the hand in each RGB picture and cut the squares the classifier reads (upright where it leans)."""

@@ -63,6 +63,11 @@ class Settings:
     # (1: as the model gives them).
     image_temperature: float = 1.0
     geometry_temperature: float = 1.0
+    # Sweep (tuning/sweep.py, recognition/sweep.py): when the search's look at the hand misses
+    # sweep_present, the landmark model looks at the first sweep_squares centred squares of the
+    # picture (0: never) and the first look reaching sweep_present gives the hand.
+    sweep_squares: int = 0
+    sweep_present: float = 0.95
 
     def __post_init__(self) -> None:
         for name in (
@@ -75,14 +80,17 @@ class Settings:
             "geometry_weight",
             "geometry_presence",
             "no_hand_presence_confidence",
+            "sweep_present",
         ):
             if not 0.0 <= float(getattr(self, name)) <= 1.01:  # above 1: never reached by a probability
                 raise ValueError(f"{name} must be between 0 and 1.01, not {getattr(self, name)}")
         if self.image_temperature <= 0 or self.geometry_temperature <= 0:
             raise ValueError("the temperatures must be above 0")
-        if self.palms_per_look < 1 or self.most_checks < 0 or self.hand_scale <= 0 or self.zoom_below <= 0:
+        counts_wrong = self.palms_per_look < 1 or self.most_checks < 0 or self.sweep_squares < 0
+        if counts_wrong or self.hand_scale <= 0 or self.zoom_below <= 0:
             raise ValueError(
-                "palms_per_look must be at least 1, most_checks at least 0, hand_scale and zoom_below above 0"
+                "palms_per_look must be at least 1, most_checks and sweep_squares at least 0,"
+                " hand_scale and zoom_below above 0"
             )
 
     def as_dict(self) -> dict[str, float | int]:

@@ -100,9 +100,20 @@ class Landmarks:
         )
 
 
+def fitting(recogniser: Recogniser) -> Recogniser:
+    """Return ``recogniser`` finding hands as the geometry model is fitted on: by the palm search alone.
+
+    The landmark sweep (:mod:`recognition.sweep`) stays off: the geometry model, its blend and the unsure
+    threshold were chosen on a fit to the hands the search confirms, and that fit answers both validation
+    readings, swept, with fewer confident-wrong answers than one fitted on swept train hands too
+    (``docs/decisions.md``).
+    """
+    return recogniser.with_settings(sweep_squares=0)
+
+
 def looks_of(recogniser: Recogniser, pictures: list[np.ndarray] | np.ndarray) -> list[HandLook | None]:
-    """Return the landmark model's look at the hand of each RGB uint8 picture, located as served."""
-    return list(prepare_all(recogniser, pictures).looks)
+    """Return the landmark model's look at the hand of each RGB uint8 picture, located as the fit locates it."""
+    return list(prepare_all(fitting(recogniser), pictures).looks)
 
 
 def seen_looks(looks: list[HandLook | None], labels: np.ndarray, least_presence: float) -> tuple[Landmarks, np.ndarray]:

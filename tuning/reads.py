@@ -15,7 +15,7 @@ from recognition.batch import prepare_all
 from recognition.model_files import ModelFiles
 from recognition.recogniser import Recogniser
 from recognition.settings import Settings
-from training.geometry import Landmarks
+from training.geometry import Landmarks, fitting
 from tuning.harness import outside_reading, served, split_reading
 
 
@@ -62,7 +62,8 @@ def read_everything(files: ModelFiles, base: Settings, cache: Path) -> dict:
         if split == "train":  # as the training command fits it (training.geometry.fit_for_training)
             sets = {"plain": [*sets["plain"], *(np.ascontiguousarray(image[:, ::-1]) for image in sets["plain"])]}
             labels = np.concatenate([labels, labels])
-        reads[split] = {kind: {**read(recogniser, pictures), "labels": labels} for kind, pictures in sets.items()}
+        reader = fitting(recogniser) if split == "train" else recogniser
+        reads[split] = {kind: {**read(reader, pictures), "labels": labels} for kind, pictures in sets.items()}
         print(split, "read", sum(len(v) for v in sets.values()), "pictures", flush=True)
     cache.parent.mkdir(exist_ok=True)
     flat = {

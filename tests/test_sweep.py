@@ -1,0 +1,97 @@
+"""The landmark sweep: a hand the palm search missed is still found, and nothing is found where no hand is."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from recognition.framing import Region
+from recognition.landmarks import HandLook, LandmarkModel
+from recognition.paths import PROJECT_ROOT
+from recognition.recogniser import Recogniser
+from recognition.settings import Settings
+from recognition.sweep import DEGREES, SHARES, needs_sweep, sweep, sweep_regions
+
+EXAMPLE = PROJECT_ROOT / "static" / "examples" / "digit_5.jpg"
+
+
+class NoPalms:
+    """A palm detector that finds nothing (a scene where the palms it finds are not hands)."""
+
+    def locate(self, picture: Image.Image, settings: Settings) -> None:
+        return None
+
+
+class Scripted:
+    """A landmark model that answers the given presences in turn and counts its looks."""
+
+    def __init__(self, presences: list[float]) -> None:
+        self.presences, self.regions = list(presences), []
+
+    def look(self, image: Image.Image, region: Region) -> HandLook:
+        self.regions.append(region)
+        return HandLook(region, np.zeros((21, 3)), self.presences[len(self.regions) - 1], 0.9)
+
+
+def hand_in_a_room() -> Image.Image:
+    """The example hand (160 pixels) pasted in the middle of a plain 640x480 frame."""
+    canvas = Image.new("RGB", (640, 480), (90, 120, 150))
+    canvas.paste(Image.open(EXAMPLE).convert("RGB"), (240, 160))
+    return canvas
+
+
+def test_sweep_regions_are_centred_squares_largest_first_at_every_turn():
+    regions = list(sweep_regions((640, 480), 2))
+    assert len(regions) == 2 * len(DEGREES)
+    assert {(r.centre_x, r.centre_y) for r in regions} == {(320, 240)}
+    assert [r.side for r in regions] == [480] * 3 + [360] * 3
+    assert [round(math.degrees(r.lean)) for r in regions[:3]] == [round(d) for d in DEGREES]
+    assert list(sweep_regions((640, 480), 0)) == []
+    assert len(list(sweep_regions((100, 300), len(SHARES) + 5))) == len(SHARES) * len(DEGREES)
+
+
+def test_sweep_stops_at_the_first_look_that_is_sure_of_a_hand():
+    settings = Settings(sweep_squares=2, sweep_present=0.9)
+    looker = Scripted([0.2, 0.95, 0.99])
+    found = sweep(looker, Image.new("RGB", (64, 48)), settings)
+    assert found is not None and found.presence == 0.95 and len(looker.regions) == 2
+    nothing = Scripted([0.5] * 6)
+    assert sweep(nothing, Image.new("RGB", (64, 48)), settings) is None and len(nothing.regions) == 6
+
+
+def test_the_sweep_runs_only_when_on_and_the_search_was_not_sure():
+    sure = HandLook(Region(0, 0, 10, 0), np.zeros((21, 3)), 0.97, 0.9)
+    doubtful = HandLook(Region(0, 0, 10, 0), np.zeros((21, 3)), 0.6, 0.9)
+    on = Settings(sweep_squares=1, sweep_present=0.95)
+    assert needs_sweep(None, on) and needs_sweep(doubtful, on) and not needs_sweep(sure, on)
+    assert not needs_sweep(None, Settings(sweep_squares=0))
+    with pytest.raises(ValueError):
+        Settings(sweep_squares=-1)
+
+
+@pytest.fixture(scope="module")
+def landmarks() -> LandmarkModel:
+    return LandmarkModel()
+
+
+def test_a_hand_the_palm_search_missed_is_swept_up_and_framed(landmarks):
+    picture = hand_in_a_room()
+    swept = Recogniser(None, Settings(sweep_squares=len(SHARES)), NoPalms(), landmarks).find(picture)
+    assert swept.hand is not None and swept.hand.confirmed and swept.look.presence >= 0.95
+    left, top, right, bottom = swept.box
+    assert right - left < 400  # the hand's own square, not the whole centre square
+    assert left < 320 < right and top < 240 < bottom
+    unswept = Recogniser(None, Settings(sweep_squares=0), NoPalms(), landmarks).find(picture)
+    assert unswept.hand is None and unswept.box == (80, 0, 560, 480)
+
+
+def test_the_sweep_finds_no_hand_on_a_wall_or_a_picture_too_small_to_look_at(landmarks):
+    settings = Settings(sweep_squares=len(SHARES))
+    wall = Image.new("RGB", (300, 200), (200, 190, 180))
+    cut = Recogniser(None, settings, NoPalms(), landmarks).find(wall)
+    assert cut.hand is None and cut.look is None
+    looker = Scripted([1.0] * 9)
+    assert sweep(looker, Image.new("RGB", (6, 6)), settings) is None and looker.regions == []
