@@ -176,7 +176,12 @@ def choices_section(unsure: dict, no_hand: dict) -> str:
             f"({unsure['pictures']['valid']:,} pictures). At it: confident-wrong on the test split "
             f"{pct(at['test']['plain']['confident_wrong'])}, "
             f"on its shift set {pct(at['test']['shift']['confident_wrong'])}; right answers flagged unsure "
-            f"{pct(at['test']['plain']['right_but_unsure'])} / {pct(at['test']['shift']['right_but_unsure'])}.\n\n"
+            f"{pct(at['test']['plain']['right_but_unsure'])} / {pct(at['test']['shift']['right_but_unsure'])}."
+            + (
+                f" The model serves {unsure['in_use']} (its settings file says which chooser set it).\n\n"
+                if unsure.get("in_use") not in (None, unsure["chosen_on_valid"])
+                else "\n\n"
+            )
         )
     if no_hand:
         chosen = no_hand["chosen_on_valid"]

@@ -1,8 +1,9 @@
 """The one thing to change when an answer is unsure, from the answer's own evidence.
 
 In order: the hand cut off by the picture's edge, a square too dark or too blurred to read, a hand
-small in the picture, a hand leaning far from upright; else what tells the two likeliest digits
-apart (the finger that touches the thumb, the thumb in or out); else general advice.
+no hand model confirms, a hand small in the picture, a hand leaning far from upright; else what
+tells the two likeliest digits apart (the finger that touches the thumb, the thumb in or out); else
+general advice.
 """
 
 from __future__ import annotations
@@ -33,10 +34,14 @@ CUT_OFF = "Show the whole hand: it is cut off at the edge of the picture."
 TOO_DARK = "More light, please: the hand is too dark to read."
 BLURRED = "Hold still: the hand is blurred."
 TOO_SMALL = "Come closer: the hand is small in the picture."
+NOT_FOUND = "Hold one hand up, palm to the camera, a third of the picture high: no hand was found surely."
+NO_HAND_ADVICE = "Show one hand, palm to the camera, filling about half of the picture."
+DARK_NO_HAND = "More light, please: the picture is too dark to find a hand in."
 DARKEST = 50.0  # mean brightness (0-255) of the square read, under which it is too dark
 SHARPEST_BLUR = 0.006  # Laplacian variance over brightness variance, under which the square is blurred
 SMALLEST_SHARE = 0.3  # a hand square under this share of the picture's short side is small
 LEAN_DEGREES = 35.0  # a hand leaning more is asked to stand upright
+HAND_PRESENT = 0.5  # the landmark model's presence that confirms a hand (MediaPipe's default, the served value)
 OUTSIDE_SHARE = 0.2  # a hand square this much past an edge is cut off
 
 
@@ -63,7 +68,8 @@ def cause_of(cut: Cut, square: np.ndarray | None = None) -> str | None:
     ``square`` (the classifier's input) is measured for light and focus when given.
     """
     hand, (width, height) = cut.hand, cut.size
-    if hand is not None and (hand.confirmed or (cut.look is not None and cut.look.presence >= 0.5)):
+    confirmed = (hand is not None and hand.confirmed) or (cut.look is not None and cut.look.presence >= HAND_PRESENT)
+    if hand is not None and confirmed:
         past = max(-hand.left, -hand.top, hand.left + hand.side - width, hand.top + hand.side - height)
         if past > OUTSIDE_SHARE * hand.side:
             return CUT_OFF
@@ -73,6 +79,8 @@ def cause_of(cut: Cut, square: np.ndarray | None = None) -> str | None:
             return TOO_DARK
         if sharpness < SHARPEST_BLUR:
             return BLURRED
+    if not confirmed:
+        return NOT_FOUND
     if hand is not None and hand.confirmed:
         if hand.side < SMALLEST_SHARE * min(width, height):
             return TOO_SMALL
@@ -81,6 +89,13 @@ def cause_of(cut: Cut, square: np.ndarray | None = None) -> str | None:
             side = "right" if lean > 0 else "left"
             return f"Hold your hand upright: it leans {abs(lean):.0f}° to the {side}."
     return None
+
+
+def no_hand_advice(square: np.ndarray | None = None) -> str:
+    """Return what to change when no hand was found: more light when ``square`` is too dark, else how to show one."""
+    if square is not None and square_quality(square)[0] < DARKEST:
+        return DARK_NO_HAND
+    return NO_HAND_ADVICE
 
 
 def advice_for(first: int, second: int, cut: Cut | None = None, square: np.ndarray | None = None) -> str:

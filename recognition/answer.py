@@ -1,7 +1,8 @@
 """Decide what a recognition is answered: a digit, "unsure", or "no hand", in words with advice.
 
 This is the one place that compares a confidence with the model's "unsure" threshold
-(:func:`is_unsure`) and the one place that decides "no hand" (:func:`says_no_hand`). The web app,
+(:func:`is_unsure`), says whether a hand model confirms the hand (:func:`hand_confirmed`; a digit is
+never answered surely of a hand none confirms) and decides "no hand" (:func:`says_no_hand`). The web app,
 evaluation, the benches and the kiosk (through the JSON answer) all read these decisions.
 """
 
@@ -12,7 +13,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from recognition.advice import advice_for
+from recognition.advice import NO_HAND_ADVICE, advice_for, no_hand_advice
 from recognition.preprocessing import CLASS_NAMES
 from recognition.settings import Settings
 
@@ -30,6 +31,11 @@ def is_unsure(confidence: float | np.ndarray, unsure_below: float) -> bool | np.
     return bool(result) if result.ndim == 0 else result
 
 
+def hand_confirmed(hand: HandBox | None, look: HandLook | None, settings: Settings) -> bool:
+    """Return whether a hand model confirms the hand: the hand check of its palm, or the landmark model's look."""
+    return (hand is not None and bool(hand.confirmed)) or (look is not None and look.presence >= settings.hand_present)
+
+
 def says_no_hand(hand: HandBox | None, confidence: float, settings: Settings, look: HandLook | None = None) -> bool:
     """Return whether the picture should be answered "no hand" from the hand found, its look and the confidence.
 
@@ -39,7 +45,7 @@ def says_no_hand(hand: HandBox | None, confidence: float, settings: Settings, lo
     was found, or only a faint one, while the classifier is under ``no_hand_confidence`` (thresholds
     chosen on validation by tuning/no_hand.py).
     """
-    if (hand is not None and hand.confirmed) or (look is not None and look.presence >= settings.hand_present):
+    if hand_confirmed(hand, look, settings):
         return False
     checked = (None if hand is None else hand.presence, None if look is None else look.presence)
     presences = [p for p in checked if p is not None]
@@ -47,6 +53,19 @@ def says_no_hand(hand: HandBox | None, confidence: float, settings: Settings, lo
         return True
     score = 0.0 if hand is None else hand.score
     return score < settings.no_hand_score and confidence < settings.no_hand_confidence
+
+
+def advice_of(recognition: Recognition, digit: int, second: int) -> str:
+    """Return the one thing to change: for "no hand", more light or how to show a hand; when unsure, the cause the
+    picture shows or what tells ``digit`` and ``second`` apart; else the pair's advice.
+
+    The picture is measured only when the advice will be said (measuring the square costs a little).
+    """
+    if recognition.no_hand:
+        return no_hand_advice(recognition.square)
+    if recognition.unsure:
+        return advice_for(digit, second, recognition.cut, recognition.square)
+    return advice_for(digit, second)
 
 
 @dataclass(frozen=True)
@@ -75,17 +94,16 @@ class Answer:
             recognition.unsure,
             recognition.no_hand,
             second,
-            # the picture's cause is looked for only when it will be said (measuring the square costs a little)
-            advice_for(digit, second, recognition.cut, recognition.square)
-            if recognition.unsure
-            else advice_for(digit, second),
+            advice_of(recognition, digit, second),
         )
 
     @property
     def message(self) -> str:
         """Return the answer in words, as people read it."""
         if self.no_hand:
-            return NO_HAND_MESSAGE
+            if self.advice == NO_HAND_ADVICE:
+                return NO_HAND_MESSAGE
+            return f"No hand found — {self.advice[:1].lower()}{self.advice[1:]}"
         if self.unsure:
             return (
                 f"Not sure: {CLASS_NAMES[self.digit]} or {CLASS_NAMES[self.second]}? "

@@ -13,7 +13,7 @@ from pathlib import Path
 import numpy as np
 from PIL import Image
 
-from recognition.answer import is_unsure, says_no_hand
+from recognition.answer import hand_confirmed, is_unsure, says_no_hand
 from recognition.backends import Predictor, load_predictor, predict_side_by_side
 from recognition.framing import HandBox, center_square, frame, region_for_hand, square_from_look
 from recognition.geometry import GeometryModel, blend, tempered
@@ -196,7 +196,9 @@ class Recogniser:
         probabilities = blend(tempered(image, settings.image_temperature), shape, settings.geometry_weight)
         confidence = confidence_of(probabilities)
         no_hand = localised and says_no_hand(cut.hand, confidence, self.settings, cut.look)
-        unsure = is_unsure(confidence, self.settings.unsure_below)
+        # A located picture is answered surely only of a hand the hand check or the landmark model confirms.
+        unconfirmed = localised and not hand_confirmed(cut.hand, cut.look, settings)
+        unsure = is_unsure(confidence, settings.unsure_below) or unconfirmed
         return Recognition(probabilities, cut, no_hand, unsure, None if shape is None else image, shape)
 
     def read_shapes(self, looks: list[HandLook | None]) -> list[np.ndarray | None]:

@@ -7,7 +7,18 @@ import io
 import numpy as np
 from PIL import Image, ImageFilter
 
-from recognition.advice import BLURRED, CUT_OFF, TOO_DARK, TOO_SMALL, advice_for, square_quality
+from recognition.advice import (
+    BLURRED,
+    CUT_OFF,
+    DARK_NO_HAND,
+    NO_HAND_ADVICE,
+    NOT_FOUND,
+    TOO_DARK,
+    TOO_SMALL,
+    advice_for,
+    square_quality,
+)
+from recognition.answer import NO_HAND_MESSAGE
 from recognition.framing import HandBox
 from recognition.paths import PROJECT_ROOT
 from recognition.preprocessing import to_model_input
@@ -34,7 +45,16 @@ def test_unsure_advice_names_what_the_picture_shows(make_app):
     photo = Image.open(EXAMPLES / "digit_7.jpg").convert("RGB")
     dark = np.asarray(photo).astype(np.float32) * 0.15
     answer = client.post("/api/predict", data=encode(Image.fromarray(dark.astype(np.uint8))), content_type="image/jpeg")
-    assert answer.get_json()["advice"] == TOO_DARK and TOO_DARK in answer.get_json()["message"]
+    found = answer.get_json()
+    if found["no_hand"]:  # too dark to find the hand in: "no hand", and why
+        assert found["advice"] == DARK_NO_HAND and found["message"] == "No hand found — " + "m" + DARK_NO_HAND[1:]
+    else:
+        assert found["advice"] == TOO_DARK and TOO_DARK in found["message"]
+    plain = client.post(
+        "/api/predict", data=encode(Image.new("RGB", (320, 240), (200, 190, 180))), content_type="image/jpeg"
+    )
+    assert plain.get_json()["no_hand"] and plain.get_json()["advice"] == NO_HAND_ADVICE
+    assert plain.get_json()["message"] == NO_HAND_MESSAGE
 
 
 def test_each_cause_gets_its_own_advice():
@@ -53,6 +73,8 @@ def test_each_cause_gets_its_own_advice():
     blurred = np.asarray(Image.fromarray(square).filter(ImageFilter.GaussianBlur(3)))
     assert advice_for(7, 8, cut(hand), blurred) == BLURRED
     assert advice_for(7, 8, cut(HandBox(10, 10, 60, 0.9).checked(0.9, 0.5))) == TOO_SMALL
+    assert advice_for(7, 8, cut(HandBox(100, 100, 200, 0.9).checked(0.3, 0.5)), square) == NOT_FOUND
+    assert advice_for(7, 8, Cut(None, (0, 0, 400, 400), size), square) == NOT_FOUND
     leaning = HandBox(100, 100, 200, 0.9, lean=np.radians(-50)).checked(0.9, 0.5)
     assert advice_for(7, 8, cut(leaning)) == "Hold your hand upright: it leans 50° to the left."
 

@@ -54,3 +54,22 @@ def test_every_documented_setting_is_one_the_app_reads():
     read_elsewhere = {"HEADER_TIMEOUT_SECONDS", "MAX_HEADER_KB"}  # read by webapp/worker.py, in gunicorn's workers
     assert documented - read_elsewhere <= set(DEFAULTS), documented - set(DEFAULTS)
     assert set(DEFAULTS) - {"LOAD_MODEL_AT_START", "SECRET_KEY"} <= documented
+
+
+def test_readme_quotes_the_shipped_model_card():
+    from recognition.model_files import ModelFiles
+    from recognition.paths import DEFAULT_MODEL
+    from recognition.settings import Settings
+
+    readme = (PROJECT_ROOT / "README.md").read_text()
+    files = ModelFiles.from_h5(DEFAULT_MODEL)
+    metrics = files.read_card()["metrics"]
+    outside, test, shift = metrics["outside_signer"], metrics["test"], metrics["domain_shift"]
+    shift_pictures = shift["count_per_kind"] * len(shift["per_kind"])
+    for quoted in (
+        f"**{100 * outside['accuracy']:.2f}%** of {outside['count']} webcam photos",
+        f"**{100 * test['accuracy']:.2f}%** of {test['count']} test photos",
+        f"**{100 * shift['overall']:.2f}%** of the {shift_pictures:,} pictures",
+        f"the model's settings file: {Settings.for_model(files).unsure_below:g})",
+    ):
+        assert quoted in readme, quoted

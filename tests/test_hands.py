@@ -12,6 +12,8 @@ from recognition.hands import PalmDetector
 from recognition.landmarks import HandLook, LandmarkModel
 from recognition.palms import decode_palms
 from recognition.paths import PROJECT_ROOT
+from recognition.recogniser import Recogniser
+from recognition.records import Cut
 from recognition.settings import Settings
 from webapp.answers import hand_fractions
 
@@ -179,6 +181,26 @@ def test_a_confirmed_hand_is_never_answered_no_hand():
     assert says_no_hand(faint.checked(HAND_PRESENT - 0.01, HAND_PRESENT), unsure, SHIPPED)
     assert not says_no_hand(faint.checked(HAND_PRESENT, HAND_PRESENT), unsure, SHIPPED)
     assert not says_no_hand(faint, SHIPPED.no_hand_confidence, SHIPPED)  # a sure classifier keeps its answer
+
+
+def test_a_digit_is_answered_surely_only_of_a_hand_a_hand_model_confirms():
+    recogniser = Recogniser(None, SHIPPED)
+    certain = np.eye(10)[3] * 0.97 + 0.003  # the classifier is 97% sure of 3
+    palm = HandBox(0, 0, 50, 0.95)
+    region = Region(25, 25, 30, 0.0)
+    unconfirmed = [
+        Cut(palm.checked(HAND_PRESENT - 0.01, HAND_PRESENT), (0, 0, 50, 50), (50, 50)),
+        Cut(None, (0, 0, 50, 50), (50, 50)),
+    ]
+    for cut in unconfirmed:
+        assert recogniser.answer(certain, cut, None, localised=True).unsure
+    confirmed_by_check = Cut(palm.checked(HAND_PRESENT, HAND_PRESENT), (0, 0, 50, 50), (50, 50))
+    confirmed_by_look = Cut(palm, (0, 0, 50, 50), (50, 50), HandLook(region, np.zeros((21, 3)), HAND_PRESENT, 0.9))
+    for cut in (confirmed_by_check, confirmed_by_look):
+        assert not recogniser.answer(certain, cut, None, localised=True).unsure
+    assert not recogniser.answer(
+        certain, unconfirmed[1], None, localised=False
+    ).unsure  # no hand search: confidence alone
 
 
 def test_the_hand_reports_its_presence():

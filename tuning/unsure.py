@@ -21,7 +21,7 @@ from pathlib import Path
 import numpy as np
 
 from bench import save_result
-from recognition.answer import is_unsure
+from recognition.answer import hand_confirmed, is_unsure
 from recognition.batch import recognise_all
 from recognition.paths import DEFAULT_MODEL
 from recognition.settings import Settings
@@ -33,9 +33,15 @@ CHOOSING = ("valid", "outside")  # the readings a threshold must meet TARGET on 
 
 
 def answers(recogniser, pictures, labels: np.ndarray) -> np.ndarray:
-    """Return (confidence, right) per picture."""
+    """Return (confidence, right) per picture; a hand no hand model confirms counts at confidence 0 (never sure)."""
     recognitions = recognise_all(recogniser, pictures)
-    return np.array([(r.confidence, float(r.digit == label)) for r, label in zip(recognitions, labels, strict=True)])
+    settings = recogniser.settings
+    return np.array(
+        [
+            (r.confidence if hand_confirmed(r.hand, r.look, settings) else 0.0, float(r.digit == label))
+            for r, label in zip(recognitions, labels, strict=True)
+        ]
+    )
 
 
 def rates(found: np.ndarray, threshold: float) -> dict[str, float]:
