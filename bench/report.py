@@ -18,7 +18,7 @@ from bench import RESULTS
 from bench.report_experiments import look_square_section, zoom_section
 from bench.report_recognition import geometry_section, kiosk_section, seeds_scored_then, seeds_section, seeds_sentence
 from bench.report_sections import choices_section, hostile_section, pct, serving_section, table, upright_section
-from bench.report_sweep import sweep_section
+from bench.report_sweep import fine_search_section, sweep_section
 from bench.report_tables import image_section, pages_section, sizing_section
 from recognition.model_files import ModelFiles
 from recognition.paths import DEFAULT_MODEL, PROJECT_ROOT
@@ -192,7 +192,8 @@ def benchmarks() -> str:
     out.append(hostile_section(load("hostile"), load("connections")))
     out.append(choices_section(load("unsure"), load("no_hand")))
     out.append(geometry_section(load("geometry")))
-    out.append(sweep_section(load("sweep"), load("serving"), load("serving-sweep-off")))
+    out.append(sweep_section(load("sweep"), load("serving"), load("serving-search-only")))
+    out.append(fine_search_section(load("fine_search")))
     out.append(seeds_section(load("seeds")))
     out.append(upright_section(load("upright")))
     out.append(kiosk_section(load("kiosk"), load("kiosk-valid"), load("kiosk-valid-square-from-look")))

@@ -169,7 +169,7 @@ def hostile_section(hostile: dict, connections: dict) -> str:
 def choices_section(unsure: dict, no_hand: dict) -> str:
     out = ["\n## Thresholds chosen on validation\n\n"]
     if unsure:
-        at = unsure["at_chosen"]
+        at, serves = unsure["at_chosen"], unsure.get("in_use", unsure["chosen_on_valid"])
         out.append(
             f"**Unsure** (`python -m tuning.unsure`): below {unsure['chosen_on_valid']}, the lowest threshold keeping "
             f"confident-wrong answers at or under {pct(unsure['target_confident_wrong'], 0)} on validation "
@@ -177,11 +177,7 @@ def choices_section(unsure: dict, no_hand: dict) -> str:
             f"{pct(at['test']['plain']['confident_wrong'])}, "
             f"on its shift set {pct(at['test']['shift']['confident_wrong'])}; right answers flagged unsure "
             f"{pct(at['test']['plain']['right_but_unsure'])} / {pct(at['test']['shift']['right_but_unsure'])}."
-            + (
-                f" The model serves {unsure['in_use']} (its settings file says which chooser set it).\n\n"
-                if unsure.get("in_use") not in (None, unsure["chosen_on_valid"])
-                else "\n\n"
-            )
+            + (f" The model serves {serves}.\n\n" if serves != unsure["chosen_on_valid"] else "\n\n")
         )
     if no_hand:
         chosen = no_hand["chosen_on_valid"]

@@ -73,6 +73,9 @@ def kiosk_frame_without_hand() -> bytes:
     return jpeg(portrait.crop((0, height // 8, width, height // 8 + width * 3 // 4)).resize((480, 360)), 85)
 
 
+LIVE = {"live": "1"}  # what the kiosk sends with each frame
+
+
 def track_for(port: int) -> dict[str, str]:
     """Return the form field ``track`` the app answers for :func:`kiosk_frame`, as the kiosk sends it back."""
     import urllib.request
@@ -92,12 +95,14 @@ def measure_app(port: int, model: Path, small: bytes, phone: bytes, kiosk: bool 
         if kiosk:  # a kiosk frame with the track of the previous answer, and without
             frames = {
                 "kiosk_frame_followed_one_client": run_load(
-                    port, kiosk_frame(), total=400, concurrency=1, fields=track_for(port)
+                    port, kiosk_frame(), total=400, concurrency=1, fields={**LIVE, **track_for(port)}
                 ),
-                "kiosk_frame_searched_one_client": run_load(port, kiosk_frame(), total=400, concurrency=1, fields={}),
+                "kiosk_frame_searched_one_client": run_load(port, kiosk_frame(), total=400, concurrency=1, fields=LIVE),
                 "kiosk_frame_without_hand_one_client": run_load(
-                    port, kiosk_frame_without_hand(), total=200, concurrency=1
+                    port, kiosk_frame_without_hand(), total=200, concurrency=1, fields=LIVE
                 ),
+                # the same picture sent as a still photo: searched closely for a small hand too
+                "photo_without_hand_one_client": run_load(port, kiosk_frame_without_hand(), total=100, concurrency=1),
             }
         return {
             "ready_s": round(server.ready_s, 3),

@@ -25,7 +25,7 @@ from recognition.paths import CHECKER_PATH, DETECTOR_PATH
 from recognition.preprocessing import to_model_input
 from recognition.records import Cut, Prepared, Recognition, confidence_of
 from recognition.settings import Settings
-from recognition.sweep import needs_sweep, sweep
+from recognition.sweep import fine_search, needs_sweep, sweep
 from recognition.tracking import Track
 
 
@@ -150,26 +150,47 @@ class Recogniser:
         framed = square_from_look(picture.size, look, self.settings)
         return None if framed is None else Cut(*framed, picture.size, look, followed=True)
 
-    def find(self, picture: Image.Image, track: Track | None = None) -> Cut:
-        """Return the hand of RGB ``picture`` and its square: followed from ``track`` if still there, else searched."""
+    def find(self, picture: Image.Image, track: Track | None = None, live: bool = False) -> Cut:
+        """Return the hand of RGB ``picture`` and its square: followed from ``track`` if still there, else searched.
+
+        A ``live`` frame (of video, where the next frame comes soon) is not searched closer for a small hand.
+        """
         cut = self.follow(picture, track)
         if cut is None:
             hand, box = self.locate(picture)
-            cut = self.swept(picture, Cut(hand, box, picture.size, self.look(picture, hand)))
+            cut = self.swept(picture, Cut(hand, box, picture.size, self.look(picture, hand)), closer=not live)
         return replace(cut, turn=self.turn_for(cut.hand, picture.size))
 
-    def swept(self, picture: Image.Image, cut: Cut) -> Cut:
-        """Return ``cut``, or the hand the landmark model sweeps up when the search saw none surely enough."""
-        if self.landmarks is None or not needs_sweep(cut.look, self.settings):
+    def swept(self, picture: Image.Image, cut: Cut, closer: bool = True) -> Cut:
+        """Return ``cut``, or the hand the landmark model sweeps up when the search saw none surely enough, or
+        else (``closer``) the hand the fine search finds when no hand model confirms one (:mod:`recognition.sweep`)."""
+        settings = self.settings
+        if self.landmarks is None:
             return cut
-        look = sweep(self.landmarks, picture, self.settings)
-        framed = None if look is None else square_from_look(picture.size, look, self.settings)
-        return cut if framed is None else Cut(*framed, picture.size, look)
+        if needs_sweep(cut.look, settings):
+            look = sweep(self.landmarks, picture, settings)
+            framed = None if look is None else square_from_look(picture.size, look, settings)
+            if framed is not None:
+                return Cut(*framed, picture.size, look)
+        if (
+            not closer
+            or settings.fine_share <= 0
+            or self.detector is None
+            or hand_confirmed(cut.hand, cut.look, settings)
+        ):
+            return cut
+        hand = fine_search(self.detector, picture, settings)
+        if hand is None:
+            return cut
+        box = frame(picture.size, hand, settings.zoom_below, settings.zoom_min_score)
+        return Cut(hand, box, picture.size, self.look(picture, hand))
 
-    def prepare(self, pictures: list[Image.Image], tracks: list[Track | None] | None = None) -> Prepared:
+    def prepare(
+        self, pictures: list[Image.Image], tracks: list[Track | None] | None = None, live: bool = False
+    ) -> Prepared:
         """Find the hand in each RGB picture and cut the squares the classifier reads (upright where it leans)."""
         tracks = tracks or [None] * len(pictures)
-        cuts = tuple(self.find(picture, track) for picture, track in zip(pictures, tracks, strict=True))
+        cuts = tuple(self.find(picture, track, live) for picture, track in zip(pictures, tracks, strict=True))
         inputs = np.stack([to_model_input(p, cut.box, turn=cut.turn) for p, cut in zip(pictures, cuts, strict=True)])
         return Prepared(inputs, cuts, self.detector is not None)
 
@@ -217,10 +238,13 @@ class Recogniser:
                 shapes[i] = row
         return shapes
 
-    def recognise(self, pictures: list[Image.Image], tracks: list[Track | None] | None = None) -> list[Recognition]:
+    def recognise(
+        self, pictures: list[Image.Image], tracks: list[Track | None] | None = None, live: bool = False
+    ) -> list[Recognition]:
         """Return one :class:`Recognition` per RGB picture (with every inference thread if no other is running).
 
-        ``tracks`` (one per picture, or ``None``) say where each hand was in the previous frame.
+        ``tracks`` (one per picture, or ``None``) say where each hand was in the previous frame; ``live``
+        pictures are frames of live video (no closer search for a small hand).
         """
         with self.occupancy.entered():
-            return self.classify(self.prepare(pictures, tracks))
+            return self.classify(self.prepare(pictures, tracks, live))

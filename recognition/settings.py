@@ -68,6 +68,9 @@ class Settings:
     # picture (0: never) and the first look reaching sweep_present gives the hand.
     sweep_squares: int = 0
     sweep_present: float = 0.95
+    # Fine search (tuning/sweep.py, recognition/sweep.py): when neither the search nor the sweep confirms
+    # a hand, the palm detector looks at squares of fine_share of the picture's short side (0: never).
+    fine_share: float = 0.0
 
     def __post_init__(self) -> None:
         for name in (
@@ -81,6 +84,7 @@ class Settings:
             "geometry_presence",
             "no_hand_presence_confidence",
             "sweep_present",
+            "fine_share",
         ):
             if not 0.0 <= float(getattr(self, name)) <= 1.01:  # above 1: never reached by a probability
                 raise ValueError(f"{name} must be between 0 and 1.01, not {getattr(self, name)}")

@@ -132,7 +132,7 @@
     if (!blob || mode !== "live") return;
     window.kioskStats.frames += 1;
     try {
-      const { fragment, card } = await send(blob, "frame.jpg", { track });
+      const { fragment, card } = await send(blob, "frame.jpg", { track, live: "1" }); // a live frame: the quick search
       if (mode !== "live") return;
       track = card.dataset.track || "";
       if (card.dataset.followed === "true") window.kioskStats.followed += 1;

@@ -1,4 +1,4 @@
-"""The landmark sweep: a hand the palm search missed is still found, and nothing is found where no hand is."""
+"""The sweep and the fine search: a hand the palm search missed is still found, and nothing where no hand is."""
 
 from __future__ import annotations
 
@@ -9,11 +9,12 @@ import pytest
 from PIL import Image
 
 from recognition.framing import Region
+from recognition.hands import PalmDetector
 from recognition.landmarks import HandLook, LandmarkModel
 from recognition.paths import PROJECT_ROOT
 from recognition.recogniser import Recogniser
 from recognition.settings import Settings
-from recognition.sweep import DEGREES, SHARES, needs_sweep, sweep, sweep_regions
+from recognition.sweep import DEGREES, SHARES, fine_search, fine_tiles, needs_sweep, sweep, sweep_regions
 
 EXAMPLE = PROJECT_ROOT / "static" / "examples" / "digit_5.jpg"
 
@@ -95,3 +96,45 @@ def test_the_sweep_finds_no_hand_on_a_wall_or_a_picture_too_small_to_look_at(lan
     assert cut.hand is None and cut.look is None
     looker = Scripted([1.0] * 9)
     assert sweep(looker, Image.new("RGB", (6, 6)), settings) is None and looker.regions == []
+
+
+def test_fine_tiles_run_three_along_the_long_side_and_two_across():
+    tiles = fine_tiles((640, 480), 0.6)
+    assert tiles == [(x, y, 288) for y in (0, 192) for x in (0, 176, 352)]
+    assert fine_tiles((480, 640), 0.6) == [(x, y, 288) for x in (0, 192) for y in (0, 176, 352)]
+    assert fine_tiles((640, 480), 0.0) == []
+    for left, top, side in fine_tiles((1000, 300), 0.5):
+        assert left >= 0 and left + side <= 1000 and top >= 0 and top + side <= 300
+
+
+class BlindSearch(PalmDetector):
+    """The palm detector, checked by the landmark model, whose search of the whole picture finds nothing."""
+
+    def locate(self, image: Image.Image, settings: Settings) -> None:
+        return None
+
+
+def small_hand_in_a_corner() -> Image.Image:
+    """The example hand at 120 pixels in the bottom-right corner of a plain 640x480 frame."""
+    canvas = Image.new("RGB", (640, 480), (90, 120, 150))
+    canvas.paste(Image.open(EXAMPLE).convert("RGB").resize((120, 120)), (500, 340))
+    return canvas
+
+
+def test_the_fine_search_finds_a_small_hand_off_centre_only_when_on(landmarks):
+    detector = BlindSearch(checker=landmarks)
+    picture = small_hand_in_a_corner()
+    on = Settings(sweep_squares=0, fine_share=0.6)
+    hand = fine_search(detector, picture, on)
+    assert hand is not None and hand.confirmed
+    assert 480 < hand.left + hand.side / 2 < 640 and 320 < hand.top + hand.side / 2 < 480  # in picture pixels
+    cut = Recogniser(None, on, detector, landmarks).find(picture)
+    assert cut.hand is not None and cut.hand.confirmed and cut.look is not None
+    left, top, right, bottom = cut.box
+    assert left < 560 < right and top < 400 < bottom
+    off = Recogniser(None, on.with_values(fine_share=0.0), detector, landmarks).find(picture)
+    assert off.hand is None
+    live = Recogniser(None, on, detector, landmarks).find(picture, live=True)  # video: the next frame comes soon
+    assert live.hand is None
+    wall = Image.new("RGB", (640, 480), (200, 190, 180))
+    assert fine_search(detector, wall, on) is None

@@ -159,3 +159,24 @@ def test_any_track_is_answered_200_or_400_never_worse(client):
         response = client.post("/api/predict", data={"image": (io.BytesIO(photo), "f.jpg"), "track": track})
         assert response.status_code in (200, 400), (track, response.status_code)
         assert response.is_json
+
+
+def test_live_frames_are_searched_quickly_and_still_photos_closely(client, monkeypatch):
+    import io
+
+    seen: list[bool] = []
+    original = Recogniser.recognise
+
+    def recording(self, pictures, tracks=None, live=False):
+        seen.append(live)
+        return original(self, pictures, tracks, live)
+
+    monkeypatch.setattr(Recogniser, "recognise", recording)
+    photo = frame_bytes(100)
+    forms = [{}, {"live": "1"}, {"live": "no"}, {"track": "0.3,0.5,0.4,10"}]
+    for fields in forms:
+        assert client.post("/api/predict", data={"image": (io.BytesIO(photo), "f.jpg"), **fields}).status_code == 200
+    assert client.post("/api/predict", data=photo, content_type="image/jpeg").status_code == 200
+    kiosk = client.post("/result?picture=0&from=kiosk", data={"image": (io.BytesIO(photo), "f.jpg"), "live": "1"})
+    assert kiosk.status_code == 200
+    assert seen == [False, True, False, True, False, True]

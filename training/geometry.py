@@ -103,12 +103,12 @@ class Landmarks:
 def fitting(recogniser: Recogniser) -> Recogniser:
     """Return ``recogniser`` finding hands as the geometry model is fitted on: by the palm search alone.
 
-    The landmark sweep (:mod:`recognition.sweep`) stays off: the geometry model, its blend and the unsure
-    threshold were chosen on a fit to the hands the search confirms, and that fit answers both validation
-    readings, swept, with fewer confident-wrong answers than one fitted on swept train hands too
-    (``docs/decisions.md``).
+    The landmark sweep and the fine search (:mod:`recognition.sweep`) stay off: the geometry model, its
+    blend and the unsure threshold were chosen on a fit to the hands the search confirms, and that fit
+    answers both validation readings, swept, with fewer confident-wrong answers than one fitted on swept
+    train hands too (``docs/decisions.md``).
     """
-    return recogniser.with_settings(sweep_squares=0)
+    return recogniser.with_settings(sweep_squares=0, fine_share=0.0)
 
 
 def looks_of(recogniser: Recogniser, pictures: list[np.ndarray] | np.ndarray) -> list[HandLook | None]:

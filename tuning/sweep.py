@@ -29,7 +29,7 @@ from recognition.paths import DEFAULT_MODEL
 from recognition.preprocessing import to_model_input
 from recognition.recogniser import Recogniser
 from recognition.records import Prepared, Recognition
-from recognition.sweep import SHARES, needs_sweep
+from recognition.sweep import SHARES
 from tuning.harness import Reading, readings, served
 from tuning.non_hands import package_pictures, people_non_hands, synthetic_non_hands
 
@@ -44,9 +44,9 @@ def swept(recogniser: Recogniser, pictures: list[np.ndarray], prepared: Prepared
     def work(chunk):
         done = []
         for picture, cut in chunk:
-            if needs_sweep(cut.look, recogniser.settings):
-                image = Image.fromarray(picture)
-                new = recogniser.swept(image, cut)
+            image = Image.fromarray(picture)
+            new = recogniser.swept(image, cut)  # the cut itself when neither the sweep nor the fine search runs
+            if new is not cut:
                 cut = replace(new, turn=recogniser.turn_for(new.hand, image.size))
             done.append(cut)
         return done
@@ -76,17 +76,20 @@ def scores(answers: list[Recognition], labels: np.ndarray) -> dict[str, float]:
     }
 
 
-def measure(recogniser: Recogniser, reading: Reading, squares_options: list[int]) -> dict[str, dict]:
-    """Return per ``sweep_squares`` option the scores of each kind of ``reading``, and the sweep's seconds."""
-    report: dict[str, dict] = {str(n): {"kinds": {}, "sweep_s": 0.0} for n in squares_options}
+def measure(recogniser: Recogniser, reading: Reading, options: dict[str, dict]) -> dict[str, dict]:
+    """Return per option (name: settings) the scores of each kind of ``reading``, and the sweep's seconds.
+
+    Each option searches again, with its own settings, where the search of ``recogniser`` confirmed no hand surely.
+    """
+    report: dict[str, dict] = {n: {"kinds": {}, "sweep_s": 0.0} for n in options}
     for kind, pictures in reading.kinds.items():
         prepared = prepare_all(recogniser, pictures)
-        for n in squares_options:
-            variant = recogniser.with_settings(sweep_squares=n)
+        for n, values in options.items():
+            variant = recogniser.with_settings(**values)
             done, seconds = swept(variant, pictures, prepared)
             answers = variant.classify(done, workers=side_by_side(variant.predictor))
-            report[str(n)]["kinds"][kind] = scores(answers, reading.labels)
-            report[str(n)]["sweep_s"] += seconds
+            report[n]["kinds"][kind] = scores(answers, reading.labels)
+            report[n]["sweep_s"] += seconds
         print(reading.name, kind, {n: round(r["kinds"][kind]["accuracy"], 4) for n, r in report.items()}, flush=True)
     for row in report.values():
         kinds = row["kinds"].values()
@@ -96,19 +99,19 @@ def measure(recogniser: Recogniser, reading: Reading, squares_options: list[int]
     return report
 
 
-def non_hand_answers(recogniser: Recogniser, squares_options: list[int]) -> dict[str, dict]:
+def non_hand_answers(recogniser: Recogniser, options: dict[str, dict]) -> dict[str, dict]:
     """Return per option the share of non-hands (and of the people among them) answered "no hand" or a sure digit."""
     people = people_non_hands(np.random.default_rng(13))
     pictures = package_pictures() + synthetic_non_hands(np.random.default_rng(11)) + people
     prepared = prepare_all(recogniser, pictures)
     report = {}
-    for n in squares_options:
-        variant = recogniser.with_settings(sweep_squares=n)
+    for n, values in options.items():
+        variant = recogniser.with_settings(**values)
         done, seconds = swept(variant, pictures, prepared)
         answers = variant.classify(done, workers=side_by_side(variant.predictor))
         no_hand = np.array([a.no_hand for a in answers])
         sure = np.array([not a.no_hand and not a.unsure for a in answers])
-        report[str(n)] = {
+        report[n] = {
             "pictures": len(pictures),
             "no_hand": float(no_hand.mean()),
             "sure_digit": float(sure.mean()),
@@ -117,7 +120,7 @@ def non_hand_answers(recogniser: Recogniser, squares_options: list[int]) -> dict
             "people_sure_digit": float(sure[-len(people) :].mean()),
             "sweep_ms_per_picture": 1000 * seconds / len(pictures),
         }
-        print("non-hands", n, report[str(n)], flush=True)
+        print("non-hands", n, report[n], flush=True)
     return report
 
 
@@ -140,8 +143,8 @@ def main() -> int:
     parser.add_argument("--model", type=Path, default=DEFAULT_MODEL)
     parser.add_argument("--write", action="store_true", help="write the choice into the model's settings file")
     args = parser.parse_args()
-    recogniser = served(args.model, sweep_squares=0)
-    options = list(range(len(SHARES) + 1))
+    recogniser = served(args.model, sweep_squares=0, fine_share=0.0)
+    options = {str(n): {"sweep_squares": n} for n in range(len(SHARES) + 1)}
     found = readings(args.model)
     by_reading = {reading.name: measure(recogniser, reading, options) for reading in found}
     non_hands = non_hand_answers(recogniser, options)

@@ -61,6 +61,11 @@ def hand_fractions(hand: HandBox, size: tuple[int, int]) -> dict[str, float | No
     }
 
 
+def is_live(form: dict) -> bool:
+    """Return whether a multipart ``form`` marks its picture as a frame of live video (``live=1`` or a ``track``)."""
+    return form.get("live", "").strip().lower() in ("1", "true", "yes") or bool(form.get("track"))
+
+
 def read_track(text: str | None) -> Track | None:
     """Return the ``track`` a live client sent with its frame (``None`` when none); a malformed one is a 400."""
     if text is None or not text.strip():
@@ -105,12 +110,15 @@ def shape_answer(recognition: Recognition, filename: str, track: Track | None = 
     }
 
 
-def recognise_uploads(uploads: list[Upload], keep_pictures: bool = False, track: Track | None = None) -> list[Answered]:
+def recognise_uploads(
+    uploads: list[Upload], keep_pictures: bool = False, track: Track | None = None, live: bool = False
+) -> list[Answered]:
     """Decode and recognise each upload in turn, naming the file in any error when there are several.
 
     Each decoded picture is let go once it is answered (kept only with ``keep_pictures``, for a
     page that shows it back), and the request's pictures share one decode budget. ``track`` (one
-    upload only: a live frame) says where the hand was in the previous frame.
+    upload only: a live frame) says where the hand was in the previous frame; a ``live`` frame is
+    searched quickly (no closer look for a small hand).
     """
     config = current_app.config
     limits = DecodeLimits(float(config["MAX_IMAGE_MEGAPIXELS"]), float(config["MAX_DECODED_MB"]))
@@ -124,7 +132,7 @@ def recognise_uploads(uploads: list[Upload], keep_pictures: bool = False, track:
             if len(uploads) == 1:
                 raise
             raise ImageRejected(f"{upload.filename}: {error.message}", error.reason) from error
-        (recognition,) = recogniser.recognise([picture], [track])
+        (recognition,) = recogniser.recognise([picture], [track], live=live)
         following = next_track(recognition.look, picture.size, recogniser.settings)
         answer = shape_answer(recognition, upload.filename, following)
         answered.append(Answered(answer, picture if keep_pictures else None, outline_points(recognition)))

@@ -146,6 +146,13 @@ IMAGE_BODY = {
                         "is then looked "
                         "for there first (faster); when it is not there, it is searched for as in any picture.",
                     },
+                    "live": {
+                        "type": "string",
+                        "enum": ["1", "true", "yes"],
+                        "description": "Optional: the picture is a frame of live video (so is any frame sent with a "
+                        "`track`). Where no hand is found quickly, the next frame comes soon, so the picture is not "
+                        "searched again closer for a small hand, as a still photo is.",
+                    },
                 },
             }
         },
