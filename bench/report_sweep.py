@@ -3,6 +3,8 @@ fine_search.json, serving-search-only.json)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from bench.report_sections import pct, table
 
 WEAK_KINDS = ("tilted_on_photo", "left_tilted_on_photo", "hand_distant", "webcam_room", "hand_before_face")
@@ -16,26 +18,32 @@ FRAMES = {
 }
 
 
-def sweep_rows(sweep: dict) -> list[list[str]]:
-    """Return one row per ``sweep_squares`` option: both readings, the weak kinds and the non-hands."""
-    valid, outside = sweep["readings"]["valid"], sweep["readings"].get("outside", {})
+def option_rows(result: dict, kinds: tuple[str, ...], chosen: Callable[[str], bool]) -> list[list[str]]:
+    """Return one row per option of a sweep or fine-search ``result``: its name, the validation mean and
+    confident-wrong, ``kinds``, the outside signer and the non-hands."""
+    valid, outside = result["readings"]["valid"], result["readings"].get("outside", {})
     rows = []
     for option, row in valid.items():
-        non_hands = sweep["non_hands"][option]
-        chosen = " (chosen)" if int(option) == sweep["chosen_squares"] else ""
+        non_hands = result["non_hands"][option]
         rows.append(
             [
-                f"{option}{chosen}",
-                str(3 * int(option)),
+                f"{option} (chosen)" if chosen(option) else option,
                 pct(row["mean"]["accuracy"]),
                 pct(row["mean"]["confident_wrong"]),
-                *(pct(row["kinds"][kind]["accuracy"], 1) for kind in WEAK_KINDS if kind in row["kinds"]),
+                *(pct(row["kinds"][kind]["accuracy"], 1) for kind in kinds if kind in row["kinds"]),
                 pct(outside[option]["mean"]["accuracy"]) if option in outside else "—",
                 f"{pct(non_hands['no_hand'], 1)} / {pct(non_hands['sure_digit'], 1)}",
                 f"{pct(non_hands['people_no_hand'], 0)}",
             ]
         )
     return rows
+
+
+def sweep_rows(sweep: dict) -> list[list[str]]:
+    """Return one row per ``sweep_squares`` option, with the looks it costs at most after its name."""
+    rows = option_rows(sweep, WEAK_KINDS, lambda option: int(option) == sweep["chosen_squares"])
+    options = sweep["readings"]["valid"]
+    return [[row[0], str(3 * int(option)), *row[1:]] for option, row in zip(options, rows, strict=True)]
 
 
 def latency_rows(on: dict, off: dict) -> list[list[str]]:
@@ -45,27 +53,6 @@ def latency_rows(on: dict, off: dict) -> list[list[str]]:
         if key in on.get("app_localised", {}) and key in off.get("app_localised", {}):
             before, after = off["app_localised"][key]["p50_ms"], on["app_localised"][key]["p50_ms"]
             rows.append([name, f"{before:.1f} ms", f"{after:.1f} ms", f"{after / before - 1:+.0%}"])
-    return rows
-
-
-def fine_search_rows(fine: dict) -> list[list[str]]:
-    """Return one row per ``fine_share`` option: both readings, the kinds it changes and the non-hands."""
-    valid, outside = fine["readings"]["valid"], fine["readings"].get("outside", {})
-    rows = []
-    for option, row in valid.items():
-        non_hands = fine["non_hands"][option]
-        chosen = " (chosen)" if float(option) == fine["chosen_share"] else ""
-        rows.append(
-            [
-                f"{option}{chosen}",
-                pct(row["mean"]["accuracy"]),
-                pct(row["mean"]["confident_wrong"]),
-                *(pct(row["kinds"][kind]["accuracy"], 1) for kind in FINE_KINDS if kind in row["kinds"]),
-                pct(outside[option]["mean"]["accuracy"]) if option in outside else "—",
-                f"{pct(non_hands['no_hand'], 1)} / {pct(non_hands['sure_digit'], 1)}",
-                f"{pct(non_hands['people_no_hand'], 0)}",
-            ]
-        )
     return rows
 
 
@@ -90,7 +77,7 @@ def fine_search_section(fine: dict) -> str:
                 "non-hands: no hand / sure digit",
                 "people: no hand",
             ],
-            fine_search_rows(fine),
+            option_rows(fine, FINE_KINDS, lambda option: float(option) == fine["chosen_share"]),
         )
     )
 

@@ -13,8 +13,13 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from recognition.records import hand_confirmed
+from recognition.settings import Settings
+
 if TYPE_CHECKING:
     from recognition.records import Cut
+
+SHIPPED = Settings()  # the served hand_present (MediaPipe's default): the answer carries no settings
 
 THUMB_TOUCHES = {6: "little", 7: "ring", 8: "middle", 9: "index"}
 # What tells two digits apart, for the pairs the model confuses (the sign guide says the same).
@@ -41,7 +46,6 @@ DARKEST = 50.0  # mean brightness (0-255) of the square read, under which it is 
 SHARPEST_BLUR = 0.006  # Laplacian variance over brightness variance, under which the square is blurred
 SMALLEST_SHARE = 0.3  # a hand square under this share of the picture's short side is small
 LEAN_DEGREES = 35.0  # a hand leaning more is asked to stand upright
-HAND_PRESENT = 0.5  # the landmark model's presence that confirms a hand (MediaPipe's default, the served value)
 OUTSIDE_SHARE = 0.2  # a hand square this much past an edge is cut off
 
 
@@ -68,7 +72,7 @@ def cause_of(cut: Cut, square: np.ndarray | None = None) -> str | None:
     ``square`` (the classifier's input) is measured for light and focus when given.
     """
     hand, (width, height) = cut.hand, cut.size
-    confirmed = (hand is not None and hand.confirmed) or (cut.look is not None and cut.look.presence >= HAND_PRESENT)
+    confirmed = hand_confirmed(hand, cut.look, SHIPPED)
     if hand is not None and confirmed:
         past = max(-hand.left, -hand.top, hand.left + hand.side - width, hand.top + hand.side - height)
         if past > OUTSIDE_SHARE * hand.side:

@@ -1,8 +1,8 @@
 """Decide what a recognition is answered: a digit, "unsure", or "no hand", in words with advice.
 
 This is the one place that compares a confidence with the model's "unsure" threshold
-(:func:`is_unsure`), says whether a hand model confirms the hand (:func:`hand_confirmed`; a digit is
-never answered surely of a hand none confirms) and decides "no hand" (:func:`says_no_hand`). The web app,
+(:func:`is_unsure`) and decides "no hand" (:func:`says_no_hand`); a digit is never answered surely of a
+hand no hand model confirms (:func:`recognition.records.hand_confirmed`, the one test of it). The web app,
 evaluation, the benches and the kiosk (through the JSON answer) all read these decisions.
 """
 
@@ -15,6 +15,7 @@ import numpy as np
 
 from recognition.advice import NO_HAND_ADVICE, advice_for, no_hand_advice
 from recognition.preprocessing import CLASS_NAMES
+from recognition.records import hand_confirmed
 from recognition.settings import Settings
 
 if TYPE_CHECKING:
@@ -29,11 +30,6 @@ def is_unsure(confidence: float | np.ndarray, unsure_below: float) -> bool | np.
     """Return whether ``confidence`` (one value or an array) is too low to answer surely."""
     result = np.less(confidence, unsure_below)
     return bool(result) if result.ndim == 0 else result
-
-
-def hand_confirmed(hand: HandBox | None, look: HandLook | None, settings: Settings) -> bool:
-    """Return whether a hand model confirms the hand: the hand check of its palm, or the landmark model's look."""
-    return (hand is not None and bool(hand.confirmed)) or (look is not None and look.presence >= settings.hand_present)
 
 
 def says_no_hand(hand: HandBox | None, confidence: float, settings: Settings, look: HandLook | None = None) -> bool:

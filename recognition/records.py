@@ -14,6 +14,12 @@ import numpy as np
 from recognition.framing import HandBox
 from recognition.landmarks import HandLook
 from recognition.preprocessing import IMAGE_SIZE
+from recognition.settings import Settings
+
+
+def hand_confirmed(hand: HandBox | None, look: HandLook | None, settings: Settings) -> bool:
+    """Return whether a hand model confirms the hand: the hand check of its palm, or the landmark model's look."""
+    return (hand is not None and bool(hand.confirmed)) or (look is not None and look.presence >= settings.hand_present)
 
 
 def confidence_of(probabilities: np.ndarray) -> float:

@@ -19,8 +19,8 @@ from pathlib import Path
 
 from bench import save_result
 from recognition.paths import DEFAULT_MODEL
-from tuning.harness import readings, served
-from tuning.sweep import measure, non_hand_answers
+from tuning.harness import served
+from tuning.sweep import best_worse_of_two, measure_options
 
 SHARES = (0.0, 0.5, 0.6)  # of the picture's short side; 0: no fine search
 NO_HAND_TARGET = 0.95  # share of non-hands that must still be answered "no hand"
@@ -31,9 +31,7 @@ def choose(by_reading: dict[str, dict], non_hands: dict[str, dict]) -> str:
     off = non_hands[f"{SHARES[0]:g}"]
     floor = min(off["no_hand"], NO_HAND_TARGET)
     allowed = [n for n, row in non_hands.items() if row["sure_digit"] <= off["sure_digit"] and row["no_hand"] >= floor]
-    return max(
-        allowed, key=lambda n: (min(reading[n]["mean"]["accuracy"] for reading in by_reading.values()), -float(n))
-    )
+    return best_worse_of_two(by_reading, allowed, lambda n: -float(n))
 
 
 def main() -> int:
@@ -43,17 +41,9 @@ def main() -> int:
     args = parser.parse_args()
     recogniser = served(args.model, fine_share=0.0)
     options = {f"{share:g}": {"fine_share": share} for share in SHARES}
-    found = readings(args.model)
-    by_reading = {reading.name: measure(recogniser, reading, options) for reading in found}
-    non_hands = non_hand_answers(recogniser, options)
-    chosen = choose(by_reading, non_hands)
-    report = {
-        "sweep_squares": recogniser.settings.sweep_squares,
-        "pictures": {reading.name: reading.pictures for reading in found},
-        "readings": by_reading,
-        "non_hands": non_hands,
-        "chosen_share": float(chosen),
-    }
+    measured = measure_options(recogniser, args.model, options)
+    chosen = choose(measured["readings"], measured["non_hands"])
+    report = {"sweep_squares": recogniser.settings.sweep_squares, **measured, "chosen_share": float(chosen)}
     print("chosen fine_share", chosen, flush=True)
     save_result("fine_search.json", report)
     if args.write:

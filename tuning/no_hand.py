@@ -27,6 +27,7 @@ import numpy as np
 from bench import save_result
 from recognition.batch import recognise_all
 from recognition.paths import DEFAULT_MODEL, PROJECT_ROOT
+from recognition.records import hand_confirmed
 from recognition.settings import Settings
 from tuning.harness import outside_reading, served, split_reading
 from tuning.non_hands import package_pictures, people_non_hands, synthetic_non_hands
@@ -45,10 +46,7 @@ def signals(recogniser, pictures) -> np.ndarray:
             (
                 r.hand.score if r.hand else 0.0,
                 r.confidence,
-                float(
-                    (r.hand is not None and r.hand.confirmed)
-                    or (r.look is not None and r.look.presence >= recogniser.settings.hand_present)
-                ),
+                float(hand_confirmed(r.hand, r.look, recogniser.settings)),
                 r.hand.presence if r.hand is not None and r.hand.presence is not None else 2.0,
                 r.look.presence if r.look is not None else 2.0,
             )

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import time
+from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
@@ -124,18 +125,28 @@ def non_hand_answers(recogniser: Recogniser, options: dict[str, dict]) -> dict[s
     return report
 
 
+def measure_options(recogniser: Recogniser, model: Path, options: dict[str, dict]) -> dict[str, dict]:
+    """Return each option's scores on both validation readings and on the non-hands, and each reading's size."""
+    found = readings(model)
+    return {
+        "pictures": {reading.name: reading.pictures for reading in found},
+        "readings": {reading.name: measure(recogniser, reading, options) for reading in found},
+        "non_hands": non_hand_answers(recogniser, options),
+    }
+
+
+def best_worse_of_two(by_reading: dict[str, dict], allowed: list[str], tie: Callable[[str], float]) -> str:
+    """Return the ``allowed`` option whose worse reading (mean of kinds) is most accurate; ``tie`` breaks ties."""
+    return max(allowed, key=lambda n: (min(reading[n]["mean"]["accuracy"] for reading in by_reading.values()), tie(n)))
+
+
 def choose(by_reading: dict[str, dict], non_hands: dict[str, dict]) -> int:
     """Return the option with the best worse-of-two accuracy that keeps non-hands as well answered as no sweep."""
     off = non_hands["0"]
     allowed = [
         n for n, row in non_hands.items() if row["sure_digit"] <= off["sure_digit"] and row["no_hand"] >= off["no_hand"]
     ]
-    return int(
-        max(
-            allowed,
-            key=lambda n: (min(reading[n]["mean"]["accuracy"] for reading in by_reading.values()), -int(n)),
-        )
-    )
+    return int(best_worse_of_two(by_reading, allowed, lambda n: -int(n)))
 
 
 def main() -> int:
@@ -145,16 +156,12 @@ def main() -> int:
     args = parser.parse_args()
     recogniser = served(args.model, sweep_squares=0, fine_share=0.0)
     options = {str(n): {"sweep_squares": n} for n in range(len(SHARES) + 1)}
-    found = readings(args.model)
-    by_reading = {reading.name: measure(recogniser, reading, options) for reading in found}
-    non_hands = non_hand_answers(recogniser, options)
-    chosen = choose(by_reading, non_hands)
+    measured = measure_options(recogniser, args.model, options)
+    chosen = choose(measured["readings"], measured["non_hands"])
     report = {
         "shares": SHARES,
         "sweep_present": recogniser.settings.sweep_present,
-        "pictures": {reading.name: reading.pictures for reading in found},
-        "readings": by_reading,
-        "non_hands": non_hands,
+        **measured,
         "chosen_squares": chosen,
     }
     print("chosen sweep_squares", chosen, flush=True)
