@@ -192,7 +192,7 @@ def benchmarks() -> str:
     out.append(hostile_section(load("hostile"), load("connections")))
     out.append(choices_section(load("unsure"), load("no_hand")))
     out.append(geometry_section(load("geometry")))
-    out.append(sweep_section(load("sweep"), load("serving"), load("serving-search-only")))
+    out.append(sweep_section(load("sweep"), load("search_cost"), load("live_sweep")))
     out.append(fine_search_section(load("fine_search")))
     out.append(seeds_section(load("seeds")))
     out.append(upright_section(load("upright")))

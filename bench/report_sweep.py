@@ -1,5 +1,5 @@
 """The sections of docs/benchmarks.md on the landmark sweep and the fine search (bench/results/sweep.json,
-fine_search.json, serving-search-only.json)."""
+fine_search.json, search_cost.json, live_sweep.json)."""
 
 from __future__ import annotations
 
@@ -10,11 +10,11 @@ from bench.report_sections import pct, table
 WEAK_KINDS = ("tilted_on_photo", "left_tilted_on_photo", "hand_distant", "webcam_room", "hand_before_face")
 FINE_KINDS = ("hand_distant", "webcam_room", "wide_off_centre", "left_tilted_on_photo", "turned_3d_strong")
 FRAMES = {
-    "kiosk_frame_without_hand_one_client": "kiosk frame of a person not signing (live)",
-    "photo_without_hand_one_client": "the same picture sent as a photo",
-    "kiosk_frame_searched_one_client": "kiosk frame with a hand, searched",
-    "small_jpeg_one_client": "100x100 photo",
-    "phone_jpeg_one_client": "12-MP phone JPEG",
+    "kiosk_frame_without_hand_numbered": "kiosk frame of a person not signing (live, numbered, as the kiosk sends)",
+    "kiosk_frame_without_hand_live": "the same frame, live but not numbered",
+    "photo_without_hand": "the same picture sent as a photo",
+    "kiosk_frame_with_hand_searched": "kiosk frame with a hand, searched",
+    "small_photo": "100x100 photo",
 }
 
 
@@ -46,13 +46,32 @@ def sweep_rows(sweep: dict) -> list[list[str]]:
     return [[row[0], str(3 * int(option)), *row[1:]] for option, row in zip(options, rows, strict=True)]
 
 
-def latency_rows(on: dict, off: dict) -> list[list[str]]:
-    """Return p50 latency rows of the app searching only (``off``: no sweep, no fine search) and as served (``on``)."""
+def latency_rows(cost: dict) -> list[list[str]]:
+    """Return p50 latency rows of the app searching only (no sweep, no fine search) and as served."""
     rows = []
     for key, name in FRAMES.items():
-        if key in on.get("app_localised", {}) and key in off.get("app_localised", {}):
-            before, after = off["app_localised"][key]["p50_ms"], on["app_localised"][key]["p50_ms"]
-            rows.append([name, f"{before:.1f} ms", f"{after:.1f} ms", f"{after / before - 1:+.0%}"])
+        if key in cost.get("pictures", {}):
+            found = cost["pictures"][key]
+            before, after = found["search_only_ms"], found["served_ms"]
+            rows.append([name, f"{before:.1f} ms", f"{after:.1f} ms", f"{found['change']:+.0%}"])
+    return rows
+
+
+def live_sweep_rows(live: dict) -> list[list[str]]:
+    """Return how soon numbered live frames find a hand the search was not sure of, per reading."""
+    rows = []
+    for kind, found in live.get("kinds", {}).items():
+        mean, most = found["mean_frames_to_find"], found["most_frames_to_find"]
+        rows.append(
+            [
+                kind,
+                str(found["pictures"]),
+                f"{found['swept']} ({found['swept_without_a_confirmed_hand']})",
+                str(found["found_by_the_sweep"]),
+                "–" if mean is None else f"{mean:.1f}",
+                "–" if most is None else str(most),
+            ]
+        )
     return rows
 
 
@@ -82,7 +101,7 @@ def fine_search_section(fine: dict) -> str:
     )
 
 
-def sweep_section(sweep: dict, serving: dict, serving_off: dict) -> str:
+def sweep_section(sweep: dict, cost: dict, live: dict) -> str:
     """Return the section on sweeping centred squares with the landmark model when the search is not sure."""
     if not sweep:
         return ""
@@ -113,10 +132,24 @@ def sweep_section(sweep: dict, serving: dict, serving_off: dict) -> str:
             sweep_rows(sweep),
         )
     )
-    rows = latency_rows(serving, serving_off)
+    rows = latency_rows(cost)
     if rows:
         out += (
-            "\nOne client, gunicorn as configured, p50 (`python -m bench.serving`, searching only, then with the "
-            "sweep and the fine search as served):\n\n" + table(["picture", "search only", "as served", "change"], rows)
+            f"\nOne client, gunicorn as configured, p50, median of {cost['rounds']} rounds in which the app searching "
+            "only and the app as served take turns (`python -m bench.search_cost`):\n\n"
+            + table(["picture", "search only", "as served", "change"], rows)
+        )
+    rows = live_sweep_rows(live)
+    if rows:
+        out += (
+            "\nA numbered live frame sweeps one region, the next frame the next (`python -m bench.live_sweep`). For "
+            "validation pictures of the webcam-like kinds and the outside signer, each searched as a live frame: "
+            "the pictures swept because the search's look was not sure enough (in brackets, those without a hand "
+            "the search confirmed), how many of them the whole sweep finds, and how many frames of a video holding "
+            "still the frames take to find it (mean over every starting turn, and at most):\n\n"
+            + table(
+                ["reading", "pictures", "swept (unconfirmed)", "found by the sweep", "frames (mean)", "frames (most)"],
+                rows,
+            )
         )
     return out

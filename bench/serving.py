@@ -73,7 +73,7 @@ def kiosk_frame_without_hand() -> bytes:
     return jpeg(portrait.crop((0, height // 8, width, height // 8 + width * 3 // 4)).resize((480, 360)), 85)
 
 
-LIVE = {"live": "1"}  # what the kiosk sends with each frame
+LIVE = {"live": "1", "frame": "0"}  # what the kiosk sends with each frame: live, and its number
 
 
 def track_for(port: int) -> dict[str, str]:

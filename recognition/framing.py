@@ -233,3 +233,17 @@ def square_corners(box: Box, turn: float) -> list[tuple[float, float]]:
         (centre_x + dx * cos - dy * sin, centre_y + dx * sin + dy * cos)
         for dx, dy in ((-half, -half), (half, -half), (half, half), (-half, half))
     ]
+
+
+def upright_turn(hand: HandBox | None, size: tuple[int, int], settings: Settings) -> float:
+    """Return the degrees to turn ``hand``'s square of a ``size`` picture so the hand stands upright (0: as it is).
+
+    Only a hand read from its own square (confirmed, or a certain palm) is turned, and only when
+    it leans at least ``upright_from_degrees`` and fills at least ``upright_min_share`` of the long side.
+    """
+    if hand is None or not (hand.confirmed or hand.score >= settings.zoom_min_score):
+        return 0.0
+    if hand.side < settings.upright_min_share * max(size):
+        return 0.0
+    degrees = math.degrees(hand.lean)
+    return degrees if abs(degrees) >= settings.upright_from_degrees else 0.0

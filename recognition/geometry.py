@@ -12,10 +12,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from recognition.hand_shape import FEATURE_SETS
+
+if TYPE_CHECKING:
+    from recognition.landmarks import HandLook
 
 
 @dataclass(frozen=True)
@@ -69,6 +73,16 @@ class GeometryModel:
         values = values - values.max(axis=1, keepdims=True)
         exp = np.exp(values)
         return exp / exp.sum(axis=1, keepdims=True)
+
+    def read_looks(self, looks: list[HandLook | None], least: float) -> list[np.ndarray | None]:
+        """Return probabilities for each look whose hand presence reaches ``least`` (``None`` for the others)."""
+        seen = [i for i, look in enumerate(looks) if look is not None and look.presence >= least]
+        shapes: list[np.ndarray | None] = [None] * len(looks)
+        if seen:
+            rows = self.predict(np.stack([looks[i].features(self.features) for i in seen]))
+            for i, row in zip(seen, rows, strict=True):
+                shapes[i] = row
+        return shapes
 
 
 def tempered(probabilities: np.ndarray, temperature: float) -> np.ndarray:

@@ -6,7 +6,6 @@ what is served. No TensorFlow here unless the Keras backend is chosen.
 
 from __future__ import annotations
 
-import math
 from dataclasses import replace
 from pathlib import Path
 
@@ -15,7 +14,7 @@ from PIL import Image
 
 from recognition.answer import hand_confirmed, is_unsure, says_no_hand
 from recognition.backends import Predictor, load_predictor, predict_side_by_side
-from recognition.framing import HandBox, center_square, frame, region_for_hand, square_from_look
+from recognition.framing import HandBox, center_square, frame, region_for_hand, square_from_look, upright_turn
 from recognition.geometry import GeometryModel, blend, tempered
 from recognition.hands import PalmDetector
 from recognition.interpreters import Occupancy
@@ -117,19 +116,6 @@ class Recogniser:
         hand = self.detector.locate(picture, self.settings)
         return hand, frame(picture.size, hand, self.settings.zoom_below, self.settings.zoom_min_score)
 
-    def turn_for(self, hand: HandBox | None, size: tuple[int, int]) -> float:
-        """Return the degrees to turn ``hand``'s square of a ``size`` picture so the hand stands upright (0: as it is).
-
-        Only a hand read from its own square (confirmed, or a certain palm) is turned, and only when
-        it leans at least ``upright_from_degrees`` and fills at least ``upright_min_share`` of the long side.
-        """
-        if hand is None or not (hand.confirmed or hand.score >= self.settings.zoom_min_score):
-            return 0.0
-        if hand.side < self.settings.upright_min_share * max(size):
-            return 0.0
-        degrees = math.degrees(hand.lean)
-        return degrees if abs(degrees) >= self.settings.upright_from_degrees else 0.0
-
     def look(self, picture: Image.Image, hand: HandBox | None) -> HandLook | None:
         """Return the landmark model's look at ``hand`` in RGB ``picture`` (``None`` without a hand or the model)."""
         if self.landmarks is None or hand is None:
@@ -150,25 +136,28 @@ class Recogniser:
         framed = square_from_look(picture.size, look, self.settings)
         return None if framed is None else Cut(*framed, picture.size, look, followed=True)
 
-    def find(self, picture: Image.Image, track: Track | None = None, live: bool = False) -> Cut:
+    def find(
+        self, picture: Image.Image, track: Track | None = None, live: bool = False, frame: int | None = None
+    ) -> Cut:
         """Return the hand of RGB ``picture`` and its square: followed from ``track`` if still there, else searched.
 
-        A ``live`` frame (of video, where the next frame comes soon) is not searched closer for a small hand.
+        A ``live`` frame (of video, where the next frame comes soon) is not searched closer for a small hand;
+        a numbered live one (``frame``) is swept at one region only, its turn's (:func:`recognition.sweep.sweep`).
         """
         cut = self.follow(picture, track)
         if cut is None:
             hand, box = self.locate(picture)
-            cut = self.swept(picture, Cut(hand, box, picture.size, self.look(picture, hand)), closer=not live)
-        return replace(cut, turn=self.turn_for(cut.hand, picture.size))
+            cut = self.swept(picture, Cut(hand, box, picture.size, self.look(picture, hand)), not live, frame)
+        return replace(cut, turn=upright_turn(cut.hand, picture.size, self.settings))
 
-    def swept(self, picture: Image.Image, cut: Cut, closer: bool = True) -> Cut:
-        """Return ``cut``, or the hand the landmark model sweeps up when the search saw none surely enough, or
-        else (``closer``) the hand the fine search finds when no hand model confirms one (:mod:`recognition.sweep`)."""
+    def swept(self, picture: Image.Image, cut: Cut, closer: bool = True, frame_number: int | None = None) -> Cut:
+        """Return ``cut``, or the hand the landmark model sweeps up (a live frame: at ``frame_number``'s turn) when
+        the search saw none surely enough, or else (``closer``) the hand the fine search finds if none is confirmed."""
         settings = self.settings
         if self.landmarks is None:
             return cut
         if needs_sweep(cut.look, settings):
-            look = sweep(self.landmarks, picture, settings)
+            look = sweep(self.landmarks, picture, settings, frame_number)
             framed = None if look is None else square_from_look(picture.size, look, settings)
             if framed is not None:
                 return Cut(*framed, picture.size, look)
@@ -186,11 +175,15 @@ class Recogniser:
         return Cut(hand, box, picture.size, self.look(picture, hand))
 
     def prepare(
-        self, pictures: list[Image.Image], tracks: list[Track | None] | None = None, live: bool = False
+        self,
+        pictures: list[Image.Image],
+        tracks: list[Track | None] | None = None,
+        live: bool = False,
+        frame: int | None = None,
     ) -> Prepared:
         """Find the hand in each RGB picture and cut the squares the classifier reads (upright where it leans)."""
         tracks = tracks or [None] * len(pictures)
-        cuts = tuple(self.find(picture, track, live) for picture, track in zip(pictures, tracks, strict=True))
+        cuts = tuple(self.find(picture, track, live, frame) for picture, track in zip(pictures, tracks, strict=True))
         inputs = np.stack([to_model_input(p, cut.box, turn=cut.turn) for p, cut in zip(pictures, cuts, strict=True)])
         return Prepared(inputs, cuts, self.detector is not None)
 
@@ -226,25 +219,19 @@ class Recogniser:
         """Return the geometry model's probabilities for each look that sees a hand surely enough (else ``None``)."""
         if self.geometry is None:
             return [None] * len(looks)
-        least = self.settings.geometry_presence
-        seen = [i for i, look in enumerate(looks) if look is not None and look.presence >= least]
-        shapes: list[np.ndarray | None] = [None] * len(looks)
-        if seen:
-            for i, row in zip(
-                seen,
-                self.geometry.predict(np.stack([looks[i].features(self.geometry.features) for i in seen])),
-                strict=True,
-            ):
-                shapes[i] = row
-        return shapes
+        return self.geometry.read_looks(looks, self.settings.geometry_presence)
 
     def recognise(
-        self, pictures: list[Image.Image], tracks: list[Track | None] | None = None, live: bool = False
+        self,
+        pictures: list[Image.Image],
+        tracks: list[Track | None] | None = None,
+        live: bool = False,
+        frame: int | None = None,
     ) -> list[Recognition]:
         """Return one :class:`Recognition` per RGB picture (with every inference thread if no other is running).
 
         ``tracks`` (one per picture, or ``None``) say where each hand was in the previous frame; ``live``
-        pictures are frames of live video (no closer search for a small hand).
+        pictures are frames of live video, ``frame`` their number (:meth:`find`).
         """
         with self.occupancy.entered():
-            return self.classify(self.prepare(pictures, tracks, live))
+            return self.classify(self.prepare(pictures, tracks, live, frame))

@@ -6,8 +6,10 @@ sees a hand anywhere in a square it is given, upright or leaning a little, so wh
 confirms no hand surely enough, it looks at the centred square of each share of the picture's
 short side in :data:`SHARES` (the first ``settings.sweep_squares`` of them), upright and turned
 each way by :data:`DEGREES`; the first look whose hand presence reaches ``settings.sweep_present``
-gives the hand. A picture without a hand costs ``3 x sweep_squares`` landmark looks (about 3 ms
-each with two threads).
+gives the hand. A picture without a hand costs ``3 x sweep_squares`` landmark looks (about 5 ms
+each with two threads). A numbered frame of live video looks at one of those regions only, each
+frame the next (:func:`sweep` with ``frame``): a hand the search misses is swept up within
+``3 x sweep_squares`` frames and then followed, at one look a frame.
 
 A hand a quarter of the short side or smaller may be too small for the palm detector in the whole
 picture (192x192) and off the centred squares. When neither the search nor the sweep confirms a
@@ -64,11 +66,15 @@ def needs_sweep(look: HandLook | None, settings: Settings) -> bool:
     return settings.sweep_squares > 0 and (look is None or look.presence < settings.sweep_present)
 
 
-def sweep(looker: Looker, picture: Image.Image, settings: Settings) -> HandLook | None:
-    """Return the first swept look at RGB ``picture`` holding a hand surely enough, or ``None``."""
-    for region in sweep_regions(picture.size, settings.sweep_squares):
-        if not region.valid_in(picture.size):
-            continue
+def sweep(looker: Looker, picture: Image.Image, settings: Settings, frame: int | None = None) -> HandLook | None:
+    """Return the first swept look at RGB ``picture`` holding a hand surely enough, or ``None``.
+
+    With the ``frame`` number of a live frame, look only at the region of its turn (frame modulo regions).
+    """
+    regions = [r for r in sweep_regions(picture.size, settings.sweep_squares) if r.valid_in(picture.size)]
+    if frame is not None and regions:
+        regions = [regions[frame % len(regions)]]
+    for region in regions:
         look = looker.look(picture, region)
         if look.presence >= settings.sweep_present:
             return look

@@ -41,6 +41,7 @@
   let mode = "starting"; // live | frozen | photo | starting
   let inFlight = false;
   let track = ""; // where the last frame's hand was: the server looks there first instead of searching the frame
+  let frameNumber = 0; // each live frame's number: the server sweeps a different region of each for a missed hand
   let countdown = null;
   let stillUrl = null;
   // Measured by the browser tests and bench/pages.py: answers shown and each frame's round trip.
@@ -132,7 +133,9 @@
     if (!blob || mode !== "live") return;
     window.kioskStats.frames += 1;
     try {
-      const { fragment, card } = await send(blob, "frame.jpg", { track, live: "1" }); // a live frame: the quick search
+      // A live frame, numbered: the quick search, which sweeps one region a frame for a hand it missed.
+      const frame = String(frameNumber++);
+      const { fragment, card } = await send(blob, "frame.jpg", { track, live: "1", frame });
       if (mode !== "live") return;
       track = card.dataset.track || "";
       if (card.dataset.followed === "true") window.kioskStats.followed += 1;

@@ -138,3 +138,40 @@ def test_the_fine_search_finds_a_small_hand_off_centre_only_when_on(landmarks):
     assert live.hand is None
     wall = Image.new("RGB", (640, 480), (200, 190, 180))
     assert fine_search(detector, wall, on) is None
+
+
+def test_a_numbered_live_frame_sweeps_only_the_region_of_its_turn():
+    settings = Settings(sweep_squares=len(SHARES))
+    picture = Image.new("RGB", (640, 480), (200, 190, 180))
+    regions = list(sweep_regions(picture.size, settings.sweep_squares))
+    for frame in (0, 4, len(regions) + 2, 10**17):
+        looker = Scripted([0.0])
+        assert sweep(looker, picture, settings, frame) is None
+        assert looker.regions == [regions[frame % len(regions)]]
+    for frame in range(len(regions)):  # in as many frames as regions, every region once
+        looker = Scripted([0.0])
+        Recogniser(None, settings, NoPalms(), looker).find(picture, live=True, frame=frame)
+        assert looker.regions == [regions[frame]]
+    everything = Scripted([0.0] * len(regions))
+    Recogniser(None, settings, NoPalms(), everything).find(picture, live=True)  # live, but not numbered
+    assert everything.regions == regions
+
+
+def test_a_hand_the_search_missed_is_swept_up_by_a_live_frame_in_its_turn(landmarks):
+    picture = hand_in_a_room()
+    recogniser = Recogniser(None, Settings(sweep_squares=len(SHARES)), NoPalms(), landmarks)
+    found = [recogniser.find(picture, live=True, frame=frame) for frame in range(len(SHARES) * len(DEGREES))]
+    turns = [frame for frame, cut in enumerate(found) if cut.hand is not None]
+    assert turns and all(found[frame].hand.confirmed for frame in turns)  # found within one round of frames
+    assert found[turns[0]].box == recogniser.find(picture).box  # where the whole sweep of a still photo finds it
+    assert len(turns) < len(found)  # and not by every frame: each looks at one region only
+
+
+def test_frames_to_find_a_hand_count_the_turns_until_a_region_that_sees_it():
+    from bench.live_sweep import frames_to_find
+
+    assert frames_to_find([False, False, True]) == (2.0, 3)  # from each start: 3, 2, 1 frames
+    assert frames_to_find([True] * 9) == (1.0, 1)
+    assert frames_to_find([False] * 9) is None
+    mean, most = frames_to_find([True, False, False, False, True, False, False, False, False])
+    assert most == 5 and 1 < mean < 5

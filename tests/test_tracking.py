@@ -164,19 +164,41 @@ def test_any_track_is_answered_200_or_400_never_worse(client):
 def test_live_frames_are_searched_quickly_and_still_photos_closely(client, monkeypatch):
     import io
 
-    seen: list[bool] = []
+    seen: list[tuple[bool, int | None]] = []
     original = Recogniser.recognise
 
-    def recording(self, pictures, tracks=None, live=False):
-        seen.append(live)
-        return original(self, pictures, tracks, live)
+    def recording(self, pictures, tracks=None, live=False, frame=None):
+        seen.append((live, frame))
+        return original(self, pictures, tracks, live, frame)
 
     monkeypatch.setattr(Recogniser, "recognise", recording)
     photo = frame_bytes(100)
-    forms = [{}, {"live": "1"}, {"live": "no"}, {"track": "0.3,0.5,0.4,10"}]
+    forms = [
+        {},
+        {"live": "1"},
+        {"live": "no"},
+        {"track": "0.3,0.5,0.4,10"},
+        {"live": "1", "frame": " 12 "},
+        {"frame": "0"},
+    ]
     for fields in forms:
         assert client.post("/api/predict", data={"image": (io.BytesIO(photo), "f.jpg"), **fields}).status_code == 200
     assert client.post("/api/predict", data=photo, content_type="image/jpeg").status_code == 200
-    kiosk = client.post("/result?picture=0&from=kiosk", data={"image": (io.BytesIO(photo), "f.jpg"), "live": "1"})
+    kiosk = client.post(
+        "/result?picture=0&from=kiosk", data={"image": (io.BytesIO(photo), "f.jpg"), "live": "1", "frame": "3"}
+    )
     assert kiosk.status_code == 200
-    assert seen == [False, True, False, True, False, True]
+    expected = [(False, None), (True, None), (False, None), (True, None), (True, 12), (True, 0), (False, None)]
+    assert seen == [*expected, (True, 3)]
+
+
+@pytest.mark.parametrize("frame", ["-1", "x", "1e3", "1.5", "\u0663", "9" * 19, "0x10"])
+def test_a_frame_number_that_is_not_a_count_is_a_400_in_words(client, frame):
+    import io
+
+    photo = frame_bytes(100)
+    response = client.post("/api/predict", data={"image": (io.BytesIO(photo), "f.jpg"), "frame": frame})
+    assert response.status_code == 400 and response.is_json
+    assert "frame" in response.get_json()["error"]
+    page = client.post("/result?picture=0&from=kiosk", data={"image": (io.BytesIO(photo), "f.jpg"), "frame": frame})
+    assert page.status_code == 400 and b"frame" in page.data and b"Traceback" not in page.data

@@ -1,7 +1,7 @@
 """Train on what serving reads: each photo's hand square, turned so the hand stands upright.
 
 A model trained so (``Recipe.upright``) is served with every hand read by its own square turned
-upright (:meth:`recognition.recogniser.Recogniser.turn_for` with ``upright_from_degrees`` 0): the
+upright (:func:`recognition.framing.upright_turn` with ``upright_from_degrees`` 0): the
 training photos go through the same palm detector, framing and one-resample turn
 (:func:`recognition.preprocessing.to_model_input`) before augmentation, which still turns them up
 to its ``rotation_degrees`` (the lean of a small hand is a guess).

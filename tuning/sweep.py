@@ -25,6 +25,7 @@ from PIL import Image
 
 from bench import save_result
 from recognition.batch import prepare_all, side_by_side
+from recognition.framing import upright_turn
 from recognition.parallel import in_parallel
 from recognition.paths import DEFAULT_MODEL
 from recognition.preprocessing import to_model_input
@@ -48,7 +49,7 @@ def swept(recogniser: Recogniser, pictures: list[np.ndarray], prepared: Prepared
             image = Image.fromarray(picture)
             new = recogniser.swept(image, cut)  # the cut itself when neither the sweep nor the fine search runs
             if new is not cut:
-                cut = replace(new, turn=recogniser.turn_for(new.hand, image.size))
+                cut = replace(new, turn=upright_turn(new.hand, image.size, recogniser.settings))
             done.append(cut)
         return done
 

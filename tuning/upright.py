@@ -24,6 +24,7 @@ from PIL import Image
 from bench import save_result
 from recognition.answer import is_unsure
 from recognition.batch import recognise_all, side_by_side
+from recognition.framing import upright_turn
 from recognition.model_files import ModelFiles
 from recognition.parallel import in_parallel
 from recognition.paths import DEFAULT_MODEL
@@ -46,7 +47,7 @@ def read_twice(recogniser: Recogniser, pictures: list[np.ndarray], labels: np.nd
     located = [found for part in parts for found in part]
     sizes = [(p.shape[1], p.shape[0]) for p in pictures]
     turning = recogniser.with_settings(upright_from_degrees=0.0, upright_min_share=0.0)
-    turns = [turning.turn_for(hand, size) for (hand, _box), size in zip(located, sizes, strict=True)]
+    turns = [upright_turn(hand, size, turning.settings) for (hand, _box), size in zip(located, sizes, strict=True)]
     signals: dict[str, np.ndarray] = {}
     for name, applied in (("as_is", [0.0] * len(turns)), ("turned", turns)):
         inputs = np.stack(

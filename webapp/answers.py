@@ -61,9 +61,24 @@ def hand_fractions(hand: HandBox, size: tuple[int, int]) -> dict[str, float | No
     }
 
 
-def is_live(form: dict) -> bool:
-    """Return whether a multipart ``form`` marks its picture as a frame of live video (``live=1`` or a ``track``)."""
-    return form.get("live", "").strip().lower() in ("1", "true", "yes") or bool(form.get("track"))
+MAX_FRAME_DIGITS = 18
+
+
+@dataclass(frozen=True)
+class LiveFrame:
+    """What a live client sends beside its picture: where the hand was (``track``), whether the picture is a
+    frame of live video (``live=1``, or any ``track`` or ``frame``) and the frame's number (``frame``)."""
+
+    track: Track | None = None
+    live: bool = False
+    frame: int | None = None
+
+    @classmethod
+    def of(cls, form) -> LiveFrame:
+        """Read a multipart ``form``'s ``track``, ``live`` and ``frame`` fields; a malformed one is a 400."""
+        track, frame = read_track(form.get("track")), read_frame(form.get("frame"))
+        live = form.get("live", "").strip().lower() in ("1", "true", "yes") or track is not None or frame is not None
+        return cls(track, live, frame)
 
 
 def read_track(text: str | None) -> Track | None:
@@ -74,6 +89,16 @@ def read_track(text: str | None) -> Track | None:
         return Track.parse(text)
     except ValueError as error:
         raise ImageRejected(f"Bad track field: {error}.") from error
+
+
+def read_frame(text: str | None) -> int | None:
+    """Return the number a live client sent with its frame (``None`` when none); other than a count, a 400."""
+    if text is None or not text.strip():
+        return None
+    digits = text.strip()
+    if not digits.isascii() or not digits.isdigit() or len(digits) > MAX_FRAME_DIGITS:
+        raise ImageRejected(f"Bad frame field: a whole number from 0, up to {MAX_FRAME_DIGITS} digits, is expected.")
+    return int(digits)
 
 
 def rounded(probabilities, total: float = 1.0) -> list[float]:
@@ -111,14 +136,14 @@ def shape_answer(recognition: Recognition, filename: str, track: Track | None = 
 
 
 def recognise_uploads(
-    uploads: list[Upload], keep_pictures: bool = False, track: Track | None = None, live: bool = False
+    uploads: list[Upload], keep_pictures: bool = False, video: LiveFrame = LiveFrame()
 ) -> list[Answered]:
     """Decode and recognise each upload in turn, naming the file in any error when there are several.
 
     Each decoded picture is let go once it is answered (kept only with ``keep_pictures``, for a
-    page that shows it back), and the request's pictures share one decode budget. ``track`` (one
-    upload only: a live frame) says where the hand was in the previous frame; a ``live`` frame is
-    searched quickly (no closer look for a small hand).
+    page that shows it back), and the request's pictures share one decode budget. For one upload
+    that is a frame of live ``video``, its track says where the hand was in the previous frame; a live
+    frame is searched quickly (no closer look for a small hand; a numbered one sweeps one region).
     """
     config = current_app.config
     limits = DecodeLimits(float(config["MAX_IMAGE_MEGAPIXELS"]), float(config["MAX_DECODED_MB"]))
@@ -132,7 +157,7 @@ def recognise_uploads(
             if len(uploads) == 1:
                 raise
             raise ImageRejected(f"{upload.filename}: {error.message}", error.reason) from error
-        (recognition,) = recogniser.recognise([picture], [track], live=live)
+        (recognition,) = recogniser.recognise([picture], [video.track], video.live, video.frame)
         following = next_track(recognition.look, picture.size, recogniser.settings)
         answer = shape_answer(recognition, upload.filename, following)
         answered.append(Answered(answer, picture if keep_pictures else None, outline_points(recognition)))

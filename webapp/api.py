@@ -6,7 +6,7 @@ from flask import Blueprint, current_app, jsonify, request, send_file, url_for
 from werkzeug.exceptions import NotFound
 
 from recognition.decode import ACCEPTED_MEDIA_TYPES, ImageRejected, Rejection
-from webapp.answers import is_live, read_track, recognise_uploads
+from webapp.answers import LiveFrame, recognise_uploads
 from webapp.downloads import downloadable, listing
 from webapp.errors import json_errors
 from webapp.loader import get_holder, get_recogniser
@@ -27,7 +27,7 @@ def predict():
             f"Send one image to /api/predict ({len(uploads)} received); use /api/predict/batch for several."
         )
     form = request.form if request.mimetype.startswith("multipart/") else {}
-    return jsonify(recognise_uploads(uploads, track=read_track(form.get("track")), live=is_live(form))[0].answer)
+    return jsonify(recognise_uploads(uploads, video=LiveFrame.of(form))[0].answer)
 
 
 @blueprint.post("/predict/batch")

@@ -8,7 +8,7 @@ from flask import Blueprint, current_app, render_template, request, url_for
 
 from recognition.decode import ACCEPTED_MEDIA_TYPES, ACCEPTED_NAMES, ImageRejected
 from recognition.preprocessing import CLASS_NAMES
-from webapp.answers import Answered, is_live, preview_data_url, read_track, recognise_uploads
+from webapp.answers import Answered, LiveFrame, preview_data_url, recognise_uploads
 from webapp.downloads import listing
 from webapp.errors import describe
 from webapp.feedback import feedback_enabled
@@ -72,8 +72,7 @@ def recognise_one(keep_picture: bool = True) -> Answered:
     uploads = uploads_from(request, allow_raw=False)
     if len(uploads) > 1:
         raise ImageRejected("Please choose one photo at a time.")
-    track, live = read_track(request.form.get("track")), is_live(request.form)
-    return recognise_uploads(uploads, keep_pictures=keep_picture, track=track, live=live)[0]
+    return recognise_uploads(uploads, keep_pictures=keep_picture, video=LiveFrame.of(request.form))[0]
 
 
 @blueprint.get("/")

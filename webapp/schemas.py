@@ -153,6 +153,14 @@ IMAGE_BODY = {
                         "`track`). Where no hand is found quickly, the next frame comes soon, so the picture is not "
                         "searched again closer for a small hand, as a still photo is.",
                     },
+                    "frame": {
+                        "type": "string",
+                        "pattern": "^[0-9]{1,18}$",
+                        "description": "Optional, for live video: the frame's number, counting up from 0 (it makes "
+                        "the picture live). Where the quick search finds no hand, each numbered frame looks for one "
+                        "in a different one of the centre squares swept in a still photo all at once, so a frame "
+                        "without a hand costs little more than the quick search itself.",
+                    },
                 },
             }
         },
