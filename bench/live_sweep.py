@@ -4,7 +4,8 @@
 
 A still photo whose search does not see a hand surely enough is swept at every region at once
 (:func:`recognition.sweep.sweep`); a numbered live frame looks at one region only, the next frame at
-the next. For the validation photos re-rendered as the webcam-like shift kinds, and for the outside
+the next. For the validation photos rendered afresh as the webcam-like shift kinds (a draw of their
+own, not the shift set's pictures: its kinds share one random stream), and for the outside
 signer's webcam photos, each picture is searched as a live frame is and, where its look is not sure
 enough to skip the sweep, looked at in every swept region. Sent again and again as a live video that
 holds still, the hand is found at the first frame whose turn is a region that sees it. Reported: the
@@ -88,7 +89,7 @@ def main() -> int:
     recogniser = Recogniser.from_model(args.model, "litert-fp32", copies=2)
     valid = load_images(SHARED_DATA, read_manifest(ModelFiles.from_h5(args.model).manifest)["valid"])
     masks = hand_masks(valid.images)
-    renderers = shift_renderers(2024)  # the shift set's own seed (training.shift.build_shift_set)
+    renderers = shift_renderers(2024)  # these kinds alone: their own draw of backgrounds, sizes and places
     report: dict = {"model": args.model.name, "sweep_squares": recogniser.settings.sweep_squares, "kinds": {}}
     for kind in args.kinds.split(","):
         pictures = [renderers[kind](image, mask) for image, mask in zip(valid.images, masks, strict=True)]

@@ -143,10 +143,10 @@ def sweep_section(sweep: dict, cost: dict, live: dict) -> str:
     if rows:
         out += (
             "\nA numbered live frame sweeps one region, the next frame the next (`python -m bench.live_sweep`). For "
-            "validation pictures of the webcam-like kinds and the outside signer, each searched as a live frame: "
-            "the pictures swept because the search's look was not sure enough (in brackets, those without a hand "
-            "the search confirmed), how many of them the whole sweep finds, and how many frames of a video holding "
-            "still the frames take to find it (mean over every starting turn, and at most):\n\n"
+            "validation photos rendered afresh as the webcam-like kinds and the outside signer, each searched as "
+            "a live frame: the pictures swept because the search's look was not sure enough (in brackets, those "
+            "without a hand the search confirmed), how many of them the whole sweep finds, and how many frames "
+            "of a video holding still the frames take to find it (mean over every starting turn, and at most):\n\n"
             + table(
                 ["reading", "pictures", "swept (unconfirmed)", "found by the sweep", "frames (mean)", "frames (most)"],
                 rows,
