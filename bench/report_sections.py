@@ -197,50 +197,47 @@ def choices_section(unsure: dict, no_hand: dict) -> str:
 
 
 def upright_section(upright: dict) -> str:
-    if not upright:
+    """Return the section on turning a leaning hand upright before the MobileNet reads it (both readings)."""
+    if not upright or "chosen" not in upright:
         return ""
-    chosen = upright["chosen_on_valid"]["rule"]
+    chosen = upright["chosen"]["rule"]
     rules = upright["rules"]
-    names = [
-        "never",
-        *sorted(
-            (n for n in rules if n.endswith("share 0") or n.endswith("share 0.7")), key=lambda n: float(n.split()[0])
-        ),
+    shown = ["never", *(n for n in rules if n.endswith("share 0")), chosen]
+    kinds = [
+        kind
+        for kind in ("tilted", "tilted_on_photo", "left_tilted_on_photo", "rotated")
+        if kind in rules["never"]["valid"]["per_kind"]
     ]
     rows = []
-    for name in dict.fromkeys(names):
-        valid, test = rules[name]["valid"], rules[name]["test"]
+    for name in dict.fromkeys(shown):
+        valid, outside = rules[name]["valid"], rules[name].get("outside")
         rows.append(
             [
                 name + (" (chosen)" if name == chosen else ""),
                 pct(valid["plain"]),
-                pct(valid["shift_mean"]),
-                pct(valid["tilted"]["tilted"]),
-                pct(valid["tilted"]["tilted_on_photo"]),
-                pct(test["plain"]),
-                pct(test["shift_mean"]),
-                pct(test["tilted"]["tilted"]),
-                pct(test["tilted"]["tilted_on_photo"]),
+                pct(valid["mean"]),
+                *(pct(valid["per_kind"][kind]) for kind in kinds),
+                pct(valid["confident_wrong"]),
+                "–" if outside is None else pct(outside["mean"]),
+                "–" if outside is None else pct(outside["confident_wrong"]),
             ]
         )
+    pictures = upright["pictures"]
     return (
-        f"\n## Upright reading (`python -m tuning.upright`)\n\nA leaning hand turned upright before it is read, by "
-        "rule (lean at least T degrees, square at least S of the long side); "
-        f"{upright['pictures']['valid']:,} validation and "
-        f"{upright['pictures']['test']:,} test pictures (plain photos and the "
-        f"{len(upright['median_lean_degrees']['test']) - 1}-kind shift set, the tilted kinds included). "
-        f"Chosen on validation: **{chosen}**.\n\n"
+        "\n## Upright reading (`python -m tuning.upright`)\n\nA leaning hand turned upright before the MobileNet "
+        "reads it, by rule (lean at least T degrees, square at least S of the long side), each picture found as "
+        f"served and pooled with the hand geometry; {pictures['valid']:,} validation pictures (plain photos and "
+        f"{len(rules['never']['valid']['per_kind']) - 1} shift kinds) and {pictures.get('outside', 0)} photos of the "
+        f'outside signer; a "no hand" counts wrong. Chosen on both: **{chosen}**.\n\n'
         + table(
             [
                 "rule",
                 "valid plain",
-                "valid shift mean",
-                "valid tilted",
-                "valid tilted on photo",
-                "test plain",
-                "test shift mean",
-                "test tilted",
-                "test tilted on photo",
+                "valid mean",
+                *kinds,
+                "valid confident-wrong",
+                "outside signer",
+                "outside confident-wrong",
             ],
             rows,
         )
