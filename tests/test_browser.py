@@ -12,6 +12,7 @@ from PIL import Image
 from werkzeug.serving import make_server
 
 from recognition.paths import PROJECT_ROOT
+from recognition.recogniser import Recogniser
 from tests.helpers import synthetic_hand
 from tests.support.browser import CHROMIUM, PHONE, write_y4m
 from webapp.loader import EXTENSION
@@ -196,10 +197,18 @@ def test_keyboard_only_upload(browser, live_server):
     page.close()
 
 
-def test_live_kiosk_answers_without_a_click_and_one_request_at_a_time(browser, live_server):
+def test_live_kiosk_answers_without_a_click_and_one_request_at_a_time(browser, live_server, monkeypatch):
     context = browser.new_context(permissions=["camera"])
     page = context.new_page()
     problems = watch_console(page)
+    numbers: list[int | None] = []  # each live frame's number, as the server received it
+    original = Recogniser.recognise
+
+    def recording(self, pictures, tracks=None, live=False, frame=None):
+        numbers.append(frame)
+        return original(self, pictures, tracks, live, frame)
+
+    monkeypatch.setattr(Recogniser, "recognise", recording)  # the server runs in this process
     page.goto(live_server + "/kiosk")
     page.evaluate("""() => { window.statusChanges = 0;
         new MutationObserver(() => { window.statusChanges += 1; }).observe(document.getElementById("kiosk-status"),
@@ -207,6 +216,7 @@ def test_live_kiosk_answers_without_a_click_and_one_request_at_a_time(browser, l
     wait_until(page, "window.kioskStats && window.kioskStats.answers >= 1 && window.kioskStats.frames >= 12")
     stats = page.evaluate("window.kioskStats")
     assert stats["maxInFlight"] == 1
+    assert numbers[:12] == list(range(12))  # numbered in turn: a frame without a hand sweeps the next region
     assert stats["answers"] <= 2, stats  # one held sign: the answer is shown once, not once a frame
     assert page.evaluate("window.statusChanges") <= 3  # the live region speaks when the answer changes, not every frame
     assert page.locator("#kiosk-result .bars meter").count() == 10
