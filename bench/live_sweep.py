@@ -53,7 +53,7 @@ def regions_seeing(recogniser: Recogniser, picture: np.ndarray) -> tuple[bool, l
     cut = recogniser.with_settings(sweep_squares=0, fine_share=0.0).find(image, live=True)
     if not needs_sweep(cut.look, settings):
         return None
-    regions = [r for r in sweep_regions(image.size, settings.sweep_squares) if r.valid_in(image.size)]
+    regions = sweep_regions(image.size, settings.sweep_squares)
     seen = [recogniser.landmarks.look(image, region).presence >= settings.sweep_present for region in regions]
     return hand_confirmed(cut.hand, cut.look, settings), seen
 

@@ -54,11 +54,14 @@ class PalmSearch(Protocol):
 
 
 def sweep_regions(size: tuple[int, int], squares: int) -> Iterator[Region]:
-    """Yield the regions swept in a ``(width, height)`` picture: ``squares`` centred squares, each at every turn."""
+    """Yield the regions swept in a ``(width, height)`` picture: ``squares`` centred squares, each at every turn
+    (those the picture is large enough to look at)."""
     width, height = size
     for share in SHARES[: max(0, squares)]:
         for degrees in DEGREES:
-            yield Region(width / 2, height / 2, share * min(width, height), math.radians(degrees))
+            region = Region(width / 2, height / 2, share * min(width, height), math.radians(degrees))
+            if region.valid_in(size):
+                yield region
 
 
 def needs_sweep(look: HandLook | None, settings: Settings) -> bool:
@@ -71,7 +74,7 @@ def sweep(looker: Looker, picture: Image.Image, settings: Settings, frame: int |
 
     With the ``frame`` number of a live frame, look only at the region of its turn (frame modulo regions).
     """
-    regions = [r for r in sweep_regions(picture.size, settings.sweep_squares) if r.valid_in(picture.size)]
+    regions = list(sweep_regions(picture.size, settings.sweep_squares))
     if frame is not None and regions:
         regions = [regions[frame % len(regions)]]
     for region in regions:
