@@ -15,7 +15,7 @@ import sys
 from pathlib import Path
 
 from bench import RESULTS
-from bench.report_experiments import look_square_section, zoom_section
+from bench.report_experiments import look_square_section, scene_training_section, zoom_section
 from bench.report_recognition import geometry_section, kiosk_section, seeds_scored_then, seeds_section, seeds_sentence
 from bench.report_sections import choices_section, hostile_section, pct, serving_section, table, upright_section
 from bench.report_sweep import fine_search_section, sweep_section
@@ -196,6 +196,7 @@ def benchmarks() -> str:
     out.append(fine_search_section(load("fine_search")))
     out.append(seeds_section(load("seeds")))
     out.append(upright_section(load("upright")))
+    out.append(scene_training_section(load("scene_training")))
     out.append(kiosk_section(load("kiosk"), load("kiosk-valid"), load("kiosk-valid-square-from-look")))
     out.append(look_square_section(load("look_square")))
     out.append(zoom_section(load("zoom")))

@@ -90,3 +90,52 @@ def zoom_section(found: dict) -> str:
             rows,
         )
     )
+
+
+def scene_training_section(found: dict) -> str:
+    """Return the section on MobileNets trained with scene frames beside the shipped one (`bench.scene_training`)."""
+    if not found or not found.get("models"):
+        return ""
+    rows = []
+    for name, model in found["models"].items():
+        s = model["summary"]
+        kept = model.get("scene_squares") or {}
+        weakest = s["valid_as_served_weakest"]
+        rows.append(
+            [
+                name,
+                model.get("scene_frames", 0),
+                f"{kept['kept']:,} of {kept['rendered']:,}" if kept else "–",
+                pct(s["valid_mobilenet_alone_mean"]),
+                pct(s.get("outside_mobilenet_alone")),
+                pct(s["valid_as_served_mean"]),
+                f"{weakest[0]} {pct(weakest[1])}",
+                pct(s.get("outside_as_served")),
+                pct(s["test_as_served_mean"]),
+            ]
+        )
+    first = next(iter(found["models"].values()))["readings"]
+    counts = {split: sum(kind["count"] for kind in first[split].values()) for split in first}
+    return (
+        "\n## Training on scene frames (`python -m bench.scene_training`)\n\nEach training hand rendered into a "
+        "larger scene (a person in a room, a wide or distant photo, a hand leaning on a photograph), found and cut "
+        "as served, its square trained on beside the photos (`--scene-frames`). Every model reads the same squares, "
+        f"found once with the shipped settings: {counts.get('valid', 0):,} validation pictures (photos and "
+        f"{len(found['kinds'])} scene-like shift kinds: {', '.join(found['kinds'])}), {counts.get('outside', 0)} "
+        f"photos of the outside signer and {counts.get('test', 0):,} test pictures (report only). Means are over "
+        'kinds; "as served" counts a "no hand" wrong.\n\n'
+        + table(
+            [
+                "model",
+                "scene frames",
+                "squares kept",
+                "valid, MobileNet alone",
+                "outside, MobileNet alone",
+                "valid, as served",
+                "valid weakest kind",
+                "outside, as served",
+                "test, as served",
+            ],
+            rows,
+        )
+    )

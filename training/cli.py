@@ -51,6 +51,11 @@ RECIPE_FLAGS: tuple[tuple[str, type, str], ...] = (
     ),
     ("--background-probability", float, "share of training images put on a new background (strong augmentation)"),
     ("--min-hand-scale", float, "smallest size of a hand put on a new background, relative to the photo"),
+    (
+        "--scene-frames",
+        int,
+        "frames rendered around each training hand whose squares, cut as served, are trained on too (0: none)",
+    ),
     ("--photo-backgrounds", float, "share of new backgrounds cropped from photographs shipped in packages"),
 )
 RECIPE_FIELD = {"--photo-backgrounds": "photo_share", "--augment": "level"}

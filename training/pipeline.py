@@ -87,6 +87,7 @@ def fit_model(state: Run) -> None:
     from training.distribute import is_chief, scope, strategy_for
     from training.export import save_h5
     from training.model import build_model
+    from training.scene_frames import squares_for_training
     from training.train import fit
     from training.upright import upright_inputs
 
@@ -94,11 +95,12 @@ def fit_model(state: Run) -> None:
     fitted_on = {name: state.loaded[name] for name in ("train", "valid")}
     if config.recipe.upright:  # what serving will read: the hands turned upright
         fitted_on = {name: upright_inputs(data, state.settings) for name, data in fitted_on.items()}
+    scenes, state.scenes = squares_for_training(state.loaded["train"], config.recipe, state.settings, config.seed)
     keras.utils.set_random_seed(config.seed)
     strategy = strategy_for(config.distribute)
     with scope(strategy):
         model = build_model(config.weights)
-        state.history = fit(model, fitted_on["train"], fitted_on["valid"], config.recipe, config.seed)
+        state.history = fit(model, fitted_on["train"], fitted_on["valid"], config.recipe, config.seed, scenes=scenes)
     if strategy is not None:  # the same weights in a plain model, for saving and exporting
         trained, model = model, build_model(None)
         model.set_weights(trained.get_weights())
@@ -225,6 +227,7 @@ def write_results(state: Run) -> dict:
         scored_with=state.scorer.backend,
     )
     card["data"]["extra_training_data"] = state.extra  # folder name -> photos, in training only
+    card["data"]["scene_frames"] = state.scenes  # frames rendered around training hands, squares kept
     card["files"]["geometry"] = state.geometry_entry
     card["settings"]["values"] = state.settings.as_dict()
     files.write_card(card)

@@ -76,6 +76,9 @@ class Recipe:
     # Train on each photo's hand square turned upright, as serving then reads every hand it frames
     # by its own square (training/upright.py); the augmentation still turns them a little.
     upright: bool = False
+    # Frames rendered around each training photo's hand whose squares, cut as served, are trained on beside the
+    # photos (training/scene_frames.py); 0: none.
+    scene_frames: int = 0
     augment: AugmentConfig = field(default_factory=AugmentConfig)
 
     def __post_init__(self) -> None:
@@ -89,6 +92,8 @@ class Recipe:
             raise ValueError(f"ema_momentum must be at least 0 and below 1, not {self.ema_momentum}")
         if not 0 <= self.label_smoothing < 1:
             raise ValueError("label_smoothing must be in [0, 1)")
+        if self.scene_frames < 0:
+            raise ValueError(f"scene_frames must be at least 0, not {self.scene_frames}")
 
     @classmethod
     def named(cls, name: str, **overrides: object) -> Recipe:

@@ -35,6 +35,7 @@ class Run:
     splits: dict = field(default_factory=dict)
     loaded: dict = field(default_factory=dict)
     extra: dict[str, int] = field(default_factory=dict)  # extra training folders -> photos
+    scenes: dict[str, int] = field(default_factory=dict)  # scene frames rendered and squares kept (scene_frames)
     stages: dict[str, float] = field(default_factory=dict)  # seconds per stage
     model: Any = None
     history: Any = None

@@ -20,16 +20,26 @@ from training.segmentation import hand_masks
 log = logging.getLogger(__name__)
 
 
-def training_dataset(data: LoadedImages, recipe: Recipe, seed: int) -> tf.data.Dataset:
-    """Return shuffled, augmented batches of (uint8-valued float images, one-hot labels)."""
-    count = len(data.labels)
+def training_dataset(
+    data: LoadedImages, recipe: Recipe, seed: int, scenes: LoadedImages | None = None
+) -> tf.data.Dataset:
+    """Return shuffled, augmented batches of (uint8-valued float images, one-hot labels).
+
+    ``scenes`` (squares cut from scenes, :mod:`training.scene_frames`) join the photos, never put on a new background.
+    """
     augment = recipe.augment
+    images, label_values = data.images, data.labels
+    if scenes is not None and len(scenes.labels):
+        images = np.concatenate([images, scenes.images])
+        label_values = np.concatenate([label_values, scenes.labels])
+    count = len(label_values)
     replacer = None
     if augment.replaces_background:
         masks = np.stack(hand_masks(data.images))
+        if len(images) > len(data.images):  # a blank mask keeps a scene square as it is
+            masks = np.concatenate([masks, np.zeros((len(images) - len(masks), *masks.shape[1:]), masks.dtype)])
         replacer = BackgroundReplacer(masks, augment, seed)
-    images = data.images
-    labels = tf.one_hot(data.labels, len(CLASS_NAMES))
+    labels = tf.one_hot(label_values, len(CLASS_NAMES))
 
     def fetch(index: np.ndarray) -> np.ndarray:
         image = images[int(index)]
@@ -118,15 +128,17 @@ def fit(
     recipe: Recipe,
     seed: int,
     verbose: int | None = None,
+    scenes: LoadedImages | None = None,
 ) -> dict[str, list[float]]:
     """Train ``model`` in place following ``recipe`` (validated when made); return the merged per-epoch history.
 
-    ``verbose`` is Keras': by default a progress bar per epoch in a terminal, else one line per epoch.
+    ``verbose`` is Keras': by default a progress bar per epoch in a terminal, else one line per epoch. ``scenes``:
+    squares cut as served from scenes, trained on beside ``train``.
     """
     if verbose is None:
         verbose = 1 if sys.stdout.isatty() else 2
-    steps_per_epoch = math.ceil(len(train.labels) / recipe.batch_size)
-    train_batches = training_dataset(train, recipe, seed)
+    steps_per_epoch = math.ceil((len(train.labels) + (0 if scenes is None else len(scenes.labels))) / recipe.batch_size)
+    train_batches = training_dataset(train, recipe, seed, scenes)
     valid_batches = evaluation_dataset(valid)
     best = RestoreBestWeights()
     history: dict[str, list[float]] = {}
