@@ -15,7 +15,12 @@ import sys
 from pathlib import Path
 
 from bench import RESULTS
-from bench.report_experiments import look_square_section, scene_training_section, zoom_section
+from bench.report_experiments import (
+    look_square_section,
+    scene_seeds_sentence,
+    scene_training_section,
+    zoom_section,
+)
 from bench.report_recognition import geometry_section, kiosk_section, seeds_scored_then, seeds_section, seeds_sentence
 from bench.report_sections import choices_section, hostile_section, pct, serving_section, table, upright_section
 from bench.report_sweep import fine_search_section, sweep_section
@@ -92,7 +97,9 @@ def card_accuracy(card: dict, files: ModelFiles) -> str:
             "`../shared/datasets/asl-digits-other-signer`) is read to choose settings and to report, never to fit.\n"
         )
     seeds = load("seeds")
-    if seeds:
+    if card["recipe"].get("scene_frames"):  # the seed runs in seeds.json trained without scene frames
+        out.append(scene_seeds_sentence(load("scene_training")))
+    elif seeds:
         out.append(seeds_sentence(seeds) + seeds_scored_then(seeds, test["accuracy"]))
     rows = [["test", *(pct(v, 1) for v in test["per_digit"].values())]]
     weakest = [f"test **{min(test['per_digit'], key=test['per_digit'].get)}**"]

@@ -92,10 +92,8 @@ def zoom_section(found: dict) -> str:
     )
 
 
-def scene_training_section(found: dict) -> str:
-    """Return the section on MobileNets trained with scene frames beside the shipped one (`bench.scene_training`)."""
-    if not found or not found.get("models"):
-        return ""
+def scene_training_rows(found: dict) -> list[list[object]]:
+    """Return one row per model of `bench.scene_training` and, over two seeds or more, their mean."""
     rows = []
     for name, model in found["models"].items():
         s = model["summary"]
@@ -103,7 +101,7 @@ def scene_training_section(found: dict) -> str:
         weakest = s["valid_as_served_weakest"]
         rows.append(
             [
-                name,
+                "before" if name == "baseline" else name,
                 model.get("scene_frames", 0),
                 f"{kept['kept']:,} of {kept['rendered']:,}" if kept else "–",
                 pct(s["valid_mobilenet_alone_mean"]),
@@ -111,16 +109,44 @@ def scene_training_section(found: dict) -> str:
                 pct(s["valid_as_served_mean"]),
                 f"{weakest[0]} {pct(weakest[1])}",
                 pct(s.get("outside_as_served")),
+                pct(model["readings"]["test"]["plain"]["as_served"]),
                 pct(s["test_as_served_mean"]),
             ]
         )
+    mean = found.get("mean_of_scene_runs") or {}
+    if mean.get("runs", 0) > 1:
+        rows.append(
+            [
+                f"**mean of {mean['runs']} seeds**",
+                "",
+                "",
+                *(
+                    pct(mean[name]["mean"])
+                    for name in ("valid_mobilenet_alone_mean", "outside_mobilenet_alone", "valid_as_served_mean")
+                ),
+                "",
+                *(
+                    pct(mean[name]["mean"])
+                    for name in ("outside_as_served", "test_photos_as_served", "test_as_served_mean")
+                ),
+            ]
+        )
+    return rows
+
+
+def scene_training_section(found: dict) -> str:
+    """Return the section on MobileNets trained with scene frames beside the shipped one (`bench.scene_training`)."""
+    if not found or not found.get("models"):
+        return ""
+    rows = scene_training_rows(found)
     first = next(iter(found["models"].values()))["readings"]
     counts = {split: sum(kind["count"] for kind in first[split].values()) for split in first}
     return (
         "\n## Training on scene frames (`python -m bench.scene_training`)\n\nEach training hand rendered into a "
         "larger scene (a person in a room, a wide or distant photo, a hand leaning on a photograph), found and cut "
         "as served, its square trained on beside the photos (`--scene-frames`). Every model reads the same squares, "
-        f"found once with the shipped settings: {counts.get('valid', 0):,} validation pictures (photos and "
+        "found once with the shipped settings; 'before' is the model shipped without them. Readings: "
+        f"{counts.get('valid', 0):,} validation pictures (photos and "
         f"{len(found['kinds'])} scene-like shift kinds: {', '.join(found['kinds'])}), {counts.get('outside', 0)} "
         f"photos of the outside signer and {counts.get('test', 0):,} test pictures (report only). Means are over "
         'kinds; "as served" counts a "no hand" wrong.\n\n'
@@ -134,8 +160,27 @@ def scene_training_section(found: dict) -> str:
                 "valid, as served",
                 "valid weakest kind",
                 "outside, as served",
-                "test, as served",
+                "test photos, as served",
+                "test kinds, as served",
             ],
             rows,
         )
+    )
+
+
+def scene_seeds_sentence(found: dict) -> str:
+    """Return how the recipe with scene frames reads over its seeds (`bench.scene_training`; "" without two runs)."""
+    mean = (found or {}).get("mean_of_scene_runs") or {}
+    if mean.get("runs", 0) < 2:
+        return ""
+
+    def spread(name: str) -> str:
+        figure = mean[name]
+        return f"{pct(figure['min'])}–{pct(figure['max'])}, mean **{pct(figure['mean'])}**"
+
+    return (
+        f"\nThe same recipe and split trained with {mean['runs']} seeds, each read with the shipped settings and its "
+        f"own geometry model: test photos {spread('test_photos_as_served')}; the outside signer "
+        f"{spread('outside_as_served')} (the MobileNet alone {spread('outside_mobilenet_alone')}) "
+        "([benchmarks.md](benchmarks.md)).\n"
     )

@@ -118,6 +118,12 @@ def seeds_scored_then(seeds: dict, test_accuracy: float) -> str:
     )
 
 
+def recipe_of(seeds: dict) -> str:
+    """Name the recipe the seed runs trained: with or without scene frames (runs made before them had none)."""
+    frames = {run.get("scene_frames", 0) for run in seeds["runs"].values()}
+    return "The recipe without scene frames (`--scene-frames 0`)" if frames == {0} else "The shipped recipe"
+
+
 def seeds_section(seeds: dict) -> str:
     if not seeds:
         return ""
@@ -137,7 +143,8 @@ def seeds_section(seeds: dict) -> str:
     ]
     test = seeds["test"]
     return (
-        f"\n## The recipe over seeds (`bash bench/seeds.sh`, `python -m bench.seeds`)\n\nThe shipped recipe and split, "
+        f"\n## The recipe over seeds (`bash bench/seeds.sh`, `python -m bench.seeds`)\n\n{recipe_of(seeds)} and the "
+        "shipped split, "
         f"{seeds['count']} seeds, each with its own geometry model and scored as served on the "
         f'{seeds["test_images"]} test photos, the shift set and the outside signer; "shipped settings" says whether '
         "a run was scored with the shipped model's settings file (unsure threshold, pooling, no hand). "

@@ -1,19 +1,24 @@
-"""Measure models trained with scene frames against the shipped one: the MobileNet alone and as served.
+"""Measure models trained with scene frames against a baseline model: the MobileNet alone and as served.
 
-    python -m bench.scene_training [MODEL.h5 ...]    (default: runs/scenes/*/asl_digits.h5)
+    python -m bench.scene_training [--baseline BASE.h5] [--reuse] [MODEL.h5 ...]
+
+The baseline is the shipped model unless given; the models, by default runs/scenes/*/asl_digits.h5.
 
 Every model reads the same squares: the pictures are found and cut once, as served with the shipped
 settings, and each model's MobileNet (its fp32 export) and its own geometry model classify them. Readings:
 the validation photos and the shift kinds that look most like real scenes (webcam frames, distant, wide
 and leaning hands on photographs), the outside signer (600 webcam photos of another person: read, never
 fitted on) and, for the report only, the test split with the same kinds. "As served" counts a "no hand"
-as wrong. Writes bench/results/scene_training.json.
+as wrong. The squares found are kept in runs/scene_training_squares.pkl; ``--reuse`` reads them from there
+instead of finding them again. Writes bench/results/scene_training.json.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
+import pickle
 import sys
 from pathlib import Path
 
@@ -39,6 +44,7 @@ KINDS = (
     "turned_3d_strong",
 )
 RUNS = PROJECT_ROOT / "runs" / "scenes"
+SQUARES = PROJECT_ROOT / "runs" / "scene_training_squares.pkl"
 
 
 def readings(manifest: Path) -> dict[str, tuple[dict[str, list[np.ndarray]], np.ndarray]]:
@@ -108,26 +114,56 @@ def summary(by_reading: dict) -> dict:
     return out
 
 
+def mean_of_runs(runs: list[dict]) -> dict:
+    """Return the mean (and range) over ``runs`` of each summary figure and of the test photos as served."""
+    if not runs:
+        return {}
+    figures = {
+        name: [run["summary"][name] for run in runs]
+        for name, value in runs[0]["summary"].items()
+        if isinstance(value, float)
+    }
+    figures["test_photos_as_served"] = [run["readings"]["test"]["plain"]["as_served"] for run in runs]
+    return {
+        "runs": len(runs),
+        **{name: {"mean": float(np.mean(v)), "min": min(v), "max": max(v)} for name, v in figures.items()},
+    }
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("models", nargs="*", type=Path, help="candidate .h5 files (default: runs/scenes/*/)")
+    parser.add_argument(
+        "--baseline", type=Path, default=DEFAULT_MODEL, help="the model to compare with (default: the shipped one)"
+    )
+    parser.add_argument("--reuse", action="store_true", help=f"read the squares found last time ({SQUARES.name})")
     args = parser.parse_args(argv)
     candidates = args.models or sorted(RUNS.glob("*/asl_digits.h5"))
     finder = Recogniser.from_model(DEFAULT_MODEL, "litert-fp32", copies=2)
-    found = readings(ModelFiles.from_h5(DEFAULT_MODEL).manifest)
-    prepared = {
-        (split, kind): prepare_all(finder, pictures)
-        for split, (kinds, _) in found.items()
-        for kind, pictures in kinds.items()
+    if args.reuse and SQUARES.is_file():
+        prepared, labels = pickle.loads(SQUARES.read_bytes())  # written by this bench, below
+    else:
+        found = readings(ModelFiles.from_h5(DEFAULT_MODEL).manifest)
+        labels = {split: split_labels for split, (_, split_labels) in found.items()}
+        prepared = {
+            (split, kind): prepare_all(finder, pictures)
+            for split, (kinds, _) in found.items()
+            for kind, pictures in kinds.items()
+        }
+        SQUARES.parent.mkdir(exist_ok=True)
+        SQUARES.write_bytes(pickle.dumps((prepared, labels)))
+    report: dict = {
+        "kinds": list(KINDS),
+        "baseline": os.path.relpath(args.baseline.resolve(), PROJECT_ROOT),
+        "models": {},
     }
-    report: dict = {"kinds": list(KINDS), "models": {}}
-    for h5 in [DEFAULT_MODEL, *candidates]:
+    for h5 in [args.baseline, *candidates]:
         scorer = scorer_of(finder, h5)
         card = ModelFiles.from_h5(h5).read_card()
         by_reading: dict = {}
         for (split, kind), squares in prepared.items():
-            by_reading.setdefault(split, {})[kind] = scores(scorer, squares, found[split][1])
-        name = "shipped" if h5 == DEFAULT_MODEL else h5.parent.name
+            by_reading.setdefault(split, {})[kind] = scores(scorer, squares, labels[split])
+        name = "baseline" if h5 == args.baseline else h5.parent.name
         report["models"][name] = {
             "scene_frames": card.get("recipe", {}).get("scene_frames", 0),
             "scene_squares": card.get("data", {}).get("scene_frames", {}),
@@ -136,6 +172,7 @@ def main(argv: list[str] | None = None) -> int:
             "readings": by_reading,
         }
         print(name, json.dumps(report["models"][name]["summary"]), flush=True)
+    report["mean_of_scene_runs"] = mean_of_runs([m for m in report["models"].values() if m["scene_frames"]])
     save_result("scene_training.json", report)
     return 0
 

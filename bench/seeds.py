@@ -32,6 +32,7 @@ def figures(card: dict, shipped_settings: dict) -> dict:
     outside = metrics.get("outside_signer") or {}
     return {
         "seed": card["data"]["seed"],
+        "scene_frames": card["recipe"].get("scene_frames", 0),  # cards made before scene frames have none
         "test": metrics["test"]["accuracy"],
         "valid": metrics["valid"]["accuracy"],
         "test_confident_wrong": metrics["test"].get("confident_wrong_rate"),

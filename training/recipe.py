@@ -77,8 +77,8 @@ class Recipe:
     # by its own square (training/upright.py); the augmentation still turns them a little.
     upright: bool = False
     # Frames rendered around each training photo's hand whose squares, cut as served, are trained on beside the
-    # photos (training/scene_frames.py); 0: none.
-    scene_frames: int = 0
+    # photos (training/scene_frames.py); 0: none. Needs the hand models (models/hands/); skipped without them.
+    scene_frames: int = 1
     augment: AugmentConfig = field(default_factory=AugmentConfig)
 
     def __post_init__(self) -> None:

@@ -49,7 +49,8 @@ def test_scene_squares_keep_the_squares_whose_hand_is_confirmed_with_their_label
 
 def test_no_scene_frames_unless_the_recipe_asks():
     photos = LoadedImages(np.stack([photo(1)]), np.array([1], np.int32), ["a"])
-    assert squares_for_training(photos, Recipe(), Settings(), seed=0) == (None, {})
+    assert Recipe().scene_frames == 1  # the shipped recipe
+    assert squares_for_training(photos, Recipe(scene_frames=0), Settings(), seed=0) == (None, {})
     with pytest.raises(ValueError, match="scene_frames"):
         Recipe(scene_frames=-1)
     assert build_parser().parse_args(["--scene-frames", "2"]).scene_frames == 2
