@@ -83,7 +83,7 @@ def test_clients_whose_bodies_go_unread_cause_no_502_for_others(proxied):
     for thread in skippers:
         thread.start()
     try:
-        statuses = innocent_clients(proxied, encode(synthetic_hand(2)), clients=4, seconds=6)
+        statuses = innocent_clients(proxied, encode(synthetic_hand(2)), clients=4, seconds=8)
     finally:
         stop.set()
         for thread in skippers:
