@@ -25,6 +25,7 @@ from pathlib import Path
 import numpy as np
 
 from bench import save_result
+from bench.seeds import summary as spread
 from recognition.backends import load_predictor
 from recognition.batch import prepare_all
 from recognition.geometry import GeometryModel
@@ -124,10 +125,7 @@ def mean_of_runs(runs: list[dict]) -> dict:
         if isinstance(value, float)
     }
     figures["test_photos_as_served"] = [run["readings"]["test"]["plain"]["as_served"] for run in runs]
-    return {
-        "runs": len(runs),
-        **{name: {"mean": float(np.mean(v)), "min": min(v), "max": max(v)} for name, v in figures.items()},
-    }
+    return {"runs": len(runs), **{name: spread(values) for name, values in figures.items()}}
 
 
 def main(argv: list[str] | None = None) -> int:
