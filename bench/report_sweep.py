@@ -47,13 +47,16 @@ def sweep_rows(sweep: dict) -> list[list[str]]:
 
 
 def latency_rows(cost: dict) -> list[list[str]]:
-    """Return p50 latency rows of the app searching only (no sweep, no fine search) and as served."""
+    """Return p50 latency rows of the app searching only (no sweep, no fine search) and as served, with the
+    lowest and highest change between the two within one round."""
     rows = []
     for key, name in FRAMES.items():
         if key in cost.get("pictures", {}):
             found = cost["pictures"][key]
             before, after = found["search_only_ms"], found["served_ms"]
-            rows.append([name, f"{before:.1f} ms", f"{after:.1f} ms", f"{found['change']:+.0%}"])
+            by_round = [b / a - 1 for a, b in zip(found["search_only"], found["served"], strict=True)]
+            spread = f"{min(by_round):+.0%} to {max(by_round):+.0%}" if by_round else ""
+            rows.append([name, f"{before:.1f} ms", f"{after:.1f} ms", f"{found['change']:+.1%}", spread])
     return rows
 
 
@@ -137,7 +140,7 @@ def sweep_section(sweep: dict, cost: dict, live: dict) -> str:
         out += (
             f"\nOne client, gunicorn as configured, p50, median of {cost['rounds']} rounds in which the app searching "
             "only and the app as served take turns (`python -m bench.search_cost`):\n\n"
-            + table(["picture", "search only", "as served", "change"], rows)
+            + table(["picture", "search only", "as served", "change", "change by round"], rows)
         )
     rows = live_sweep_rows(live)
     if rows:

@@ -1,6 +1,6 @@
 """Measure what the sweep and the fine search cost a request: the app searching only against the app as served.
 
-    python -m bench.search_cost [--model models/asl_digits.h5] [--rounds 3]
+    python -m bench.search_cost [--model models/asl_digits.h5] [--rounds 7]
 
 Two apps under gunicorn as configured, one at a time on loopback: the model as served, and the same
 model with ``sweep_squares`` and ``fine_share`` set to 0 in a copy of its settings file (searching
@@ -54,7 +54,7 @@ def cases() -> dict[str, tuple[bytes, dict[str, str] | None, int]]:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--model", type=Path, default=DEFAULT_MODEL)
-    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--rounds", type=int, default=7)
     parser.add_argument("--port", type=int, default=18751)
     args = parser.parse_args()
     pictures = cases()

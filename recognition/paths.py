@@ -10,3 +10,8 @@ DEFAULT_MODEL = MODELS_DIR / "asl_digits.h5"
 HANDS_DIR = MODELS_DIR / "hands"
 DETECTOR_PATH = HANDS_DIR / "palm_detection_full.tflite"
 CHECKER_PATH = HANDS_DIR / "hand_landmark_lite.tflite"
+
+
+def hand_models_present() -> bool:
+    """Return whether the palm detector and the hand-landmark model are both there to find hands."""
+    return DETECTOR_PATH.is_file() and CHECKER_PATH.is_file()

@@ -116,13 +116,13 @@ def localise_and_fit_geometry(state: Run) -> None:
     from recognition.batch import prepare_all
     from recognition.keras_backend import InMemoryKerasPredictor
     from recognition.model_files import sha256_of
-    from recognition.paths import DETECTOR_PATH
+    from recognition.paths import hand_models_present
     from recognition.recogniser import Recogniser
     from training.geometry import blend_note, fit_for_training
 
     files, train = state.files, state.loaded["train"]
     recogniser = Recogniser.around(
-        InMemoryKerasPredictor(state.model), state.settings, localise=DETECTOR_PATH.is_file(), copies=EVALUATION_COPIES
+        InMemoryKerasPredictor(state.model), state.settings, localise=hand_models_present(), copies=EVALUATION_COPIES
     )
     state.prepared = {name: prepare_all(recogniser, data.images) for name, data in state.loaded.items()}
     if recogniser.landmarks is not None:

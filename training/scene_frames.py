@@ -21,7 +21,7 @@ import numpy as np
 
 from recognition.answer import hand_confirmed
 from recognition.batch import prepare_all
-from recognition.paths import CHECKER_PATH, DETECTOR_PATH
+from recognition.paths import hand_models_present
 from recognition.recogniser import Recogniser
 from recognition.settings import Settings
 from training.data import LoadedImages
@@ -64,11 +64,6 @@ def render_scene(image: np.ndarray, mask: np.ndarray, rng: np.random.Generator, 
     if kind not in makers:
         raise ValueError(f"unknown scene kind {kind!r}; choose from {', '.join(SCENE_KINDS)}")
     return makers[kind]()
-
-
-def hand_models_present() -> bool:
-    """Return whether the palm detector and the hand-landmark model are there to cut squares as served."""
-    return DETECTOR_PATH.is_file() and CHECKER_PATH.is_file()
 
 
 def scene_squares(
