@@ -53,6 +53,17 @@
     window.kioskStats.answers += 1;
   }
 
+  // A card's answer as a key: "none", or the digit with "?" when unsure.
+  function keyOf(card) {
+    return card.dataset.noHand === "true" ? "none" : card.dataset.digit + (card.dataset.unsure === "true" ? "?" : "");
+  }
+
+  // Tell the page's other parts (practice.js) that the shown answer changed, after the status line has said it.
+  function announce(key) {
+    root.dataset.shown = key || "";
+    root.dispatchEvent(new CustomEvent("kiosk:answer", { detail: { key } }));
+  }
+
   // Draw the hand square the server found (fractions of the frame sent) over the stage, as the stage
   // shows that frame: cropped to its centre square (object-fit: cover) and mirrored like the video.
   function drawHand(card, width, height, mirrored) {
@@ -140,7 +151,7 @@
       track = card.dataset.track || "";
       if (card.dataset.followed === "true") window.kioskStats.followed += 1;
       const key = steadyKey(card);
-      const own = card.dataset.noHand === "true" ? "none" : card.dataset.digit + (card.dataset.unsure === "true" ? "?" : "");
+      const own = keyOf(card);
       candidate = key === candidate.key ? { key, count: candidate.count + 1 } : { key, count: 1 };
       window.kioskStats.own.push(own);
       drawHand(card, canvas.width, canvas.height, true);
@@ -153,7 +164,7 @@
         const sure = answer.querySelector("#confidence");
         const mean = key !== "none" && !key.endsWith("?") ? steadyConfidence(Number(card.dataset.digit)) : null;
         if (sure && mean !== null) sure.textContent = `${Math.round(mean * 100)}% sure`;
-        if (changed) statusLine.textContent = card.dataset.message; // the live region speaks only on a change
+        if (changed) { statusLine.textContent = card.dataset.message; announce(key); } // spoken only on a change
       }
     } catch (error) {
       track = "";
@@ -189,6 +200,7 @@
     track = "";
     recent.length = 0;
     shownKey = null;
+    root.dataset.shown = "";
     candidate = { key: null, count: 0 };
     cameraHelp.hidden = true;
     still.hidden = true;
@@ -242,6 +254,7 @@
       const { fragment, card } = await send(file, file.name);
       show(fragment);
       statusLine.textContent = card.dataset.message;
+      announce(keyOf(card));
     } catch (error) {
       answer.replaceChildren();
       statusLine.textContent = error.message;

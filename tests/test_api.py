@@ -127,6 +127,19 @@ def test_kiosk_page_has_camera_freeze_and_photo_fallback(client):
         assert marker in page
 
 
+def test_kiosk_page_offers_practice_with_each_digits_sign(client):
+    import html
+    import json
+    import re
+
+    page = client.get("/kiosk").get_data(as_text=True)
+    assert 'id="practice"' in page and 'aria-pressed="false"' in page and 'id="practice-panel"' in page
+    signs = json.loads(html.unescape(re.search(r"data-signs='([^']*)'", page).group(1)))
+    assert len(signs) == 10 and "index finger points up" in signs[1]
+    assert 'data-signs-url="/static/signs/"' in page
+    assert client.get("/static/practice.js").status_code == 200
+
+
 @pytest.mark.parametrize("path", ["/", "/kiosk", "/signs", "/api"])
 def test_pages_reference_only_local_assets(client, path):
     page = client.get(path).get_data(as_text=True)

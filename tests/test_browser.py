@@ -259,6 +259,35 @@ def test_a_jittered_sign_keeps_one_answer_and_banner(browser_with_a_jittered_sig
     page.context.close()
 
 
+def test_practice_asks_for_digits_counts_the_one_signed_and_passes_axe(browser, live_server):
+    page = browser.new_context(permissions=["camera"], bypass_csp=True).new_page()
+    problems = watch_console(page)
+    page.goto(live_server + "/kiosk")  # the camera shows a hand signing 5
+    wait_until(page, "window.kioskStats && window.kioskStats.answers >= 1")
+    page.locator("#practice").click()
+    assert page.get_attribute("#practice", "aria-pressed") == "true" and page.locator("#practice-panel").is_visible()
+    skipped = 0
+    while page.evaluate("window.kioskPractice.target") != 5:  # each digit once a round, in a random order
+        target = page.evaluate("window.kioskPractice.target")
+        assert page.inner_text("#practice-digit") == str(target)
+        assert page.get_attribute("#practice-sign", "src").endswith(f"/static/signs/digit_{target}.jpg")
+        assert page.inner_text("#kiosk-status") == f"Practice: sign {target}."
+        page.locator("#practice-next").click()
+        skipped += 1
+        assert skipped < 10
+    wait_until(page, "window.kioskPractice.right === 1", 20_000)  # 5 is shown already or once steady
+    assert page.evaluate("window.kioskPractice.skipped") == skipped
+    assert f"1 right, {skipped} skipped" in page.inner_text("#practice-score")
+    wait_until(page, "window.kioskPractice.target !== 5", 10_000)  # the next digit, after a pause
+    page.add_script_tag(path=str(AXE))
+    violations = page.evaluate("async () => (await axe.run(document)).violations.map(v => [v.id, v.nodes.length])")
+    assert not violations, violations
+    page.locator("#practice").click()
+    assert page.locator("#practice-panel").is_hidden() and page.evaluate("window.kioskPractice") is None
+    assert not problems, problems
+    page.context.close()
+
+
 def test_kiosk_without_a_camera_says_why_offers_a_retry_and_takes_photos(browser_without_camera, live_server):
     page = browser_without_camera.new_page()
     problems = watch_console(page)

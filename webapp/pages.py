@@ -115,8 +115,8 @@ def result_fragment():
 
 @blueprint.get("/kiosk")
 def kiosk():
-    """Show the full-screen webcam kiosk."""
-    return render_template("kiosk.html", **page_settings())
+    """Show the full-screen webcam kiosk (with practice: how to sign each digit it asks for)."""
+    return render_template("kiosk.html", signs=list(SIGNS), **page_settings())
 
 
 @blueprint.get("/signs")
