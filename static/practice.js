@@ -42,7 +42,7 @@
     state.target = state.order.shift();
     panel.classList.remove("done");
     render();
-    statusLine.textContent = `Practice: sign ${state.target}.`;
+    statusLine.textContent = `Practice: sign ${state.target}. ${signs[state.target] || ""}`.trim(); // heard, not only seen
     check(root.dataset.shown || "");
   }
 
