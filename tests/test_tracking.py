@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import zlib
 
 import numpy as np
 import pytest
@@ -188,8 +189,12 @@ def test_live_frames_are_searched_quickly_and_still_photos_closely(client, monke
         "/result?picture=0&from=kiosk", data={"image": (io.BytesIO(photo), "f.jpg"), "live": "1", "frame": "3"}
     )
     assert kiosk.status_code == 200
-    expected = [(False, None), (True, None), (False, None), (True, None), (True, 12), (True, 0), (False, None)]
+    crc = zlib.crc32(photo)  # a live frame without a number sweeps the one region its bytes pick
+    expected = [(False, None), (True, crc), (False, None), (True, crc), (True, 12), (True, 0), (False, None)]
     assert seen == [*expected, (True, 3)]
+    other = frame_bytes(101)
+    assert client.post("/api/predict", data={"image": (io.BytesIO(other), "f.jpg"), "live": "1"}).status_code == 200
+    assert seen[-1] == (True, zlib.crc32(other)) and zlib.crc32(other) != crc
 
 
 @pytest.mark.parametrize("frame", ["-1", "x", "1e3", "1.5", "\u0663", "9" * 19, "0x10"])

@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import io
 import math
+import zlib
 from dataclasses import dataclass
 
 from flask import current_app
@@ -72,6 +73,13 @@ class LiveFrame:
     track: Track | None = None
     live: bool = False
     frame: int | None = None
+
+    def number_for(self, data: bytes) -> int | None:
+        """Return the frame's number; a live frame sent without one takes it from its bytes (a CRC-32), so that
+        the frames of a video, each a little different, sweep different regions: one a frame, never all at once."""
+        if self.frame is not None or not self.live:
+            return self.frame
+        return zlib.crc32(data)
 
     @classmethod
     def of(cls, form) -> LiveFrame:
@@ -143,7 +151,7 @@ def recognise_uploads(
     Each decoded picture is let go once it is answered (kept only with ``keep_pictures``, for a
     page that shows it back), and the request's pictures share one decode budget. For one upload
     that is a frame of live ``video``, its track says where the hand was in the previous frame; a live
-    frame is searched quickly (no closer look for a small hand; a numbered one sweeps one region).
+    frame is searched quickly (no closer look for a small hand; one swept region, :meth:`LiveFrame.number_for`).
     """
     config = current_app.config
     limits = DecodeLimits(float(config["MAX_IMAGE_MEGAPIXELS"]), float(config["MAX_DECODED_MB"]))
@@ -157,7 +165,8 @@ def recognise_uploads(
             if len(uploads) == 1:
                 raise
             raise ImageRejected(f"{upload.filename}: {error.message}", error.reason) from error
-        (recognition,) = recogniser.recognise([picture], [video.track], video.live, video.frame)
+        frame = video.number_for(upload.data)
+        (recognition,) = recogniser.recognise([picture], [video.track], video.live, frame)
         following = next_track(recognition.look, picture.size, recogniser.settings)
         answer = shape_answer(recognition, upload.filename, following)
         answered.append(Answered(answer, picture if keep_pictures else None, outline_points(recognition)))

@@ -159,7 +159,8 @@ IMAGE_BODY = {
                         "description": "Optional, for live video: the frame's number, counting up from 0 (it makes "
                         "the picture live). Where the quick search finds no hand, each numbered frame looks for one "
                         "in a different one of the centre squares swept in a still photo all at once, so a frame "
-                        "without a hand costs little more than the quick search itself.",
+                        "without a hand costs little more than the quick search itself. A live frame sent without "
+                        "a number is given one from its bytes: it too looks in one square, chosen by its content.",
                     },
                 },
             }
