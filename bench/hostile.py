@@ -23,6 +23,7 @@ from bench.watch import Watch, cpu_seconds
 from recognition.paths import DEFAULT_MODEL
 from tests.support.load import HOST, Client, Gunicorn, rss_mib
 from tests.support.samples import (
+    big_phone_heic,
     big_phone_jpeg,
     constant_png,
     decoder_heavy_shapes,
@@ -76,6 +77,8 @@ def shapes(server: Gunicorn) -> dict:
     cases["batch of 16 palette PNGs 17000x900"] = (constant_png(17000, 900, "P"), "/api/predict/batch")
     cases["48-MP phone JPEG 8000x6000"] = (big_phone_jpeg(8000, 6000), "/api/predict")
     cases["200-MP JPEG 16320x12240"] = (big_phone_jpeg(16320, 12240), "/api/predict")
+    cases["24-MP phone HEIC 5712x4284"] = (big_phone_heic(5712, 4284), "/api/predict")
+    cases["48-MP phone HEIC 8064x6048"] = (big_phone_heic(8064, 6048), "/api/predict")
     for name, (data, path) in cases.items():
         files = [data] * (16 if path.endswith("batch") else 1)
         body, content_type = multipart(files)

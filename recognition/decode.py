@@ -26,6 +26,7 @@ from contextlib import ExitStack, contextmanager
 from PIL import Image, UnidentifiedImageError
 
 from recognition.decode_cost import DecodeBudget, DecodeLimits, DecodeMemory, tiff_strip_count, working_bytes
+from recognition.heif import HEIF_COPIES, decode_heif
 from recognition.memory import give_back_memory
 from recognition.preprocessing import to_rgb
 from recognition.rejections import ImageRejected, Rejection
@@ -53,8 +54,9 @@ MAX_RLE_PIXELS = 2_000_000  # run-length BMPs are decoded in Python (about 0.15 
 MAX_TIFF_TILES = 4096  # strips or tiles: each costs a Python-level decoder call
 BYTES_PER_PIXEL = {"1": 1, "L": 1, "P": 1, "I;16": 2, "I;16B": 2, "I;16L": 2, "I;16N": 2}  # others: 4
 # Peak memory of a decode over its picture's size, where a codec holds copies (measured by bench/hostile.py:
-# Pillow's WebP path keeps the decoder's canvas, a bytes copy and the image; libavif and libheif one more).
-DECODE_COPIES = {"WEBP": 4.0, "AVIF": 2.2, "HEIF": 2.0}
+# Pillow's WebP path keeps the decoder's canvas, a bytes copy and the image; libavif one more). HEIF is decoded
+# without Pillow's copy, counted by its channels (recognition.heif).
+DECODE_COPIES = {"WEBP": 4.0, "AVIF": 2.2, "HEIF": HEIF_COPIES}
 BIG_DECODE_BYTES = 32 * 1024 * 1024  # after a decode above this, freed memory is given back to the system
 # What Pillow and its codecs raise on bad data (besides UnidentifiedImageError, an OSError).
 CODEC_ERRORS = (
@@ -119,8 +121,9 @@ def _refuse_costly(image: Image.Image, data: bytes, limits: DecodeLimits) -> int
         image.draft("RGB", (WORK_SIZE, WORK_SIZE))  # decode at 1/2, 1/4 or 1/8 scale, never below WORK_SIZE
     width, height = image.size  # for a JPEG, the size it decodes to
     if width * height > limits.max_megapixels * 1_000_000:
+        hint = " Please send it at 24 megapixels or as a JPEG." if image.format in ("HEIF", "AVIF") else ""
         raise ImageRejected(
-            f"The image is {width}x{height} pixels; the limit is {limits.max_megapixels:g} megapixels.",
+            f"The image is {width}x{height} pixels; the limit is {limits.max_megapixels:g} megapixels.{hint}",
             Rejection.TOO_LARGE,
         )
     if max(width, height) > MAX_ASPECT * max(1, min(width, height)):
@@ -140,7 +143,8 @@ def _refuse_costly(image: Image.Image, data: bytes, limits: DecodeLimits) -> int
             f"The TIFF is cut into {len(image.tile)} strips or tiles; at most {MAX_TIFF_TILES} are accepted.",
             Rejection.TOO_LARGE,
         )
-    decoded = round(width * height * BYTES_PER_PIXEL.get(image.mode, 4) * DECODE_COPIES.get(image.format, 1.0))
+    pixel_bytes = len(image.getbands()) if image.format == "HEIF" else BYTES_PER_PIXEL.get(image.mode, 4)
+    decoded = round(width * height * pixel_bytes * DECODE_COPIES.get(image.format, 1.0))
     decoded = working_bytes(image, full_size, decoded, reduction_factor(image.size) >= 2)
     if decoded > limits.max_decoded_mb * 1024 * 1024:
         raise ImageRejected(
@@ -212,6 +216,8 @@ def decode_picture(data: bytes, limits: DecodeLimits | None = None, budget: Deco
         with _decode_slot(decoded), ExitStack() as cleanup:
             cleanup.callback(image.close)
             try:
+                if image.format == "HEIF":
+                    return decode_heif(data, reduction_factor(image.size))
                 image.load()
             except DECODE_FAILURES as error:
                 raise _rejection(error, limits) from error

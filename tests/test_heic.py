@@ -9,6 +9,7 @@ import pytest
 from PIL import Image
 
 from recognition.decode import DecodeLimits, ImageRejected, Rejection, decode_picture
+from recognition.heif import reduce_pixels
 from tests.helpers import encode
 
 
@@ -42,6 +43,39 @@ def test_heic_over_the_pixel_limit_is_refused_before_decoding():
     with pytest.raises(ImageRejected) as refused:
         decode_picture(two_colours(), DecodeLimits(max_megapixels=0.001))
     assert refused.value.reason is Rejection.TOO_LARGE and "megapixels" in refused.value.message
+
+
+def test_24_megapixel_heic_fits_the_default_limits():
+    """An iPhone's default 24-MP HEIC (5712x4284) is decoded, not refused as too large, and shrunk on the way."""
+    data = encode(Image.new("RGB", (5712, 4284), (200, 150, 120)), "HEIF", quality=10)
+    picture = decode_picture(data)
+    assert picture.size == (634, 476)  # a ninth a side: the short side still at least 448
+    assert np.abs(np.asarray(picture, dtype=int) - (200, 150, 120)).max() <= 6
+
+
+def test_48_megapixel_heic_refusal_says_what_to_send():
+    data = encode(Image.new("RGB", (64, 48)), "HEIF", quality=10)
+    with pytest.raises(ImageRejected) as refused:
+        decode_picture(data, DecodeLimits(max_megapixels=0.002))
+    assert "24 megapixels or as a JPEG" in refused.value.message
+
+
+def test_heic_reduction_averages_blocks_like_pillow():
+    pixels = np.random.default_rng(3).integers(0, 256, (90, 120, 3), dtype=np.uint8)
+    ours = reduce_pixels(pixels, 3, alpha=False).astype(int)
+    pillows = np.asarray(Image.fromarray(pixels).reduce(3), dtype=int)
+    assert ours.shape == (30, 40, 3) and np.abs(ours - pillows).max() <= 1
+
+
+def test_heic_reduction_lays_transparency_on_white():
+    pixels = np.zeros((4, 4, 4), np.uint8)
+    pixels[..., 0] = 255  # red ...
+    pixels[:, :2, 3] = 255  # ... opaque on the left half, transparent on the right
+    reduced = reduce_pixels(pixels, 2, alpha=True)
+    assert reduced.shape == (2, 2, 3)
+    assert reduced[0, 0].tolist() == [255, 0, 0] and reduced[0, 1].tolist() == [255, 255, 255]
+    half = reduce_pixels(pixels, 4, alpha=True)  # half red, half white
+    assert half[0, 0].tolist() == [255, 128, 128]
 
 
 @pytest.mark.parametrize("cut", [40, 200, 400])

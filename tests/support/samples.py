@@ -183,6 +183,22 @@ def big_phone_jpeg(width: int, height: int) -> bytes:
     return encode(hand.resize((width, height), Image.Resampling.BILINEAR), quality=85)
 
 
+def big_phone_heic(width: int, height: int) -> bytes:
+    """As :func:`big_phone_jpeg`, in HEIC as an iPhone stores it (tiles of 512 pixels a side)."""
+    import pillow_heif
+
+    from recognition.memory import configure_process
+    from recognition.paths import PROJECT_ROOT
+
+    configure_process()  # the HEIF encoder, as the app registers it
+    hand = Image.open(PROJECT_ROOT / "static" / "examples" / "digit_5.jpg").convert("RGB")
+    tile_size, pillow_heif.options.GRID_TILE_SIZE = pillow_heif.options.GRID_TILE_SIZE, 512
+    try:
+        return encode(hand.resize((width, height), Image.Resampling.BILINEAR), "HEIF", quality=50)
+    finally:
+        pillow_heif.options.GRID_TILE_SIZE = tile_size
+
+
 def tiff_32bit(width: int, height: int) -> bytes:
     """Return a deflated 32-bit greyscale TIFF of ``width`` x ``height``: small to send, large to decode."""
     buffer = io.BytesIO()
