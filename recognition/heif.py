@@ -55,10 +55,11 @@ def decode_heif(data: bytes, factor: int) -> Image.Image:
     heif = pillow_heif.open_heif(data, convert_hdr_to_8bit=True)
     if heif.mode not in ("L", "LA", "RGB", "RGBA"):
         raise ValueError(f"unexpected HEIF mode {heif.mode}")
-    width = heif.size[0]
-    pixels = np.asarray(heif)[:, :width]  # libheif's picture, read in place (rows may be padded)
-    if pixels.ndim == 2:
-        pixels = pixels[..., None]
+    width, height = heif.size
+    channels = len(heif.mode)  # L, LA, RGB, RGBA: a byte each
+    pixels = np.ndarray(  # libheif's picture, read in place, its rows as long as libheif made them
+        (height, width, channels), np.uint8, buffer=heif.data, strides=(heif.stride, channels, 1)
+    )
     picture = reduce_pixels(pixels, max(1, factor), heif.mode.endswith("A"))
     del pixels, heif
     if picture.shape[2] == 1:
