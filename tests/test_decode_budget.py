@@ -2,6 +2,8 @@
 
 Each case goes through ``/api/predict`` of the app serving the shipped model, in a fresh process
 whose resident memory is sampled every 2 ms while it runs (the suite's own memory would hide any growth).
+A case's CPU budget is counted beyond what the same process spends reading a plain picture without a
+hand (the whole hand search), so that it measures the decoder rather than the search.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from recognition.decode import MAX_LONG_SIDE, WORK_SIZE, reduction_factor
 from recognition.paths import PROJECT_ROOT
 from tests.support.samples import constant_png, hostile_shapes, rle8_bmp, striped_tiff
 
-CPU_SECONDS_PER_PICTURE = 1.0
+CPU_SECONDS_PER_PICTURE = 1.0  # beyond reading a plain picture without a hand
 PICTURE_MIB = 150  # a worker's peak may grow this much for any one picture
 BATCH_MIB = 300  # ... and for a batch of sixteen
 
@@ -61,7 +63,12 @@ client = app.test_client()
 warm = open(folder + "/warm.jpg", "rb").read()
 for _ in range(3):
     assert client.post("/api/predict", data=warm, content_type="image/jpeg").status_code == 200
-report = {"cases": {}}
+readings = []
+for _ in range(3):
+    started = cpu()
+    client.post("/api/predict", data=open(folder + "/plain.png", "rb").read(), content_type="image/png")
+    readings.append(cpu() - started)
+report = {"cases": {}, "reading_cpu": min(readings)}
 for index, name in enumerate(names):
     data = open(f"{folder}/{index}.bin", "rb").read()
     started = cpu()
@@ -89,6 +96,7 @@ def measured(tmp_path_factory) -> dict:
     for index, (data, _statuses) in enumerate(table.values()):
         (folder / f"{index}.bin").write_bytes(data)
     (folder / "batch.bin").write_bytes(constant_png(17000, 900, "P"))
+    (folder / "plain.png").write_bytes(constant_png(896, 896, "RGB"))
     (folder / "warm.jpg").write_bytes((PROJECT_ROOT / "static" / "examples" / "digit_5.jpg").read_bytes())
     result = subprocess.run(
         [sys.executable, "-c", SCRIPT, str(folder), json.dumps(list(table))],
@@ -106,7 +114,8 @@ def test_every_shape_gets_its_status_within_its_cpu_budget(measured):
     wrong = {
         name: found
         for name, found in report["cases"].items()
-        if found["status"] not in measured["cases"][name][1] or found["cpu"] > CPU_SECONDS_PER_PICTURE
+        if found["status"] not in measured["cases"][name][1]
+        or found["cpu"] - report["reading_cpu"] > CPU_SECONDS_PER_PICTURE
     }
     assert not wrong, wrong
     for name, found in report["cases"].items():
