@@ -64,4 +64,4 @@ def decode_heif(data: bytes, factor: int) -> Image.Image:
     del pixels, heif
     if picture.shape[2] == 1:
         picture = np.repeat(picture, 3, axis=2)
-    return Image.fromarray(np.ascontiguousarray(picture), "RGB")
+    return Image.fromarray(np.ascontiguousarray(picture))  # uint8, three channels: RGB
