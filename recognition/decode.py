@@ -26,7 +26,7 @@ from contextlib import ExitStack, contextmanager
 from PIL import Image, UnidentifiedImageError
 
 from recognition.decode_cost import DecodeBudget, DecodeLimits, DecodeMemory, tiff_strip_count, working_bytes
-from recognition.heif import HEIF_COPIES, decode_heif
+from recognition.heif import HEIF_COPIES, read_heif, shrink_heif
 from recognition.memory import give_back_memory
 from recognition.preprocessing import to_rgb
 from recognition.rejections import ImageRejected, Rejection
@@ -216,11 +216,14 @@ def decode_picture(data: bytes, limits: DecodeLimits | None = None, budget: Deco
         with _decode_slot(decoded), ExitStack() as cleanup:
             cleanup.callback(image.close)
             try:
-                if image.format == "HEIF":
-                    return decode_heif(data, reduction_factor(image.size))
-                image.load()
+                if image.format == "HEIF":  # decoded without Pillow's full-size copy (recognition.heif)
+                    pixels = read_heif(data)
+                else:
+                    image.load()
             except DECODE_FAILURES as error:
                 raise _rejection(error, limits) from error
+            if image.format == "HEIF":
+                return shrink_heif(pixels, reduction_factor(image.size))
             picture = to_rgb(_reduce(image))
             if picture is image:  # already upright RGB at the working size: keep it rather than copy it
                 cleanup.pop_all()

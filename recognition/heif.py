@@ -45,10 +45,11 @@ def reduce_pixels(pixels: np.ndarray, factor: int, alpha: bool) -> np.ndarray:
     return out
 
 
-def decode_heif(data: bytes, factor: int) -> Image.Image:
-    """Return the primary picture of the HEIF ``data``, upright, in RGB, shrunk ``factor`` times.
+def read_heif(data: bytes) -> np.ndarray:
+    """Return the primary picture of the HEIF ``data``, upright, as libheif decoded it: (height, width, channels).
 
-    Raises what libheif raises on bad data (``ValueError``, ``RuntimeError``); the caller answers it.
+    The array is libheif's own buffer, read in place. Raises what libheif raises on bad data
+    (``ValueError``, ``RuntimeError``); the caller answers it.
     """
     import pillow_heif  # the serving install has it; imported here so that importing this module stays light
 
@@ -57,11 +58,14 @@ def decode_heif(data: bytes, factor: int) -> Image.Image:
         raise ValueError(f"unexpected HEIF mode {heif.mode}")
     width, height = heif.size
     channels = len(heif.mode)  # L, LA, RGB, RGBA: a byte each
-    pixels = np.ndarray(  # libheif's picture, read in place, its rows as long as libheif made them
+    return np.ndarray(  # its rows as long as libheif made them
         (height, width, channels), np.uint8, buffer=heif.data, strides=(heif.stride, channels, 1)
     )
-    picture = reduce_pixels(pixels, max(1, factor), heif.mode.endswith("A"))
-    del pixels, heif
+
+
+def shrink_heif(pixels: np.ndarray, factor: int) -> Image.Image:
+    """Return :func:`read_heif`'s ``pixels`` shrunk ``factor`` times, in RGB, transparency on white."""
+    picture = reduce_pixels(pixels, max(1, factor), alpha=pixels.shape[2] in (2, 4))
     if picture.shape[2] == 1:
         picture = np.repeat(picture, 3, axis=2)
-    return Image.fromarray(np.ascontiguousarray(picture))  # uint8, three channels: RGB
+    return Image.fromarray(picture)  # uint8, three channels: RGB
